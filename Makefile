@@ -1,0 +1,21 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+.PHONY: run test setup build
+
+## Install what is missing, build in release and serve on http://127.0.0.1:3000
+run: setup build
+	mkdir -p data
+	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/server
+
+## Install what is missing, then fmt, clippy, Rust tests (SQLite + PostgreSQL), end-to-end tests
+test:
+	./scripts/setup.sh test
+	./scripts/test.sh
+
+setup:
+	./scripts/setup.sh
+
+build:
+	cargo leptos build --release --precompress

@@ -1,0 +1,81 @@
+//! The shell, the root component and the routes.
+
+use crate::home::pages::HomePage;
+use crate::strings as t;
+use leptos::prelude::*;
+use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1f7a4d"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/jiexiang.css"/>
+        <Title text=t::APP_NAME/>
+        <Meta name="description" content=t::APP_DESCRIPTION/>
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">{t::APP_NAME}</a>
+            </header>
+            <main class="page">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=HomePage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=t::NOT_FOUND_TITLE/>
+        <section class="card">
+            <h1>{t::NOT_FOUND_TITLE}</h1>
+            <p>{t::NOT_FOUND_BODY}</p>
+            <a class="button" href="/">{t::BACK_HOME}</a>
+        </section>
+    }
+}
+
+/// Sets `data-hydrated` on `<body>` once the wasm has taken over, so tests (and CSS) can
+/// tell a hydrated page from server-rendered HTML.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

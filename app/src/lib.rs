@@ -1,0 +1,22 @@
+//! 街巷随手拍 — the Leptos application: pages, components and server functions.
+//! Compiled with `ssr` into the server and with `hydrate` into the browser's wasm.
+
+pub mod app;
+pub mod areas;
+pub mod domain;
+pub mod error;
+pub mod home;
+pub mod stats;
+pub mod strings;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,8 @@
+//! zh-CN text of the application shell (every page).
+
+pub const APP_NAME: &str = "街巷随手拍";
+pub const APP_DESCRIPTION: &str = "背街小巷问题随手拍、随手报，办事处限时处置";
+pub const HOME: &str = "首页";
+pub const NOT_FOUND_TITLE: &str = "页面不存在";
+pub const NOT_FOUND_BODY: &str = "您访问的页面不存在或尚未开放。";
+pub const BACK_HOME: &str = "返回首页";

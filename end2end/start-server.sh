@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts the release server for the end-to-end tests on a fresh SQLite database.
+set -euo pipefail
+port="${1:-3100}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="$(mktemp -d -t jiexiang-e2e-XXXXXX)"
+export DATA_DIR="$data"
+export BIND_ADDR="127.0.0.1:${port}"
+export LEPTOS_SITE_ROOT="$root/target/site"
+export LEPTOS_ENV=PROD
+export RUST_LOG="${RUST_LOG:-warn}"
+exec "$root/target/release/server"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs whatever this machine lacks to build, run and test 街巷随手拍. Every step is
+# skipped when already present, so a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
+
+want_tests="${1:-}"   # "test": also what the tests need (Chromium, PostgreSQL)
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock exactly.
+wb_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  step "cargo install wasm-bindgen-cli $wb_version"
+  # No --locked: its lockfile pins a yanked crate.
+  cargo install wasm-bindgen-cli --version "$wb_version" --force
+fi
+
+leptos_version="0.3.11"
+if ! cargo leptos --version 2>/dev/null | grep -q "$leptos_version"; then
+  step "cargo install cargo-leptos $leptos_version (no_downloads: it uses the tools on PATH)"
+  cargo install cargo-leptos --version "$leptos_version" --locked --ignore-rust-version \
+    --features no_downloads --force
+fi
+
+# npm packages from the lockfile: Playwright and binaryen (wasm-opt; Debian's is too old).
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] \
+   || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  step "npm ci (end2end)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+if [ "$want_tests" = "test" ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    step "apt-get install chromium"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  fi
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    step "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi

@@ -1,0 +1,16 @@
+use anyhow::Context;
+use server::{config::Config, startup, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    telemetry::init();
+    let config = Config::from_env()?;
+    let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;
+    leptos_options.site_addr = config.bind_addr;
+    let state = startup::build_state(&config, leptos_options).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind_addr)
+        .await
+        .with_context(|| format!("binding {}", config.bind_addr))?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    startup::serve(listener, startup::router(state)).await
+}

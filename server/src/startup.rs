@@ -1,0 +1,144 @@
+//! Builds the application: state, router, listener. Tests drive the same `router()`.
+
+use crate::config::Config;
+use crate::database;
+use anyhow::{Context, Result};
+use app::app::{App, shell};
+use app::db::Db;
+use app::state::{AppState, Settings};
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Connects, migrates, seeds (if asked) and assembles the state.
+pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+    let db = database::connect(&config.database_url).await?;
+    database::migrate(&db).await?;
+    if config.seed_demo && app::areas::seed::seed_demo(&db).await? {
+        tracing::info!("seeded demo areas and categories");
+    }
+    Ok(AppState {
+        leptos_options,
+        db,
+        settings: Arc::new(Settings {
+            data_dir: config.data_dir.clone(),
+        }),
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let pkg = Router::new()
+        .fallback_service(leptos_axum::site_pkg_dir_service(&options))
+        // Not yet content-hashed: let the browser revalidate (Last-Modified) each time.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    Router::new()
+        .route("/api/health", get(health))
+        .leptos_routes_with_context(&state, routes, || {}, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Liveness and readiness in one: the sync engine on the phone also uses this to tell a
+/// real connection from a captive portal, so it must answer JSON.
+async fn health(State(db): State<Db>) -> impl IntoResponse {
+    let db_ok = database::ping(&db).await;
+    let backend = match db.backend {
+        app::db::Backend::Sqlite => "sqlite",
+        app::db::Backend::Postgres => "postgres",
+    };
+    let body = serde_json::json!({
+        "status": if db_ok { "ok" } else { "unavailable" },
+        "service": "jiexiang",
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": backend,
+    });
+    let code = if db_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, [(header::CACHE_CONTROL, "no-store")], Json(body))
+}
+
+/// Leptos's hydration bootstrap is an inline module script, hence 'unsafe-inline' for
+/// scripts until nonces are wired in; 'wasm-unsafe-eval' lets the wasm compile.
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+    worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; \
+    frame-ancestors 'none'; form-action 'self'";
+
+const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("content-security-policy", CSP),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    (
+        "permissions-policy",
+        "camera=(self), geolocation=(self), microphone=()",
+    ),
+];
+
+async fn security_headers(mut res: Response) -> Response {
+    let headers = res.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        if !headers.contains_key(*name) {
+            headers.insert(*name, HeaderValue::from_static(value));
+        }
+    }
+    res
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

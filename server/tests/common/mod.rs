@@ -1,0 +1,87 @@
+//! `spawn_app()`: the real router on a random port with a fresh database — SQLite by
+//! default, PostgreSQL when `TEST_DATABASE=postgres` (`make test` runs both).
+
+#![allow(dead_code)]
+
+use app::db::Db;
+use leptos::prelude::LeptosOptions;
+use server::config::Config;
+use std::net::SocketAddr;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: Db,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+/// Which database this test run uses.
+pub fn backend() -> String {
+    std::env::var("TEST_DATABASE").unwrap_or_else(|_| "sqlite".into())
+}
+
+async fn fresh_database_url(data_dir: &std::path::Path) -> String {
+    match backend().as_str() {
+        "postgres" => {
+            use sqlx::Connection;
+            let admin = std::env::var("TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+            let name = format!("jx_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL must be running for TEST_DATABASE=postgres");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}?mode=rwc", data_dir.join("test.db").display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    server::telemetry::init();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(data_dir.path()).await;
+    let dir = data_dir.path().display().to_string();
+    let config = Config::from_lookup(|k| match k {
+        "DATABASE_URL" => Some(database_url.clone()),
+        "DATA_DIR" => Some(dir.clone()),
+        "BIND_ADDR" => Some("127.0.0.1:0".into()),
+        _ => None,
+    })
+    .expect("config");
+    let options = LeptosOptions::builder()
+        .output_name("jiexiang")
+        .site_root(data_dir.path().join("site").display().to_string())
+        .build();
+    let state = server::startup::build_state(&config, options)
+        .await
+        .expect("build state");
+    let db = state.db.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = server::startup::router(state);
+    tokio::spawn(async move {
+        let _ = server::startup::serve(listener, router).await;
+    });
+    TestApp {
+        addr,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        db,
+        data_dir,
+    }
+}
