@@ -13,8 +13,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::path::Path;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -40,7 +42,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pkg = Router::new()
-        .fallback_service(leptos_axum::site_pkg_dir_service(&options))
+        .fallback_service(
+            ServeDir::new(Path::new(&*options.site_root).join(&*options.site_pkg_dir))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
         // Not yet content-hashed: let the browser revalidate (Last-Modified) each time.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -151,3 +151,51 @@ async fn unknown_pages_are_a_chinese_404() {
     let html = res.text().await.unwrap();
     assert!(html.contains("页面不存在"));
 }
+
+#[tokio::test]
+async fn pkg_files_are_served_precompressed() {
+    let app = spawn_app().await;
+    let pkg = app.data_dir.path().join("site").join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("jiexiang.js"),
+        "export function hydrate() {}\n".repeat(50),
+    )
+    .unwrap();
+    std::fs::write(pkg.join("jiexiang.js.br"), b"pretend-brotli").unwrap();
+
+    let res = app
+        .client
+        .get(app.url("/pkg/jiexiang.js"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"pretend-brotli");
+
+    let plain = app
+        .client
+        .get(app.url("/pkg/jiexiang.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+
+    let missing = app
+        .client
+        .get(app.url("/pkg/nope.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
