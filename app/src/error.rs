@@ -82,6 +82,32 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Makes the HTTP status of the current server-function response match this error
+    /// (server functions answer 500 otherwise), and adds Retry-After to a 429.
+    pub fn with_http_status(self) -> Self {
+        use axum::http::{HeaderValue, StatusCode, header};
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(
+                StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+            if let Self::TooManyRequests { retry_after_secs } = &self
+                && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+            {
+                res.insert_header(header::RETRY_AFTER, v);
+            }
+        }
+        self
+    }
+}
+
+/// Wraps a server function's result so an error carries its own HTTP status.
+#[cfg(feature = "ssr")]
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    result.map_err(AppError::with_http_status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::storage::PhotoStore;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::path::PathBuf;
@@ -11,7 +12,26 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
+    /// Largest photo accepted in a submission, in bytes, checked while it streams in.
+    pub photo_max_bytes: usize,
 }
+
+impl Settings {
+    /// Defaults for everything but the data directory.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            photo_max_bytes: DEFAULT_PHOTO_MAX_BYTES,
+        }
+    }
+
+    pub fn photo_store(&self) -> PhotoStore {
+        PhotoStore::new(&self.data_dir)
+    }
+}
+
+/// 5 MiB: a phone's downscaled JPEG is a few hundred KB; an untouched camera photo fits too.
+pub const DEFAULT_PHOTO_MAX_BYTES: usize = 5 * 1024 * 1024;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -13,6 +14,62 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Insert the demo offices, communities, streets and categories into an empty database.
     pub seed_demo: bool,
+    /// Largest single photo in a submission, in bytes.
+    pub photo_max_bytes: usize,
+    /// Report submissions allowed per client IP in a sliding window.
+    pub report_rate_limit: RateLimit,
+    /// Take the client IP from `X-Forwarded-For` (set only behind a proxy you run).
+    pub trust_proxy: bool,
+}
+
+/// At most `max` requests in any `window` (`REPORT_RATE_LIMIT=60/600`: 60 per 10 minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl RateLimit {
+    pub fn parse(s: &str) -> Result<Self> {
+        let (max, secs) = s
+            .trim()
+            .split_once('/')
+            .with_context(|| format!("expected count/seconds, e.g. 60/600, not {s}"))?;
+        let max: u32 = max
+            .trim()
+            .parse()
+            .with_context(|| format!("not a count: {max}"))?;
+        let secs: u64 = secs
+            .trim()
+            .parse()
+            .with_context(|| format!("not a number of seconds: {secs}"))?;
+        anyhow::ensure!(
+            max > 0 && secs > 0,
+            "count and seconds must be above 0: {s}"
+        );
+        Ok(Self {
+            max,
+            window: Duration::from_secs(secs),
+        })
+    }
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        Self {
+            max: 60,
+            window: Duration::from_secs(600),
+        }
+    }
+}
+
+fn flag(name: &str, value: Option<String>, default: bool) -> Result<bool> {
+    match value.as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("1") | Some("true") | Some("yes") => Ok(true),
+        Some("0") | Some("false") | Some("no") => Ok(false),
+        Some(other) => anyhow::bail!("{name} must be true or false, not {other}"),
+    }
 }
 
 impl Config {
@@ -36,16 +93,31 @@ impl Config {
         let bind_addr = bind
             .parse()
             .with_context(|| format!("BIND_ADDR is not an address: {bind}"))?;
-        let seed_demo = match get("SEED_DEMO").as_deref() {
-            None | Some("1") | Some("true") | Some("yes") => true,
-            Some("0") | Some("false") | Some("no") => false,
-            Some(other) => anyhow::bail!("SEED_DEMO must be true or false, not {other}"),
+        let seed_demo = flag("SEED_DEMO", get("SEED_DEMO"), true)?;
+        let photo_max_bytes = match get("PHOTO_MAX_BYTES") {
+            None => app::state::DEFAULT_PHOTO_MAX_BYTES,
+            Some(v) => {
+                let n: usize = v
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("PHOTO_MAX_BYTES is not a number of bytes: {v}"))?;
+                anyhow::ensure!(n >= 1024, "PHOTO_MAX_BYTES is too small: {n}");
+                n
+            }
         };
+        let report_rate_limit = match get("REPORT_RATE_LIMIT") {
+            None => RateLimit::default(),
+            Some(v) => RateLimit::parse(&v).context("REPORT_RATE_LIMIT")?,
+        };
+        let trust_proxy = flag("TRUST_PROXY", get("TRUST_PROXY"), false)?;
         Ok(Self {
             database_url,
             bind_addr,
             data_dir,
             seed_demo,
+            photo_max_bytes,
+            report_rate_limit,
+            trust_proxy,
         })
     }
 }
@@ -69,6 +141,44 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/jiexiang.db?mode=rwc");
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
         assert!(c.seed_demo);
+        assert_eq!(c.photo_max_bytes, 5 * 1024 * 1024);
+        assert_eq!(
+            c.report_rate_limit,
+            RateLimit {
+                max: 60,
+                window: Duration::from_secs(600)
+            }
+        );
+        assert!(!c.trust_proxy);
+    }
+
+    #[test]
+    fn submission_limits_from_the_environment() {
+        let c = cfg(&[
+            ("PHOTO_MAX_BYTES", "2000000"),
+            ("REPORT_RATE_LIMIT", " 5 / 60 "),
+            ("TRUST_PROXY", "true"),
+        ])
+        .unwrap();
+        assert_eq!(c.photo_max_bytes, 2_000_000);
+        assert_eq!(c.report_rate_limit.max, 5);
+        assert_eq!(c.report_rate_limit.window, Duration::from_secs(60));
+        assert!(c.trust_proxy);
+    }
+
+    #[test]
+    fn bad_submission_limits_are_errors() {
+        for (k, v) in [
+            ("PHOTO_MAX_BYTES", "5MB"),
+            ("PHOTO_MAX_BYTES", "10"),
+            ("REPORT_RATE_LIMIT", "60"),
+            ("REPORT_RATE_LIMIT", "0/600"),
+            ("REPORT_RATE_LIMIT", "60/0"),
+            ("REPORT_RATE_LIMIT", "a/b"),
+            ("TRUST_PROXY", "sometimes"),
+        ] {
+            assert!(cfg(&[(k, v)]).is_err(), "{k}={v}");
+        }
     }
 
     #[test]

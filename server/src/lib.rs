@@ -1,6 +1,12 @@
 //! The 街巷随手拍 server: configuration, database, router. `main.rs` only wires these up.
 
+// Leptos view types nest deeply; the server is where they are all laid out.
+#![recursion_limit = "256"]
+
 pub mod config;
 pub mod database;
+pub mod photos;
+pub mod ratelimit;
 pub mod startup;
+pub mod submission;
 pub mod telemetry;

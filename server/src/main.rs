@@ -12,5 +12,5 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind_addr))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    startup::serve(listener, startup::router(state)).await
+    startup::serve(listener, startup::router(state, &config)).await
 }

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::database;
+use crate::{photos, submission};
 use anyhow::{Context, Result};
 use app::app::{App, shell};
 use app::db::Db;
@@ -33,12 +34,15 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         leptos_options,
         db,
         settings: Arc::new(Settings {
-            data_dir: config.data_dir.clone(),
+            photo_max_bytes: config.photo_max_bytes,
+            ..Settings::new(config.data_dir.clone())
         }),
     })
 }
 
-pub fn router(state: AppState) -> Router {
+/// The whole application. `config` supplies the limits enforced in front of the server
+/// functions (the submission body size and the per-client rate limit).
+pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pkg = Router::new()
@@ -54,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/api/health", get(health))
+        .route("/photos/{file}", get(photos::full))
+        .route("/photos/{sha}/thumb.jpg", get(photos::thumb))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();
             move || shell(options.clone())
@@ -61,6 +67,13 @@ pub fn router(state: AppState) -> Router {
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::map_response(
+            submission::server_fn_error_status,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            submission::SubmitGuard::from_config(config),
+            submission::guard,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -48,15 +48,27 @@ async fn fresh_database_url(data_dir: &std::path::Path) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// `spawn_app()` with extra environment settings, e.g. `[("REPORT_RATE_LIMIT", "2/600")]`.
+pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
     server::telemetry::init();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
     let dir = data_dir.path().display().to_string();
+    let extra: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let config = Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some(database_url.clone()),
         "DATA_DIR" => Some(dir.clone()),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
-        _ => None,
+        _ => extra
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone()),
     })
     .expect("config");
     let options = LeptosOptions::builder()
@@ -71,7 +83,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let router = server::startup::router(state);
+    let router = server::startup::router(state, &config);
     tokio::spawn(async move {
         let _ = server::startup::serve(listener, router).await;
     });

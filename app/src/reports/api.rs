@@ -1,0 +1,62 @@
+//! Server functions of resident reports. Thin: parse, authorize, call the service, map errors.
+//! The heavy lifting (validation into domain types, photos, SQL) lives in `service.rs`,
+//! `photo.rs` and `db.rs`, all server-only.
+
+use super::{MyReport, PublicReport, Receipt};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+/// Stores a report with its photos. Multipart: a `report` part (JSON of `ReportDraft`) and
+/// 1–3 `photo` parts. Idempotent on the draft's `report_id`: a retry gets the same receipt.
+#[server(input = MultipartFormData, endpoint = "reports/submit")]
+pub async fn submit_report(data: MultipartData) -> Result<Receipt, AppError> {
+    crate::error::with_status(
+        async {
+            let state = crate::state::app_state()?;
+            let multipart = data
+                .into_inner()
+                .ok_or_else(|| AppError::bad_request(super::strings::validation::NOT_MULTIPART))?;
+            super::service::submit(&state, multipart).await
+        }
+        .await,
+    )
+}
+
+/// The public view of one report, by its tracking code.
+#[server(endpoint = "reports/track")]
+pub async fn track_report(code: String) -> Result<PublicReport, AppError> {
+    crate::error::with_status(
+        async {
+            let state = crate::state::app_state()?;
+            let code = crate::domain::TrackingCode::parse(&code)
+                .map_err(|e| AppError::bad_request(e.to_string()))?;
+            super::db::public_report(&state.db, &code)
+                .await?
+                .ok_or(AppError::NotFound)
+        }
+        .await,
+    )
+}
+
+/// The resident's own reports (codes kept on the phone), in one batched call.
+/// Unknown or malformed codes are skipped, so one bad entry on the phone hides nothing else.
+#[server(endpoint = "reports/mine")]
+pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
+    crate::error::with_status(
+        async {
+            let state = crate::state::app_state()?;
+            if codes.len() > super::MAX_CODES_PER_QUERY {
+                return Err(AppError::bad_request(
+                    super::strings::validation::TOO_MANY_CODES,
+                ));
+            }
+            let codes: Vec<_> = codes
+                .iter()
+                .filter_map(|c| crate::domain::TrackingCode::parse(c).ok())
+                .collect();
+            Ok(super::db::my_reports(&state.db, &codes).await?)
+        }
+        .await,
+    )
+}

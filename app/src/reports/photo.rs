@@ -1,0 +1,278 @@
+//! Photo checks and processing: a real image by its content (never by file name or declared
+//! type), decoded under limits so a decompression bomb is refused, turned upright by its EXIF
+//! orientation, downscaled to [`PHOTO_LONG_EDGE`], re-encoded as JPEG — which drops every bit
+//! of metadata, EXIF GPS included — plus a thumbnail of [`THUMB_LONG_EDGE`].
+
+use super::strings::validation as msg;
+use super::{PHOTO_LONG_EDGE, THUMB_LONG_EDGE};
+use crate::error::AppError;
+use crate::storage::PhotoSha;
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
+use std::io::Cursor;
+use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// Neither side may exceed this many pixels (a 48-megapixel phone photo is 8000 wide).
+pub const MAX_DIMENSION: u32 = 12_000;
+/// Largest decoded image buffer allowed (a 48 MP RGB photo needs 144 MiB).
+pub const MAX_DECODED_BYTES: u64 = 160 * 1024 * 1024;
+/// Smaller than this on either side shows nothing useful about a problem.
+pub const MIN_DIMENSION: u32 = 16;
+pub const JPEG_QUALITY: u8 = 82;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("{}", msg::PHOTO_NOT_IMAGE)]
+    NotAnImage,
+    #[error("{}", msg::PHOTO_UNREADABLE)]
+    Unreadable(#[source] ImageError),
+    #[error("{}", msg::PHOTO_TOO_BIG_DIMENSIONS)]
+    TooLarge,
+    #[error("{}", msg::PHOTO_TOO_SMALL)]
+    TooSmall,
+    /// Our own encoding failed: a server fault, not the resident's.
+    #[error("encoding the stored JPEG failed")]
+    Encode(#[source] ImageError),
+}
+
+impl From<PhotoError> for AppError {
+    fn from(e: PhotoError) -> Self {
+        match e {
+            PhotoError::Encode(cause) => {
+                tracing::error!(error = %cause, "photo re-encoding failed");
+                AppError::Internal
+            }
+            PhotoError::Unreadable(ref cause) => {
+                tracing::info!(error = %cause, "unreadable photo refused");
+                AppError::bad_request(e.to_string())
+            }
+            other => AppError::bad_request(other.to_string()),
+        }
+    }
+}
+
+/// A photo ready to store: the JPEG, its thumbnail and what the database records about it.
+#[derive(Debug, Clone)]
+pub struct ProcessedPhoto {
+    /// Content address of `jpeg`.
+    pub sha256: PhotoSha,
+    pub jpeg: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Checks and processes one uploaded photo. CPU-heavy: call [`process_off_thread`] from
+/// async code.
+pub fn process(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
+    let mut image = decode(upload)?;
+    if image.width() < MIN_DIMENSION || image.height() < MIN_DIMENSION {
+        return Err(PhotoError::TooSmall);
+    }
+    if image.width().max(image.height()) > PHOTO_LONG_EDGE {
+        image = image.resize(PHOTO_LONG_EDGE, PHOTO_LONG_EDGE, FilterType::Triangle);
+    }
+    let rgb = flatten_on_white(image);
+    let thumb = if rgb.width().max(rgb.height()) > THUMB_LONG_EDGE {
+        DynamicImage::ImageRgb8(rgb.clone())
+            .thumbnail(THUMB_LONG_EDGE, THUMB_LONG_EDGE)
+            .to_rgb8()
+    } else {
+        rgb.clone()
+    };
+    let jpeg = encode_jpeg(&rgb)?;
+    let thumb = encode_jpeg(&thumb)?;
+    Ok(ProcessedPhoto {
+        sha256: PhotoSha::of(&jpeg),
+        width: rgb.width(),
+        height: rgb.height(),
+        jpeg,
+        thumb,
+    })
+}
+
+/// [`process`] on the blocking pool, at most one photo per CPU at a time so a burst of
+/// uploads cannot hold many decoded camera images in memory at once.
+pub async fn process_off_thread(upload: Vec<u8>) -> Result<ProcessedPhoto, AppError> {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _permit = slots.acquire().await.map_err(|_| AppError::Internal)?;
+    match tokio::task::spawn_blocking(move || process(&upload)).await {
+        Ok(result) => Ok(result?),
+        Err(e) => {
+            tracing::error!(error = %e, "photo processing task failed");
+            Err(AppError::Internal)
+        }
+    }
+}
+
+fn decode(upload: &[u8]) -> Result<DynamicImage, PhotoError> {
+    let format = image::guess_format(upload).map_err(|_| PhotoError::NotAnImage)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(PhotoError::NotAnImage);
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+
+    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
+    reader.limits(limits.clone());
+    let mut decoder = reader.into_decoder().map_err(classify)?;
+    let orientation = decoder.orientation().map_err(classify)?;
+    // `ImageReader::decode` does this reservation itself; `into_decoder` leaves it to us.
+    limits.reserve(decoder.total_bytes()).map_err(classify)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(classify)?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+fn classify(e: ImageError) -> PhotoError {
+    match e {
+        ImageError::Limits(_) => PhotoError::TooLarge,
+        ImageError::Unsupported(_) => PhotoError::NotAnImage,
+        other => PhotoError::Unreadable(other),
+    }
+}
+
+/// JPEG has no transparency: lay transparent pixels on white rather than black.
+fn flatten_on_white(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    let mut rgb = RgbImage::new(rgba.width(), rgba.height());
+    for (out, px) in rgb.pixels_mut().zip(rgba.pixels()) {
+        let a = u16::from(px[3]);
+        for c in 0..3 {
+            let v = (u16::from(px[c]) * a + 255 * (255 - a) + 127) / 255;
+            out[c] = v as u8;
+        }
+    }
+    rgb
+}
+
+fn encode_jpeg(image: &RgbImage) -> Result<Vec<u8>, PhotoError> {
+    let mut out = Vec::with_capacity(image.as_raw().len() / 8);
+    JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+        .encode_image(image)
+        .map_err(PhotoError::Encode)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageEncoder, Rgb, Rgba, RgbaImage};
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = RgbImage::from_fn(w, h, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+        let mut out = Vec::new();
+        JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(&img)
+            .unwrap();
+        out
+    }
+
+    fn png(img: &RgbaImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgba8,
+            )
+            .unwrap();
+        out
+    }
+
+    /// Rewrites the frame size in a baseline JPEG's SOF0 header (no checksum to fix).
+    fn with_claimed_size(mut jpeg: Vec<u8>, w: u16, h: u16) -> Vec<u8> {
+        let sof = jpeg
+            .windows(2)
+            .position(|m| m == [0xFF, 0xC0])
+            .expect("baseline SOF0");
+        jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+        jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+        jpeg
+    }
+
+    #[test]
+    fn a_large_photo_is_downscaled_with_a_thumbnail() {
+        let p = process(&jpeg(2000, 1000)).unwrap();
+        assert_eq!((p.width, p.height), (1600, 800));
+        let stored = image::load_from_memory(&p.jpeg).unwrap();
+        assert_eq!((stored.width(), stored.height()), (1600, 800));
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (320, 160));
+        assert_eq!(p.sha256, PhotoSha::of(&p.jpeg));
+    }
+
+    #[test]
+    fn a_small_photo_keeps_its_size() {
+        let p = process(&jpeg(200, 100)).unwrap();
+        assert_eq!((p.width, p.height), (200, 100));
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (200, 100));
+    }
+
+    #[test]
+    fn png_is_accepted_and_transparency_becomes_white() {
+        let img = RgbaImage::from_pixel(40, 30, Rgba([0, 0, 0, 0]));
+        let p = process(&png(&img)).unwrap();
+        let stored = image::load_from_memory(&p.jpeg).unwrap().to_rgb8();
+        assert!(stored.get_pixel(10, 10)[0] > 240, "transparent became dark");
+    }
+
+    #[test]
+    fn content_decides_not_the_name() {
+        assert!(matches!(
+            process(b"GIF89a not really"),
+            Err(PhotoError::NotAnImage)
+        ));
+        assert!(matches!(
+            process(b"<html>hello</html>"),
+            Err(PhotoError::NotAnImage)
+        ));
+        let mut truncated = jpeg(64, 64);
+        truncated.truncate(40);
+        assert!(process(&truncated).is_err());
+    }
+
+    #[test]
+    fn claimed_huge_dimensions_are_refused_before_decoding() {
+        let bomb = with_claimed_size(jpeg(32, 32), 20_000, 20_000);
+        assert!(matches!(process(&bomb), Err(PhotoError::TooLarge)));
+        // Within the side limit but too many pixels to hold in memory.
+        let bomb = with_claimed_size(jpeg(32, 32), 11_000, 11_000);
+        assert!(matches!(process(&bomb), Err(PhotoError::TooLarge)));
+    }
+
+    #[test]
+    fn tiny_images_are_refused() {
+        assert!(matches!(process(&jpeg(8, 100)), Err(PhotoError::TooSmall)));
+    }
+
+    #[test]
+    fn errors_map_to_400_except_our_own_failures() {
+        assert_eq!(AppError::from(PhotoError::NotAnImage).status(), 400);
+        assert_eq!(AppError::from(PhotoError::TooLarge).status(), 400);
+        assert_eq!(
+            AppError::from(PhotoError::Encode(ImageError::Limits(
+                image::error::LimitError::from_kind(
+                    image::error::LimitErrorKind::InsufficientMemory
+                )
+            )))
+            .status(),
+            500
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The guard in front of `POST /api/reports/submit`, before the server function runs:
+//! the per-client rate limit (429), a multipart Content-Type with a boundary (400; server_fn's
+//! multipart decoder would panic without one) and the body size limit (413). Refusals carry
+//! the JSON of [`AppError`], like any server function error, so the Leptos client and the
+//! offline queue decode them the same way.
+
+use crate::config::Config;
+use crate::ratelimit::{ClientKey, RateLimiter, retry_after_secs};
+use app::error::AppError;
+use app::reports::strings::validation as msg;
+use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use leptos::server_fn::error::FromServerFnError;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Room for the `report` part and the multipart framing on top of the photos.
+const BODY_OVERHEAD_BYTES: u64 = 1024 * 1024;
+/// An oversized upload up to this size is read to its end before the 413, so the client
+/// reliably gets the answer; anything bigger has the connection closed on it.
+const DRAIN_CAP_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct SubmitGuard {
+    limiter: Arc<RateLimiter>,
+    max_body_bytes: u64,
+    trust_proxy: bool,
+}
+
+impl SubmitGuard {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            limiter: Arc::new(RateLimiter::new(config.report_rate_limit)),
+            max_body_bytes: MAX_PHOTOS as u64 * config.photo_max_bytes as u64 + BODY_OVERHEAD_BYTES,
+            trust_proxy: config.trust_proxy,
+        }
+    }
+
+    fn drain_cap(&self) -> u64 {
+        DRAIN_CAP_BYTES.max(2 * self.max_body_bytes)
+    }
+}
+
+/// Middleware for the whole router; it acts only on the submission endpoint.
+pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || req.uri().path() != SUBMIT_PATH {
+        return next.run(req).await;
+    }
+
+    let client = ClientKey::from_ip(client_ip(&req, guard.trust_proxy));
+    if let Err(wait) = guard.limiter.check(client, Instant::now()) {
+        tracing::info!(?client, "report submissions rate-limited");
+        return error_response(&AppError::TooManyRequests {
+            retry_after_secs: retry_after_secs(wait),
+        });
+    }
+
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !app::reports::service::has_multipart_boundary(content_type) {
+        return error_response(&AppError::bad_request(msg::NOT_MULTIPART));
+    }
+
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > guard.max_body_bytes) {
+        if declared.is_some_and(|n| n <= guard.drain_cap()) {
+            drain(req.into_body(), guard.drain_cap()).await;
+        }
+        return error_response(&AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()));
+    }
+
+    // Without a (truthful) Content-Length, count while the server function reads.
+    let exceeded = Arc::new(AtomicBool::new(false));
+    let (parts, body) = req.into_parts();
+    let body = limited(
+        body,
+        guard.max_body_bytes,
+        guard.drain_cap(),
+        exceeded.clone(),
+    );
+    let res = next.run(Request::from_parts(parts, body)).await;
+    if exceeded.load(Ordering::Relaxed) {
+        return error_response(&AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()));
+    }
+    res
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("request body over the limit")]
+struct BodyTooLarge;
+
+/// A body that fails once more than `max` bytes have passed, and says so in `exceeded`.
+/// Before failing it reads and drops the rest of the upload (up to `drain_cap` bytes in
+/// all): a client still sending when we answer would see a connection reset instead of our
+/// 413, and the offline queue would retry a hopeless upload forever.
+fn limited(body: Body, max: u64, drain_cap: u64, exceeded: Arc<AtomicBool>) -> Body {
+    let stream = futures_util::stream::unfold(
+        (body.into_data_stream(), 0u64, false),
+        move |(mut inner, seen, done)| {
+            let exceeded = exceeded.clone();
+            async move {
+                if done {
+                    return None;
+                }
+                match inner.next().await? {
+                    Err(e) => Some((Err(e), (inner, seen, true))),
+                    Ok(chunk) => {
+                        let seen = seen.saturating_add(chunk.len() as u64);
+                        if seen <= max {
+                            return Some((Ok(chunk), (inner, seen, false)));
+                        }
+                        exceeded.store(true, Ordering::Relaxed);
+                        let mut total = seen;
+                        while total <= drain_cap {
+                            match inner.next().await {
+                                Some(Ok(c)) => total = total.saturating_add(c.len() as u64),
+                                _ => break,
+                            }
+                        }
+                        Some((Err(axum::Error::new(BodyTooLarge)), (inner, total, true)))
+                    }
+                }
+            }
+        },
+    );
+    Body::from_stream(stream)
+}
+
+/// Reads and drops a body, at most `cap` bytes of it.
+async fn drain(body: Body, cap: u64) {
+    let mut stream = body.into_data_stream();
+    let mut total: u64 = 0;
+    while total <= cap {
+        match stream.next().await {
+            Some(Ok(c)) => total = total.saturating_add(c.len() as u64),
+            _ => break,
+        }
+    }
+}
+
+/// The address the limit is counted against. Behind a proxy of ours (`TRUST_PROXY`), the
+/// last `X-Forwarded-For` entry: the one our proxy appended, which the client cannot forge.
+fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
+    if trust_proxy {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+            .next_back();
+        if let Some(ip) = forwarded {
+            return ip;
+        }
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip())
+        // Without connection info every client shares one budget: fail safe, not open.
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// An [`AppError`] as a server function would answer it: its status, its JSON, and
+/// `Retry-After` on a 429.
+pub fn error_response(err: &AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut res = (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        err.ser(),
+    )
+        .into_response();
+    if let AppError::TooManyRequests { retry_after_secs } = err
+        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    res
+}
+
+/// Server functions answer every error with 500 unless the function sets a status itself.
+/// Errors raised before the function body runs (say, a missing argument) would keep that
+/// 500; give client errors their 4xx so callers know not to retry.
+pub async fn server_fn_error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "unreadable server function error body");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes)
+        && (400..500).contains(&err.status())
+        && let Ok(status) = StatusCode::from_u16(err.status())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
