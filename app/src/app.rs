@@ -1,11 +1,12 @@
 //! The shell, the root component and the routes.
 
 use crate::home::pages::HomePage;
+use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
 use crate::strings as t;
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -19,7 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#1f7a4d"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -32,7 +33,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/jiexiang.css"/>
         <Title text=t::APP_NAME/>
@@ -44,9 +44,18 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage/>
+                    // In order: the form (with its reference data) arrives in the HTML itself.
+                    <Route path=StaticSegment("report") view=ReportPage ssr=SsrMode::InOrder/>
+                    <Route path=StaticSegment("my") view=MyReportsPage/>
+                    // Whole page at once: the report is the content, it must be there without
+                    // scripts, and an unknown code can answer 404.
+                    <Route path=StaticSegment("track") view=TrackPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
+        // Last on the page: islands hydrate in document order, so when this one has run,
+        // every island before it is live.
+        <HydrationMark/>
     }
 }
 
@@ -68,7 +77,8 @@ fn NotFound() -> impl IntoView {
 
 /// Sets `data-hydrated` on `<body>` once the wasm has taken over, so tests (and CSS) can
 /// tell a hydrated page from server-rendered HTML.
-fn mark_hydrated() {
+#[island]
+fn HydrationMark() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(body) = web_sys::window()
@@ -78,4 +88,5 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    view! { <span hidden=true></span> }
 }

@@ -6,6 +6,7 @@ pub mod areas;
 pub mod domain;
 pub mod error;
 pub mod home;
+pub mod reports;
 pub mod stats;
 pub mod strings;
 
@@ -13,10 +14,15 @@ pub mod strings;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod storage;
 
+/// Islands mode: pages are rendered on the server only; the wasm carries just the `#[island]`
+/// components (the report form, 我的上报, the home page's code box), which keeps the resident's
+/// first load small. Navigation between pages is plain HTML links.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -42,7 +42,7 @@ pub fn HomePage() -> impl IntoView {
 
 /// A tracking-code box. As a plain GET form it works before the wasm arrives; once hydrated
 /// it tells the resident, as they type, whether the code is complete.
-#[component]
+#[island]
 fn QuickTrack() -> impl IntoView {
     let (code, set_code) = signal(String::new());
     let hint = move || {
