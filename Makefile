@@ -7,7 +7,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 ## Install what is missing, build in release and serve on http://127.0.0.1:3000
 run: setup build
 	mkdir -p data
-	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/server
+	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD LEPTOS_HASH_FILES=true ./target/release/server
 
 ## Install what is missing, then fmt, clippy, Rust tests (SQLite + PostgreSQL), end-to-end tests
 test:

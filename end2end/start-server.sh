@@ -8,5 +8,8 @@ export DATA_DIR="$data"
 export BIND_ADDR="127.0.0.1:${port}"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export LEPTOS_ENV=PROD
+# cargo-leptos hashed the /pkg names (hash-files in Cargo.toml); the server reads them from
+# target/release/hash.txt.
+export LEPTOS_HASH_FILES=true
 export RUST_LOG="${RUST_LOG:-warn}"
 exec "$root/target/release/server"

@@ -4,11 +4,14 @@ use crate::home::pages::HomePage;
 use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
 use crate::strings as t;
 use leptos::prelude::*;
-use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
+
+const SW_REGISTER: &str = "if ('serviceWorker' in navigator) { addEventListener('load', \
+    function () { navigator.serviceWorker.register('/sw.js').catch(function () {}); }); }";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -19,9 +22,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="theme-color" content="#1f7a4d"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                // The cargo-leptos-hashed name when file hashing is on (see README).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
+                // The service worker (server/src/pwa.rs) after the page has loaded, so its
+                // precaching never competes with the first load.
+                <script>{SW_REGISTER}</script>
             </head>
             <body>
                 <App/>
@@ -34,7 +44,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/jiexiang.css"/>
         <Title text=t::APP_NAME/>
         <Meta name="description" content=t::APP_DESCRIPTION/>
         <Router>

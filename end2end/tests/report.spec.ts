@@ -1,37 +1,8 @@
-import { test, expect, Page, Locator } from '@playwright/test';
-import path from 'node:path';
+import { test, expect } from '@playwright/test';
+import { SUBMIT, choosePlace, fixture, naturalWidth, openForm, readCode } from './helpers';
 
 // The resident's path: /report → receipt → /track → /my, in a phone-sized Chromium against the
 // release server on a fresh demo database.
-
-const SUBMIT = '/api/reports/submit';
-const CODE = /^[2-9A-HJKMNP-Z]{8}$/;
-const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', name);
-
-/** Opens the report form and waits until its handlers are attached (submit enabled). */
-async function openForm(page: Page, url = '/report') {
-  await page.goto(url);
-  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
-  await expect(page.locator('form.report-form')).toHaveAttribute('data-ready', 'true');
-}
-
-async function choosePlace(page: Page, office: string, community: string, street: string) {
-  await page.getByLabel('办事处', { exact: true }).selectOption({ label: office });
-  await page.getByLabel('居委会', { exact: true }).selectOption({ label: community });
-  await page.getByLabel('街巷', { exact: true }).selectOption({ label: street });
-}
-
-async function naturalWidth(img: Locator): Promise<number> {
-  return img.evaluate((el: HTMLImageElement) => (el.complete ? el.naturalWidth : 0));
-}
-
-async function readCode(page: Page): Promise<string> {
-  const box = page.getByTestId('tracking-code');
-  await expect(box).toBeVisible();
-  const code = (await box.textContent())!.trim();
-  expect(code).toMatch(CODE);
-  return code;
-}
 
 test('a resident reports a problem with a photo, then follows it on /track and /my', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

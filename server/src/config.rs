@@ -9,6 +9,8 @@ use std::time::Duration;
 pub struct Config {
     /// `sqlite://…` (default: a file under the data dir) or `postgres://…`.
     pub database_url: String,
+    /// Pool size; default 8 for SQLite, 16 for PostgreSQL.
+    pub database_max_connections: Option<u32>,
     pub bind_addr: SocketAddr,
     /// Photos and the default SQLite file live here.
     pub data_dir: PathBuf,
@@ -87,6 +89,17 @@ impl Config {
                 data_dir.join("jiexiang.db").display()
             ),
         };
+        let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
+            None => None,
+            Some(v) => {
+                let n: u32 = v
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("DATABASE_MAX_CONNECTIONS is not a number: {v}"))?;
+                anyhow::ensure!(n > 0, "DATABASE_MAX_CONNECTIONS must be above 0");
+                Some(n)
+            }
+        };
         let bind = get("BIND_ADDR")
             .or_else(|| get("LEPTOS_SITE_ADDR"))
             .unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -112,6 +125,7 @@ impl Config {
         let trust_proxy = flag("TRUST_PROXY", get("TRUST_PROXY"), false)?;
         Ok(Self {
             database_url,
+            database_max_connections,
             bind_addr,
             data_dir,
             seed_demo,

@@ -9,14 +9,14 @@ use std::time::Duration;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
-pub async fn connect(url: &str) -> Result<Db> {
+pub async fn connect(url: &str, max_connections: Option<u32>) -> Result<Db> {
     sqlx::any::install_default_drivers();
     let backend = Backend::from_url(url)
         .with_context(|| "DATABASE_URL must start with sqlite: or postgres:".to_string())?;
-    let max = match backend {
+    let max = max_connections.unwrap_or(match backend {
         Backend::Sqlite => 8,
         Backend::Postgres => 16,
-    };
+    });
     let pool = AnyPoolOptions::new()
         .max_connections(max)
         .acquire_timeout(Duration::from_secs(10))

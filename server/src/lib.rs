@@ -6,6 +6,7 @@
 pub mod config;
 pub mod database;
 pub mod photos;
+pub mod pwa;
 pub mod ratelimit;
 pub mod startup;
 pub mod submission;

@@ -1,5 +1,5 @@
 use anyhow::Context;
-use server::{config::Config, startup, telemetry};
+use server::{config::Config, pwa, startup, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -7,6 +7,10 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.bind_addr;
+    // Leptos panics on the first page if hashing is on and the hash file is missing.
+    if leptos_options.hash_files && !pwa::hashed_assets(&leptos_options) {
+        leptos_options.hash_files = false;
+    }
     let state = startup::build_state(&config, leptos_options).await?;
     let listener = tokio::net::TcpListener::bind(config.bind_addr)
         .await

@@ -43,6 +43,10 @@ async fn home_page_is_server_rendered_in_chinese() {
     ] {
         assert!(headers.contains_key(h), "missing {h}");
     }
+    // Not a document: only nosniff, no CSP bytes on every asset.
+    let health = app.client.get(app.url("/api/health")).send().await.unwrap();
+    assert_eq!(health.headers()["x-content-type-options"], "nosniff");
+    assert!(!health.headers().contains_key("content-security-policy"));
     let html = res.text().await.unwrap();
     assert!(html.contains(r#"<html lang="zh-CN""#));
     for text in [

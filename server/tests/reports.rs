@@ -1093,3 +1093,41 @@ async fn duplicate_inserts_are_unique_violations() {
     assert_eq!(count(&app, "report_photos").await, 1);
     assert_eq!(count(&app, "report_events").await, 1);
 }
+
+/// Reports with and without coordinates, in turn, over one database connection: the
+/// statement cached for the first must not spoil the second (sqlx 0.8's Any driver binds a
+/// NULL f64 as PostgreSQL float4, which once broke the GPS report after a street-only one).
+#[tokio::test]
+async fn reports_with_and_without_coordinates_share_one_connection() {
+    let app = spawn_app_with(&[("DATABASE_MAX_CONNECTIONS", "1")]).await;
+    let r = refs(&app).await;
+    let street_only = draft(&r);
+    let mut gps_no_accuracy = draft(&r);
+    gps_no_accuracy["street_id"] = Value::Null;
+    gps_no_accuracy["office_id"] = json!(r.office);
+    gps_no_accuracy["location"] = json!({"lat": 33.62, "lon": 114.65, "accuracy_m": null});
+    let mut gps = gps_no_accuracy.clone();
+    gps["location"] = json!({"lat": 33.621, "lon": 114.651, "accuracy_m": 12.5});
+    for (i, d) in [&street_only, &gps_no_accuracy, &gps, &street_only]
+        .into_iter()
+        .enumerate()
+    {
+        let mut d = d.clone();
+        d["report_id"] = json!(Uuid::new_v4());
+        receipt(submit(&app, &d, &[jpeg(64, 48, i as u8)]).await).await;
+    }
+    let rows: Vec<(Option<f64>, Option<f64>, Option<f64>)> =
+        sqlx::query_as("SELECT lat, lon, accuracy_m FROM reports ORDER BY id")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (None, None, None),
+            (Some(33.62), Some(114.65), None),
+            (Some(33.621), Some(114.651), Some(12.5)),
+            (None, None, None),
+        ]
+    );
+}

@@ -1,12 +1,12 @@
 //! Browser side of reporting (hydrate only): photo downscaling, FormData, device storage.
 //!
 //! Everything here is called from effects and event handlers, never while rendering.
-//! `report_form_data`/`send_report` take a finished draft and its photo blobs, so the offline
-//! queue can store exactly those and send them later through the same path.
+//! `multipart` builds the submission from a queued draft's JSON and its photo blobs; the
+//! device queue (`sync`) is the one path by which reports are sent.
 
 use super::pages::form;
 use super::strings::ui as t;
-use super::{GeoPoint, PART_PHOTO, PART_REPORT, PHOTO_LONG_EDGE, Receipt, ReportDraft};
+use super::{GeoPoint, PART_PHOTO, PART_REPORT, PHOTO_LONG_EDGE};
 use crate::domain::{Millis, StreetId, TrackingCode};
 use crate::error::AppError;
 use gloo_storage::{LocalStorage, Storage};
@@ -48,26 +48,20 @@ pub fn new_report_id() -> Uuid {
 // ---------------------------------------------------------------------------------------------
 // Submission
 
-/// The multipart body of `submit_report`: the draft's JSON in `report`, then each photo in
-/// `photo` (photo1.jpg, photo2.jpg, …).
-pub fn report_form_data(draft: &ReportDraft, photos: &[Blob]) -> Result<FormData, AppError> {
-    let transport = |e: JsValue| AppError::Transport(format!("{e:?}"));
-    let json = serde_json::to_string(draft).map_err(|e| AppError::Transport(e.to_string()))?;
+/// The multipart body of `submit_report`: the draft's JSON (as the device queue keeps it) in
+/// `report`, then each photo in `photo` (photo1.jpg, photo2.jpg, …).
+pub fn multipart(draft_json: &str, photos: &[Blob]) -> Result<FormData, AppError> {
+    // The error's own text (formatting the JsValue with `{:?}` would pull float formatting
+    // into the wasm).
+    let transport = |e: JsValue| AppError::Transport(js_error_text(&e));
     let data = FormData::new().map_err(transport)?;
-    data.append_with_str(PART_REPORT, &json)
+    data.append_with_str(PART_REPORT, draft_json)
         .map_err(transport)?;
     for (i, photo) in photos.iter().enumerate() {
         data.append_with_blob_and_filename(PART_PHOTO, photo, &format!("photo{}.jpg", i + 1))
             .map_err(transport)?;
     }
     Ok(data)
-}
-
-/// Sends one report. Safe to repeat with the same draft: the server answers a retry of the
-/// same `report_id` with the same receipt.
-pub async fn send_report(draft: &ReportDraft, photos: &[Blob]) -> Result<Receipt, AppError> {
-    let data = report_form_data(draft, photos)?;
-    super::api::submit_report(data.into()).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,6 +213,14 @@ async fn draw_and_encode(
         .await
         .map(JsCast::unchecked_into)
         .map_err(|_| PhotoError::Unreadable)
+}
+
+/// The message of a JS error (or its name, or nothing) as plain text.
+pub fn js_error_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| Reflect::get(e, &"message".into()).ok()?.as_string())
+        .or_else(|| Reflect::get(e, &"name".into()).ok()?.as_string())
+        .unwrap_or_default()
 }
 
 /// An object URL for a preview `<img>`; give it back with [`revoke_url`].

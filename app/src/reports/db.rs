@@ -140,31 +140,46 @@ pub async fn insert_submission(
 ) -> sqlx::Result<ReportNo> {
     let status = ReportStatus::Pending;
     let mut tx = db.pool.begin().await?;
-    let (id,): (i64,) = sqlx::query_as(
+    // Absent coordinates are written as SQL NULL literals, never bound: sqlx 0.8.6's Any
+    // driver binds a NULL f64 as PostgreSQL float4, and the connection's cached statement
+    // then refuses a real f64 in the next report (`incorrect binary data format`). A
+    // different text per shape means a different cached statement.
+    let lat_lon = match new.location {
+        Some(_) => "$14, $15",
+        None => "NULL, NULL",
+    };
+    let accuracy = match new.location.and_then(|l| l.accuracy_m) {
+        Some(_) => "$16",
+        None => "NULL",
+    };
+    let sql = format!(
         "INSERT INTO reports (client_uuid, tracking_code, content_hash, category_id, office_id, \
-             community_id, street_id, lat, lon, accuracy_m, description, contact_phone, status, \
-             created_on_device, received_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-         RETURNING id",
-    )
-    .bind(new.client_uuid.to_string())
-    .bind(code.as_str())
-    .bind(new.content_hash)
-    .bind(new.category_id)
-    .bind(new.office_id)
-    .bind(new.community_id)
-    .bind(new.street_id)
-    .bind(new.location.map(|l| l.lat))
-    .bind(new.location.map(|l| l.lon))
-    .bind(new.location.and_then(|l| l.accuracy_m))
-    .bind(new.description)
-    .bind(new.contact_phone.map(|p| p.as_str().to_string()))
-    .bind(status.code())
-    .bind(new.created_on_device)
-    .bind(new.received_at)
-    .bind(new.received_at)
-    .fetch_one(&mut *tx)
-    .await?;
+             community_id, street_id, description, contact_phone, status, created_on_device, \
+             received_at, updated_at, lat, lon, accuracy_m) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {lat_lon}, {accuracy}) \
+         RETURNING id"
+    );
+    let mut insert = sqlx::query_as::<_, (i64,)>(&sql)
+        .bind(new.client_uuid.to_string())
+        .bind(code.as_str())
+        .bind(new.content_hash)
+        .bind(new.category_id)
+        .bind(new.office_id)
+        .bind(new.community_id)
+        .bind(new.street_id)
+        .bind(new.description)
+        .bind(new.contact_phone.map(|p| p.as_str().to_string()))
+        .bind(status.code())
+        .bind(new.created_on_device)
+        .bind(new.received_at)
+        .bind(new.received_at);
+    if let Some(l) = new.location {
+        insert = insert.bind(l.lat).bind(l.lon);
+        if let Some(a) = l.accuracy_m {
+            insert = insert.bind(a);
+        }
+    }
+    let (id,) = insert.fetch_one(&mut *tx).await?;
     for (position, photo) in new.photos.iter().enumerate() {
         sqlx::query(
             "INSERT INTO report_photos (report_id, kind, position, sha256, mime, width, height, \

@@ -8,6 +8,11 @@ pub mod strings;
 #[cfg(feature = "hydrate")]
 pub mod client;
 pub mod pages;
+pub mod queue;
+#[cfg(feature = "hydrate")]
+pub mod queue_store;
+#[cfg(feature = "hydrate")]
+pub mod sync;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -7,6 +7,7 @@ use app::db::Db;
 use leptos::prelude::LeptosOptions;
 use server::config::Config;
 use std::net::SocketAddr;
+use std::path::Path;
 
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -53,6 +54,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// `spawn_app()` with extra environment settings, e.g. `[("REPORT_RATE_LIMIT", "2/600")]`.
 pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
+    spawn(env, None, None).await
+}
+
+/// `spawn_app()` serving `site_root` (a built site: `pkg/`, `icons/`, …), which must be in
+/// place before the start since the service worker is rendered then. With `hash_file`, file
+/// hashing is on and leptos reads the hashed names from that file (an absolute path).
+pub async fn spawn_app_with_site(site_root: &Path, hash_file: Option<&Path>) -> TestApp {
+    spawn(&[], Some(site_root), hash_file).await
+}
+
+async fn spawn(
+    env: &[(&str, &str)],
+    site_root: Option<&Path>,
+    hash_file: Option<&Path>,
+) -> TestApp {
     server::telemetry::init();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database_url(data_dir.path()).await;
@@ -71,9 +87,18 @@ pub async fn spawn_app_with(env: &[(&str, &str)]) -> TestApp {
             .map(|(_, v)| v.clone()),
     })
     .expect("config");
+    let site_root = site_root
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| data_dir.path().join("site"));
     let options = LeptosOptions::builder()
         .output_name("jiexiang")
-        .site_root(data_dir.path().join("site").display().to_string())
+        .site_root(site_root.display().to_string())
+        .hash_files(hash_file.is_some())
+        .hash_file(std::sync::Arc::from(
+            hash_file
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "hash.txt".into()),
+        ))
         .build();
     let state = server::startup::build_state(&config, options)
         .await

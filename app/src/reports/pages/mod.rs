@@ -1,12 +1,14 @@
 //! Pages: /report (上报问题), /my (我的上报), /track (进度查询).
 //!
-//! Everything renders on the server; only the two islands — the report form ([`ReportFlow`])
-//! and the device's list ([`MyReports`]) — hydrate in the browser. /track is plain HTML.
+//! Everything renders on the server; only the islands — the report form ([`ReportFlow`]) and
+//! the device's list ([`MyReports`]), each with the device queue — hydrate in the browser.
+//! /track is plain HTML.
 //! Browser APIs (photos, location, device storage, clipboard) are reached only from effects
 //! and event handlers, through `client.rs`.
 
 pub mod form;
 mod my;
+mod queue;
 mod report;
 mod track;
 

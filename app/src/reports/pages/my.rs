@@ -41,7 +41,7 @@ async fn lookup_mine(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
     for batch in codes.chunks(MAX_CODES_PER_QUERY) {
         reports.extend(my_reports(batch.to_vec()).await?);
     }
-    reports.sort_by_key(|r| std::cmp::Reverse(r.received_at));
+    crate::reports::queue::sort_by_key(&mut reports, |r| std::cmp::Reverse(r.received_at));
     Ok(reports)
 }
 
@@ -101,7 +101,10 @@ fn MyReports() -> impl IntoView {
         }
     });
 
+    // The device queue too: reports still on the phone are the resident's as well.
+    let q = super::queue::QueueSignals::connect();
     view! {
+        <super::queue::QueuePanel q/>
         <section class="my-list" aria-live="polite" data-testid="my-reports">
             {move || match state.get() {
                 MyState::Loading => EitherOf4::A(view! { <p class="muted">{t::MY_LOADING}</p> }),

@@ -1,18 +1,24 @@
 //! /report (上报问题): the form island and its receipt.
 
+use super::queue::{QueuePanel, QueueSignals};
 use crate::areas::{ReferenceData, api::get_reference_data};
+use crate::domain::TrackingCode;
 use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId};
+use crate::reports::queue::{ItemState, Net};
+use crate::reports::strings::sync as ts;
 use crate::reports::strings::ui as t;
-use crate::reports::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS, Receipt};
-use leptos::either::Either;
+use crate::reports::{MAX_DESCRIPTION_CHARS, MAX_PHOTOS};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use uuid::Uuid;
+
 #[cfg(feature = "hydrate")]
 use super::form;
 #[cfg(feature = "hydrate")]
-use crate::reports::client;
+use crate::reports::{client, sync};
 #[cfg(feature = "hydrate")]
 use leptos::task::spawn_local;
 
@@ -66,8 +72,6 @@ enum GeoState {
 struct DeviceSide {
     blobs: Vec<(u32, web_sys::Blob)>,
     next_key: u32,
-    /// The draft last sent and its photos, so an unchanged retry keeps its report id.
-    last_attempt: Option<(crate::reports::ReportDraft, Vec<u32>)>,
 }
 
 /// The state of the report form; `Copy`, so every handler can hold it.
@@ -86,9 +90,13 @@ struct ReportState {
     phone: RwSignal<String>,
     phone_touched: RwSignal<bool>,
     errors: RwSignal<Vec<String>>,
+    /// Saving to the device queue.
     submitting: RwSignal<bool>,
-    /// The receipt and whether its code could be saved on the device.
-    receipt: RwSignal<Option<(Receipt, bool)>>,
+    /// The report just submitted: its receipt (or 已保存在手机上) replaces the form.
+    awaiting: RwSignal<Option<Uuid>>,
+    /// The 需处理 item being edited: the next submit replaces it.
+    editing: RwSignal<Option<Uuid>>,
+    queue: QueueSignals,
     #[cfg(feature = "hydrate")]
     device: StoredValue<DeviceSide, LocalStorage>,
 }
@@ -110,7 +118,9 @@ impl ReportState {
             phone_touched: RwSignal::new(false),
             errors: RwSignal::new(Vec::new()),
             submitting: RwSignal::new(false),
-            receipt: RwSignal::new(None),
+            awaiting: RwSignal::new(None),
+            editing: RwSignal::new(None),
+            queue: QueueSignals::connect(),
             #[cfg(feature = "hydrate")]
             device: StoredValue::new_local(DeviceSide::default()),
         };
@@ -145,7 +155,28 @@ impl ReportState {
         self.geo.set(GeoState::Idle);
         self.errors.set(Vec::new());
         self.photo_error.set(None);
-        self.receipt.set(None);
+        self.awaiting.set(None);
+    }
+
+    /// What replaces the form after a submit, from the queue item's state.
+    fn phase(&self) -> Phase {
+        let Some(id) = self.awaiting.get() else {
+            return Phase::Form;
+        };
+        let Some(item) = self.queue.item(id) else {
+            return Phase::Form;
+        };
+        match item.state {
+            ItemState::Synced => match item.tracking_code {
+                Some(code) => Phase::Receipt(code),
+                None => Phase::Form,
+            },
+            ItemState::Attention => Phase::Attention(item.reason.unwrap_or_default()),
+            ItemState::Queued if item.attempts > 0 || self.queue.net() == Net::Offline => {
+                Phase::Queued
+            }
+            ItemState::Queued | ItemState::Uploading => Phase::Sending,
+        }
     }
 }
 
@@ -243,67 +274,139 @@ impl ReportState {
         });
     }
 
+    /// Saves the report and its photos in the device queue (one IndexedDB transaction),
+    /// then lets the sync engine send it: online, the receipt follows at once; offline, the
+    /// report waits on the phone. Either way nothing the resident entered is lost.
     fn submit(self) {
         if self.submitting.get_untracked() {
             return;
         }
         let input = self.input_untracked();
-        let candidate = match form::draft(&input, uuid::Uuid::nil(), crate::domain::Millis(0)) {
+        let draft = match form::draft(&input, client::new_report_id(), client::now()) {
             Ok(draft) => draft,
             Err(problems) => {
                 self.errors.set(problems);
                 return;
             }
         };
-        let keys: Vec<u32> = self
-            .photos
-            .with_untracked(|p| p.iter().map(|p| p.key).collect());
-        // Resending an unchanged report keeps its id: if the first try did reach the
-        // server, the retry gets the same receipt instead of a second report.
-        let draft = self
+        let blobs: Vec<web_sys::Blob> = self
             .device
-            .with_value(|d| match &d.last_attempt {
-                Some((prev, prev_keys))
-                    if *prev_keys == keys && form::same_content(prev, &candidate) =>
-                {
-                    Some(prev.clone())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| crate::reports::ReportDraft {
-                report_id: client::new_report_id(),
-                created_on_device: client::now(),
-                ..candidate
-            });
-        let blobs: Vec<web_sys::Blob> = self.device.with_value(|d| {
-            keys.iter()
-                .filter_map(|k| d.blobs.iter().find(|(key, _)| key == k))
-                .map(|(_, blob)| blob.clone())
-                .collect()
-        });
-        self.device
-            .update_value(|d| d.last_attempt = Some((draft.clone(), keys)));
+            .with_value(|d| d.blobs.iter().map(|(_, b)| b.clone()).collect());
+        let bytes = blobs.iter().map(|b| b.size() as u64).sum();
+        let label = self.label(&draft);
+        let item = crate::reports::queue::QueueItem::new(&draft, label, bytes, blobs.len());
+        let id = item.id();
+        let replacing = self.editing.get_untracked();
         self.errors.set(Vec::new());
         self.submitting.set(true);
         spawn_local(async move {
-            let result = client::send_report(&draft, &blobs).await;
-            self.submitting.set(false);
-            match result {
-                Ok(receipt) => {
-                    // Saved even if the resident has already left the page.
-                    let saved = client::remember_code(&receipt.tracking_code);
+            let saved = sync::enqueue(item, blobs, replacing).await;
+            self.submitting.try_set(false);
+            match saved {
+                Ok(()) => {
                     if let Some(street) = draft.street_id {
                         client::remember_street(street);
                     }
                     self.clear_photos();
-                    self.device.try_update_value(|d| d.last_attempt = None);
-                    self.receipt.set(Some((receipt, saved)));
+                    self.editing.try_set(None);
+                    self.category.try_set(None);
+                    self.description.try_set(String::new());
+                    self.geo.try_set(GeoState::Idle);
+                    self.awaiting.try_set(Some(id));
                     client::scroll_to_top();
                 }
-                Err(e) => self.errors.set(vec![e.to_string()]),
+                // Nothing was written; the form keeps everything for another try.
+                Err(message) => {
+                    self.errors.try_set(vec![message.to_string()]);
+                }
             }
         });
     }
+
+    /// "🗑️ 暴露垃圾 · 韩营一巷", as the queue lists the item.
+    fn label(&self, draft: &crate::reports::ReportDraft) -> String {
+        self.data.with_value(|d| {
+            let category = d
+                .categories
+                .iter()
+                .find(|c| c.id == draft.category_id)
+                .map(|c| format!("{} {}", c.icon, c.name))
+                .unwrap_or_default();
+            let place = draft
+                .street_id
+                .and_then(|s| d.street(s))
+                .map(|s| s.name.clone())
+                .or_else(|| {
+                    draft
+                        .office_id
+                        .and_then(|o| d.offices.iter().find(|x| x.id == o))
+                        .map(|o| o.name.clone())
+                });
+            match place {
+                Some(place) => format!("{category} · {place}"),
+                None => category,
+            }
+        })
+    }
+
+    /// 修改 on a 需处理 item: its fields and photos go back into the form; the next submit
+    /// replaces it in the queue.
+    fn edit(self, id: Uuid) {
+        spawn_local(async move {
+            let Some((item, photos)) = sync::load(id).await else {
+                return;
+            };
+            self.clear_photos();
+            // The queued draft is JSON: read back with the browser's parser.
+            let Ok(d) = js_sys::JSON::parse(&item.draft_json) else {
+                return;
+            };
+            let get = |k: &str| js_sys::Reflect::get(&d, &k.into()).ok();
+            let num = |k: &str| get(k).and_then(|v| v.as_f64()).map(|n| n as i64);
+            let text = |k: &str| get(k).and_then(|v| v.as_string()).unwrap_or_default();
+            self.awaiting.try_set(None);
+            self.category.try_set(num("category_id").map(CategoryId));
+            match num("street_id").map(StreetId) {
+                Some(street) => self.choose_street(street),
+                None => {
+                    self.office.try_set(num("office_id").map(OfficeId));
+                    self.community.try_set(None);
+                    self.street.try_set(None);
+                }
+            }
+            let location = get("location").filter(|l| l.is_object()).and_then(|l| {
+                let f = |k: &str| js_sys::Reflect::get(&l, &k.into()).ok()?.as_f64();
+                Some(crate::reports::GeoPoint {
+                    lat: f("lat")?,
+                    lon: f("lon")?,
+                    accuracy_m: f("accuracy_m"),
+                })
+            });
+            self.geo.try_set(match location {
+                Some(p) => GeoState::Located(p),
+                None => GeoState::Idle,
+            });
+            self.description.try_set(text("description"));
+            self.phone.try_set(text("contact_phone"));
+            for blob in photos {
+                self.add_photo(blob);
+            }
+            self.editing.try_set(Some(id));
+            self.errors.try_set(Vec::new());
+            client::scroll_to_top();
+        });
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Form,
+    /// Being sent (online): the form waits for the receipt.
+    Sending,
+    /// Saved on the phone, waiting for a connection.
+    Queued,
+    Receipt(TrackingCode),
+    Attention(String),
 }
 
 /// The report form and its receipt: the one island of /report. The reference data comes in
@@ -312,15 +415,38 @@ impl ReportState {
 fn ReportFlow(data: ReferenceData, street_param: Option<StreetId>) -> impl IntoView {
     let state = ReportState::new(data, street_param);
 
-    // Prefill the street of the last report — device storage, so after hydration only.
+    // After hydration: the page may come from the service worker's copy of /report, made
+    // without the query, so `?street=` and `?edit=` are read here as well; otherwise the
+    // street of the last report is prefilled (device storage).
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if street_param.is_none()
-            && state.office.get_untracked().is_none()
-            && let Some(street) = client::last_street()
         {
-            state.choose_street(street);
+            let param = |name: &str| {
+                web_sys::window()
+                    .and_then(|w| w.location().search().ok())
+                    .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+                    .and_then(|p| p.get(name))
+            };
+            if let Some(id) = param("edit").and_then(|v| v.parse::<Uuid>().ok()) {
+                state.edit(id);
+            } else if let Some(street) = param("street").and_then(|v| v.parse().ok()) {
+                if street_param.is_none() {
+                    state.choose_street(street);
+                }
+            } else if street_param.is_none()
+                && state.office.get_untracked().is_none()
+                && let Some(street) = client::last_street()
+            {
+                state.choose_street(street);
+            }
         }
+    });
+    let phase = Memo::new(move |_| state.phase());
+    let on_edit = Callback::new(move |id: Uuid| {
+        #[cfg(feature = "hydrate")]
+        state.edit(id);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
     });
     on_cleanup(move || {
         #[cfg(feature = "hydrate")]
@@ -328,10 +454,47 @@ fn ReportFlow(data: ReferenceData, street_param: Option<StreetId>) -> impl IntoV
     });
 
     view! {
-        {move || match state.receipt.get() {
-            None => Either::Left(view! { <ReportForm state/> }),
-            Some((receipt, saved)) => Either::Right(view! { <ReceiptView state receipt saved/> }),
-        }}
+        <QueuePanel q=state.queue on_edit/>
+        {move || match phase.get() {
+            Phase::Form => EitherOf3::A(view! { <ReportForm state/> }),
+            Phase::Receipt(code) => EitherOf3::B(view! { <ReceiptView state code/> }),
+            other => EitherOf3::C(view! { <Notice state phase=other on_edit/> }),
+                }}
+    }
+}
+
+/// What stands in for the form while the report is being sent, waits on the phone, or was
+/// refused (one view for the three: less wasm).
+#[component]
+fn Notice(state: ReportState, phase: Phase, on_edit: Callback<Uuid>) -> impl IntoView {
+    let (testid, title, body, class) = match &phase {
+        Phase::Queued => (
+            "queued-notice",
+            ts::QUEUED_TITLE,
+            ts::QUEUED_BODY.to_string(),
+            "",
+        ),
+        Phase::Attention(reason) => ("attention-notice", ts::ATTENTION, reason.clone(), "alert"),
+        _ => ("sending", t::SUBMITTING, String::new(), ""),
+    };
+    let refused = matches!(phase, Phase::Attention(_));
+    let waiting = !matches!(phase, Phase::Sending);
+    let edit = move |_| {
+        if let Some(id) = state.awaiting.get_untracked() {
+            on_edit.run(id);
+        }
+    };
+    view! {
+        <section class="card queued-notice" data-testid=testid aria-live="polite">
+            <h2>{title}</h2>
+            <p class=class>{body}</p>
+            <div class="receipt-actions" hidden=!waiting>
+                <button type="button" hidden=!refused on:click=edit>{ts::EDIT}</button>
+                <button type="button" class="secondary" on:click=move |_| state.start_another()>
+                    {t::REPORT_ANOTHER}
+                </button>
+            </div>
+        </section>
     }
 }
 
@@ -355,6 +518,7 @@ fn ReportForm(state: ReportState) -> impl IntoView {
             data-ready=move || ready.get().to_string()
         >
             <p class="muted intro">{t::REPORT_INTRO}</p>
+            {move || state.editing.get().map(|_| view! { <p class="alert" data-testid="editing">{ts::EDITING}</p> })}
             <PhotoPicker state/>
             <CategoryPicker state/>
             <PlacePicker state/>
@@ -700,8 +864,13 @@ fn DetailsFields(state: ReportState) -> impl IntoView {
 }
 
 #[component]
-fn ReceiptView(state: ReportState, receipt: Receipt, saved: bool) -> impl IntoView {
-    let code = receipt.tracking_code.to_string();
+fn ReceiptView(state: ReportState, code: TrackingCode) -> impl IntoView {
+    let code = code.to_string();
+    // The engine saved the code on the device when the server confirmed it (if it could).
+    #[cfg(feature = "hydrate")]
+    let saved = client::saved_codes().contains(&code);
+    #[cfg(not(feature = "hydrate"))]
+    let saved = false;
     let track_href = format!("/track?code={code}");
     let copied = RwSignal::new(None::<bool>);
     let on_copy = {
