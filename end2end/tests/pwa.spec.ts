@@ -101,6 +101,9 @@ test('offline: open /report after one online visit, hard reload with no network 
   const qr = await page.goto(`/report?street=${street}`);
   expect(qr!.fromServiceWorker()).toBe(true);
   await expectHydratedForm(page);
+  // The cached page carries the reference data; the form applies ?street= itself.
+  await expect(page.getByLabel('街巷', { exact: true }).locator('option:checked')).toHaveText('康楼西巷');
+  await expect(page.getByLabel('居委会', { exact: true }).locator('option:checked')).toHaveText('康楼');
 
   // A new tab, as when started from the home screen.
   const tab = await context.newPage();
