@@ -19,6 +19,7 @@ import {
   queueItem,
   queueItems,
   queueReport,
+  readCode,
   reportIdOf,
   reportsReceived,
   sleep,
@@ -237,6 +238,42 @@ test('6 422 → 需处理, not deleted', async ({ page, context, request }) => {
   expect(left?.items).toBe(0);
   expect(left?.photos).toHaveLength(0);
   expect(await reportsReceived(request)).toBe(before);
+});
+
+test('6b 需处理 → 修改 puts it back into the form; the resubmit replaces it and syncs once', async ({ page, context, request }) => {
+  await openForm(page);
+  await context.setOffline(true);
+  const id = await queueReport(page, { description: '第一次写的' });
+
+  let refused = 0;
+  await context.route(SUBMIT_GLOB, async (route) => {
+    refused += 1;
+    await route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ BadRequest: '描述不清楚' }) });
+  });
+  const before = await reportsReceived(request);
+  await context.setOffline(false);
+  await expectItemState(page, id, 'attention', 30_000);
+  await context.unroute(SUBMIT_GLOB);
+
+  // 修改: the category, place, description and photo come back into the form.
+  await queueItem(page, id).getByTestId('queue-edit').click();
+  await expect(page.getByTestId('editing')).toBeVisible();
+  await expect(page.getByTestId('photo-preview')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: new RegExp(CATEGORIES[0]) })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByLabel('街巷', { exact: true }).locator('option:checked')).toHaveText(PLACES[0][2]);
+  await expect(page.getByLabel('问题描述（选填）')).toHaveValue('第一次写的');
+  await page.getByLabel('问题描述（选填）').fill('巷口东侧，垃圾三天未清');
+  await page.getByTestId('submit').click();
+
+  // The edited report replaces the refused one and reaches the server once.
+  const code = await readCode(page);
+  await expect(queueItem(page, id)).toHaveCount(0);
+  await expect(queueItems(page)).toHaveCount(1);
+  await expect(queueItems(page).first()).toHaveAttribute('data-state', 'synced');
+  await expectNewReports(request, before, 1);
+  expect(refused).toBe(1);
+  const track = await request.post('/api/reports/track', { form: { code } });
+  expect(await track.text()).toContain('巷口东侧，垃圾三天未清');
 });
 
 test('7 two tabs with a queue → only one uploads, no duplicates', async ({ page, context, request }) => {
