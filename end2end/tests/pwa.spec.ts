@@ -169,6 +169,28 @@ test('online, pages come from the network and refresh the offline copy under the
   expect((await cachedPaths(page, name)).some((p) => p.startsWith('/api/'))).toBe(false);
 });
 
+test('lie-fi: a page that does not answer within 3 s comes from the saved copy', async ({ page, context }) => {
+  await page.goto('/report');
+  await expectHydratedForm(page);
+  await controlledByWorker(page);
+  // A connection that is up but carries almost nothing: every request takes 10 s.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 10_000, downloadThroughput: -1, uploadThroughput: -1,
+  });
+  const started = Date.now();
+  const res = await page.goto('/report', { timeout: 20_000 });
+  expect(res!.fromServiceWorker()).toBe(true);
+  await expectHydratedForm(page);
+  const waited = Date.now() - started;
+  expect(waited).toBeGreaterThanOrEqual(2_500);
+  expect(waited).toBeLessThan(9_000);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+  });
+});
+
 test('the manifest and icons make the app installable', async ({ page }) => {
   await page.goto('/report');
   const href = await page.locator('link[rel=manifest]').getAttribute('href');

@@ -6,8 +6,8 @@
 // - activate: delete every other `jiexiang-*` cache, claim the open pages.
 // - fetch: only same-origin GET. /api/* and /photos/* are never touched (the sync engine must
 //   see real network results; /api/health must never come from a cache). Page loads go to the
-//   network first and fall back to the cached HTML of the same path; static files come from the
-//   cache first.
+//   network first and fall back to the cached HTML of the same path (/, /report and /my wait at
+//   most 3 s for the network when a saved copy exists); static files come from the cache first.
 'use strict';
 
 const VERSION = "__VERSION__";
@@ -60,16 +60,41 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+// Pages whose saved copy is as good as a fresh one (the islands fill them in on the phone):
+// on "lie-fi" (a signal that connects but carries nothing) they come from the cache after
+// NAV_TIMEOUT_MS rather than after the browser gives up. /track?code=… shows server data, so
+// it waits for the network.
+const FAST_FALLBACK = ['/', '/report', '/my'];
+const NAV_TIMEOUT_MS = 3000;
+
 async function navigate(event, url) {
   const path = url.pathname;
-  try {
+  const network = (async () => {
     const response = (await event.preloadResponse) || (await fetch(event.request));
     if (response.ok && !response.redirected && HTML_ROUTES.includes(path)) {
       event.waitUntil(remember(event, url, response.clone()));
     }
     return response;
+  })();
+  const cache = await caches.open(CACHE);
+  if (FAST_FALLBACK.includes(path)) {
+    const saved = await cache.match(path, { ignoreSearch: true, ignoreVary: true });
+    if (saved) {
+      // The network answer still refreshes the saved copy when it comes.
+      event.waitUntil(network.catch(() => undefined));
+      const slow = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS, null));
+      try {
+        const response = await Promise.race([network, slow]);
+        if (response) return response;
+      } catch (err) {
+        // Offline: the saved copy below.
+      }
+      return saved;
+    }
+  }
+  try {
+    return await network;
   } catch (err) {
-    const cache = await caches.open(CACHE);
     return (await cache.match(path, { ignoreSearch: true, ignoreVary: true }))
       || (await cache.match(FALLBACK_ROUTE, MATCH))
       || offlinePage();
