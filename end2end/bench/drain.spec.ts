@@ -6,7 +6,7 @@ import {
   SubmitLog,
   deviceQueue,
   expectNewReports,
-  holdHealth,
+  goOnlineThrottled,
   jpegFile,
   noisyJpeg,
   openForm,
@@ -60,16 +60,7 @@ async function drain(page: Page, context: BrowserContext, request: APIRequestCon
   let start: number;
   if (throttled) {
     // Online, but the engine's first probe waits until the link is throttled.
-    const health = await holdHealth(context);
-    await context.setOffline(false);
-    await expect.poll(() => health.state.seen, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 150,
-      downloadThroughput: -1,
-      uploadThroughput: LINK_BYTES_PER_S,
-    });
+    const { health } = await goOnlineThrottled(page, context, LINK_BYTES_PER_S);
     start = Date.now();
     await health.release();
   } else {

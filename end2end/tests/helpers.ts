@@ -302,6 +302,24 @@ export async function holdHealth(context: BrowserContext) {
   };
 }
 
+/** Back online on a throttled link: the engine's first /api/health probe is held until the
+ *  link is throttled (`uploadBytesPerS` up, 150 ms latency), so nothing goes out at full
+ *  speed. Call `health.release()` to let the probe through. (Playwright's own offline switch
+ *  does not undo the throttling.) */
+export async function goOnlineThrottled(page: Page, context: BrowserContext, uploadBytesPerS: number) {
+  const health = await holdHealth(context);
+  await context.setOffline(false);
+  await expect.poll(() => health.state.seen, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 150,
+    downloadThroughput: -1,
+    uploadThroughput: uploadBytesPerS,
+  });
+  return { health, cdp };
+}
+
 /** A photo-like JPEG made by Chromium's encoder: gradient plus noise of amplitude `amp` (the
  *  larger, the bigger the file once the phone has downscaled it). Kept in memory, never in
  *  fixtures/. Needs any page (about:blank will do). */

@@ -10,7 +10,7 @@ import {
   expectNewReports,
   fillReport,
   fixture,
-  holdHealth,
+  goOnlineThrottled,
   itemCode,
   itemIds,
   jpegFile,
@@ -445,16 +445,7 @@ test('12 slow network (CDP throttling) → progress bar moves, no overlapping se
 
   // Back online, but hold the engine's first probe until the link is throttled: 1.6 Mbps up
   // (200,000 bytes/s), 150 ms latency. (Playwright's own offline switch does not undo it.)
-  const health = await holdHealth(context);
-  await context.setOffline(false);
-  await expect.poll(() => health.state.seen, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 150,
-    downloadThroughput: -1,
-    uploadThroughput: 200_000,
-  });
+  const { health, cdp } = await goOnlineThrottled(page, context, 200_000);
   // Sample the progress bar in the page every 50 ms.
   await page.evaluate(() => {
     const w = window as unknown as { __samples: [number, number, number, string][] };
