@@ -1,12 +1,14 @@
 //! The shell, the root component and the routes.
 
+use crate::admin::pages::{AdminPage, PosterPage};
 use crate::home::pages::HomePage;
 use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
+use crate::staff::pages::{DashboardPage, LoginPage, QueuePage, ReportDetailPage};
 use crate::strings as t;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -59,6 +61,15 @@ pub fn App() -> impl IntoView {
                     // Whole page at once: the report is the content, it must be there without
                     // scripts, and an unknown code can answer 404.
                     <Route path=StaticSegment("track") view=TrackPage ssr=SsrMode::Async/>
+                    // 示范户公示: whole page at once, cacheable (no names, no phones).
+                    // Public statistics: whole page at once, cacheable (Cache-Control set by the page).
+                    // Staff and admin: whole pages at once (they redirect when signed out).
+                    <Route path=(StaticSegment("staff"), StaticSegment("login")) view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("staff") view=QueuePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("report"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("dashboard")) view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("streets"), ParamSegment("id"), StaticSegment("poster")) view=PosterPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,12 +1,14 @@
 //! 街巷随手拍 — the Leptos application: pages, components and server functions.
 //! Compiled with `ssr` into the server and with `hydrate` into the browser's wasm.
 
+pub mod admin;
 pub mod app;
 pub mod areas;
 pub mod domain;
 pub mod error;
 pub mod home;
 pub mod reports;
+pub mod staff;
 pub mod stats;
 pub mod strings;
 

@@ -14,6 +14,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Largest photo accepted in a submission, in bytes, checked while it streams in.
     pub photo_max_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy you run).
+    pub trust_proxy: bool,
+    /// Mark the session cookie `Secure` (serving over https).
+    pub cookie_secure: bool,
 }
 
 impl Settings {
@@ -22,6 +26,8 @@ impl Settings {
         Self {
             data_dir,
             photo_max_bytes: DEFAULT_PHOTO_MAX_BYTES,
+            trust_proxy: false,
+            cookie_secure: false,
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Config {
     pub report_rate_limit: RateLimit,
     /// Take the client IP from `X-Forwarded-For` (set only behind a proxy you run).
     pub trust_proxy: bool,
+    /// `Secure` session cookies (`COOKIE_SECURE=true` when served over https).
+    pub cookie_secure: bool,
 }
 
 /// At most `max` requests in any `window` (`REPORT_RATE_LIMIT=60/600`: 60 per 10 minutes).
@@ -123,6 +125,7 @@ impl Config {
             Some(v) => RateLimit::parse(&v).context("REPORT_RATE_LIMIT")?,
         };
         let trust_proxy = flag("TRUST_PROXY", get("TRUST_PROXY"), false)?;
+        let cookie_secure = flag("COOKIE_SECURE", get("COOKIE_SECURE"), false)?;
         Ok(Self {
             database_url,
             database_max_connections,
@@ -132,6 +135,7 @@ impl Config {
             photo_max_bytes,
             report_rate_limit,
             trust_proxy,
+            cookie_secure,
         })
     }
 }

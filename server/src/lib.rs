@@ -3,6 +3,7 @@
 // Leptos view types nest deeply; the server is where they are all laid out.
 #![recursion_limit = "256"]
 
+pub mod cli;
 pub mod config;
 pub mod database;
 pub mod photos;

@@ -1,10 +1,16 @@
 use anyhow::Context;
-use server::{config::Config, pwa, startup, telemetry};
+use server::{cli, config::Config, pwa, startup, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
     let config = Config::from_env()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => {}
+        Some("user") => return cli::user(&config, &args[1..]).await,
+        Some(_) => anyhow::bail!("{}", cli::USAGE),
+    }
     let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.bind_addr;
     // Leptos panics on the first page if hashing is on and the hash file is missing.

@@ -30,11 +30,16 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     if config.seed_demo && app::areas::seed::seed_demo(&db).await? {
         tracing::info!("seeded demo areas and categories");
     }
+    if config.seed_demo && app::staff::seed::seed_demo_users(&db).await? {
+        tracing::info!("seeded the demo accounts (README: demo only)");
+    }
     Ok(AppState {
         leptos_options,
         db,
         settings: Arc::new(Settings {
             photo_max_bytes: config.photo_max_bytes,
+            trust_proxy: config.trust_proxy,
+            cookie_secure: config.cookie_secure,
             ..Settings::new(config.data_dir.clone())
         }),
     })

@@ -1,4 +1,6 @@
-//! The guard in front of `POST /api/reports/submit`, before the server function runs:
+//! The guard in front of the multipart uploads — `POST /api/reports/submit`, the resident's
+//! answer `/api/reports/feedback` and staff's `/api/staff/rectify` — before the server
+//! function runs:
 //! the per-client rate limit (429), a multipart Content-Type with a boundary (400; server_fn's
 //! multipart decoder would panic without one) and the body size limit (413). Refusals carry
 //! the JSON of [`AppError`], like any server function error, so the Leptos client and the
@@ -9,6 +11,7 @@ use crate::ratelimit::{ClientKey, RateLimiter, retry_after_secs};
 use app::error::AppError;
 use app::reports::strings::validation as msg;
 use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
+use app::staff::api::{FEEDBACK_PATH, RECTIFY_PATH};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -50,12 +53,16 @@ impl SubmitGuard {
 
 /// Middleware for the whole router; it acts only on the submission endpoint.
 pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST || req.uri().path() != SUBMIT_PATH {
+    let path = req.uri().path();
+    let anonymous = path == SUBMIT_PATH || path == FEEDBACK_PATH;
+    if req.method() != Method::POST || !(anonymous || path == RECTIFY_PATH) {
         return next.run(req).await;
     }
 
+    // Anonymous uploads (reports, residents' answers) are rate-limited per client; staff's
+    // 整改 photos are behind a session instead.
     let client = ClientKey::from_ip(client_ip(&req, guard.trust_proxy));
-    if let Err(wait) = guard.limiter.check(client, Instant::now()) {
+    if anonymous && let Err(wait) = guard.limiter.check(client, Instant::now()) {
         tracing::info!(?client, "report submissions rate-limited");
         return error_response(&AppError::TooManyRequests {
             retry_after_secs: retry_after_secs(wait),

@@ -12,15 +12,15 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use uuid::Uuid;
 
-fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+pub(crate) fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
     sqlx::Error::Decode(Box::new(e))
 }
 
-fn status(code: &str) -> sqlx::Result<ReportStatus> {
+pub(crate) fn status(code: &str) -> sqlx::Result<ReportStatus> {
     ReportStatus::parse(code).map_err(decode_err)
 }
 
-fn tracking_code(code: &str) -> sqlx::Result<TrackingCode> {
+pub(crate) fn tracking_code(code: &str) -> sqlx::Result<TrackingCode> {
     TrackingCode::parse(code).map_err(decode_err)
 }
 
@@ -29,7 +29,7 @@ fn dimension(v: i64) -> u32 {
 }
 
 /// "韩营 · 韩营一巷" when the report names a street.
-fn place(community: Option<String>, street: Option<String>) -> Option<String> {
+pub(crate) fn place(community: Option<String>, street: Option<String>) -> Option<String> {
     match (community, street) {
         (Some(c), Some(s)) => Some(format!("{c} · {s}")),
         (None, Some(s)) => Some(s),
@@ -272,6 +272,8 @@ pub async fn public_report(db: &Db, code: &TrackingCode) -> sqlx::Result<Option<
         received_at: row.received_at,
         photos: photos_of(db, ReportNo(row.id)).await?,
         timeline: public_timeline(db, ReportNo(row.id)).await?,
+        can_answer: row.status == ReportStatus::Closed.code()
+            && !crate::staff::db::feedback_since_close(db, ReportNo(row.id)).await?,
     }))
 }
 
@@ -287,7 +289,7 @@ pub async fn photos_of(db: &Db, report: ReportNo) -> sqlx::Result<Vec<PhotoRef>>
     rows.iter().map(photo_ref).collect()
 }
 
-fn photo_ref(row: &AnyRow) -> sqlx::Result<PhotoRef> {
+pub(crate) fn photo_ref(row: &AnyRow) -> sqlx::Result<PhotoRef> {
     let kind: String = row.try_get("kind")?;
     let kind = match kind.as_str() {
         "before" => PhotoKind::Before,
@@ -306,8 +308,9 @@ fn photo_ref(row: &AnyRow) -> sqlx::Result<PhotoRef> {
 /// Internal notes never leave the database (the CASE blanks them).
 pub async fn public_timeline(db: &Db, report: ReportNo) -> sqlx::Result<Vec<PublicEvent>> {
     let rows: Vec<(Option<String>, String, String, Millis)> = sqlx::query_as(
-        "SELECT from_status, to_status, CASE WHEN public_note = 1 THEN note ELSE '' END AS note, \
-             created_at \
+        "SELECT from_status, \
+             CASE WHEN action = 'transfer' THEN 'transferred' ELSE to_status END AS to_status, \
+             CASE WHEN public_note = 1 THEN note ELSE '' END AS note, created_at \
          FROM report_events WHERE report_id = $1 ORDER BY id",
     )
     .bind(report)

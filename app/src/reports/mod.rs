@@ -147,6 +147,8 @@ pub struct PublicReport {
     pub received_at: Millis,
     pub photos: Vec<PhotoRef>,
     pub timeline: Vec<PublicEvent>,
+    /// Closed, and the resident has not answered 已解决 / 仍未解决 since.
+    pub can_answer: bool,
 }
 
 /// A line of `/my`: the resident's own reports, looked up by the codes kept on the phone.

@@ -215,7 +215,7 @@ impl Upload {
 }
 
 /// Reads one part, refusing it as soon as it grows past `max` bytes.
-async fn read_field(
+pub(crate) async fn read_field(
     field: &mut multer::Field<'static>,
     max: usize,
     too_large: impl Fn() -> AppError,
@@ -230,7 +230,7 @@ async fn read_field(
     Ok(buf)
 }
 
-fn malformed(e: multer::Error) -> AppError {
+pub(crate) fn malformed(e: multer::Error) -> AppError {
     tracing::info!(error = %e, "malformed multipart body");
     AppError::bad_request(msg::MALFORMED_MULTIPART)
 }

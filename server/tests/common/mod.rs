@@ -122,3 +122,31 @@ async fn spawn(
         data_dir,
     }
 }
+
+/// The password of every demo account (app::staff::seed).
+pub const DEMO_PASSWORD: &str = app::staff::seed::DEMO_PASSWORD;
+
+/// Logs a demo account in through `POST /api/staff/login` and returns the `Cookie` header
+/// value for its session ("jx_session=…").
+pub async fn login(app: &TestApp, username: &str) -> String {
+    let res = app
+        .client
+        .post(app.url("/api/staff/login"))
+        .form(&[("username", username), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("login request");
+    assert!(
+        res.status().is_success(),
+        "login of {username} failed: {}",
+        res.status()
+    );
+    let cookie = res
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("jx_session="))
+        .expect("session cookie");
+    cookie.split(';').next().unwrap_or_default().to_string()
+}

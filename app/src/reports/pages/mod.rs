@@ -23,7 +23,7 @@ use leptos::prelude::*;
 
 /// A thumbnail that opens the full photo; sized in advance so nothing jumps while loading.
 #[component]
-fn PhotoThumb(photo: PhotoRef) -> impl IntoView {
+pub(crate) fn PhotoThumb(photo: PhotoRef) -> impl IntoView {
     let (w, h) = form::fit_long_edge(photo.width, photo.height, THUMB_LONG_EDGE);
     view! {
         <a class="photo-link" href=photo.url() target="_blank" rel="noopener">
@@ -40,7 +40,7 @@ fn PhotoThumb(photo: PhotoRef) -> impl IntoView {
 }
 
 #[component]
-fn StatusBadge(status: ReportStatus) -> impl IntoView {
+pub(crate) fn StatusBadge(status: ReportStatus) -> impl IntoView {
     view! {
         <span class=format!("badge status-{}", status.code()) data-testid="status">
             {status.label()}

@@ -30,6 +30,7 @@ pub fn TrackPage() -> impl IntoView {
         })
     });
     let initial = code();
+    let (ok, err) = query.with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
     view! {
         <Title text=t::TRACK_TITLE/>
         <h1>{t::TRACK_TITLE}</h1>
@@ -49,6 +50,8 @@ pub fn TrackPage() -> impl IntoView {
                 <button type="submit">{t::TRACK_BUTTON}</button>
             </div>
         </form>
+        {err.map(|e| view! { <p class="alert" role="alert" data-testid="flash-error">{e}</p> })}
+        {ok.then(|| view! { <p class="notice ok" role="status" data-testid="flash-ok">{t::FEEDBACK_THANKS}</p> })}
         <Suspense fallback=|| view! { <p class="muted">{t::TRACK_LOADING}</p> }>
             {move || Suspend::new(async move {
                 match report.await {
@@ -136,5 +139,28 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
             <ol class="timeline" data-testid="timeline">{timeline}</ol>
             <p class="muted small">{t::TRACK_LABEL}" "<code>{report.tracking_code.to_string()}</code></p>
         </article>
+        {report.can_answer.then(|| view! { <FeedbackForm code=report.tracking_code.to_string()/> })}
+    }
+}
+
+/// 已解决 / 仍未解决, once the office has closed the report. A plain multipart form: it works
+/// without scripts (the server redirects back here with the outcome).
+#[component]
+fn FeedbackForm(code: String) -> impl IntoView {
+    view! {
+        <form class="card feedback" method="post" action="/api/reports/feedback"
+            enctype="multipart/form-data" data-testid="feedback-form">
+            <h2>{t::FEEDBACK_TITLE}</h2>
+            <p class="muted">{t::FEEDBACK_HINT}</p>
+            <input type="hidden" name="code" value=code/>
+            <label for="feedback-note">{t::FEEDBACK_NOTE}</label>
+            <textarea id="feedback-note" name="note" rows="2" maxlength="500"></textarea>
+            <label for="feedback-photo">{t::FEEDBACK_PHOTO}</label>
+            <input id="feedback-photo" type="file" name="photo" accept="image/*"/>
+            <div class="row">
+                <button type="submit" name="answer" value="resolved" class="primary">{t::FEEDBACK_RESOLVED}</button>
+                <button type="submit" name="answer" value="unresolved">{t::FEEDBACK_UNRESOLVED}</button>
+            </div>
+        </form>
     }
 }

@@ -1,0 +1,284 @@
+//! Server functions of staff triage. Thin: authenticate, authorize, call the service, answer
+//! (forms.rs redirects browser form posts; other callers get JSON and the HTTP status).
+//! Every function checks the session first and the report's office on the server.
+
+// Form posts arrive as flat fields, one argument each (the macro also generates the client
+// stub, where a per-function allow does not reach).
+#![allow(clippy::too_many_arguments)]
+
+use super::{Dashboard, QueuePage, ReportDetail};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+
+/// Where 整改完成 (multipart) is posted; the server's guard checks its boundary and size.
+pub const RECTIFY_PATH: &str = "/api/staff/rectify";
+/// Where the resident's 已解决 / 仍未解决 (multipart) is posted.
+pub const FEEDBACK_PATH: &str = "/api/reports/feedback";
+
+#[server(endpoint = "staff/login")]
+pub async fn staff_login(
+    username: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<String, AppError> {
+    use super::forms::{finish, local_path};
+    let result = async {
+        let state = crate::state::app_state()?;
+        let ip = super::auth::client_ip(state.settings.trust_proxy);
+        let (_user, token) = super::auth::login(&state.db, &username, &password, &ip).await?;
+        super::auth::set_cookie(&super::auth::session_cookie(
+            &token,
+            state.settings.cookie_secure,
+        ));
+        Ok(local_path(&next, super::STAFF_HOME))
+    }
+    .await
+    .map_err(|e| match e {
+        AppError::Forbidden => AppError::bad_request(super::strings::ACCOUNT_DISABLED),
+        AppError::TooManyRequests { .. } => {
+            // Browsers read the message; scripts get the 429 with Retry-After.
+            if super::forms::accepts_html() {
+                AppError::bad_request(super::strings::LOGIN_THROTTLED)
+            } else {
+                e
+            }
+        }
+        other => other,
+    });
+    finish(result, super::LOGIN_PATH)
+}
+
+#[server(endpoint = "staff/logout")]
+pub async fn staff_logout() -> Result<String, AppError> {
+    let result = async {
+        let state = crate::state::app_state()?;
+        if let Some(parts) = use_context::<axum::http::request::Parts>()
+            && let Some(token) = super::auth::token_from_headers(&parts.headers)
+        {
+            super::auth::logout(&state.db, &token).await?;
+        }
+        super::auth::set_cookie(&super::auth::clear_cookie(state.settings.cookie_secure));
+        Ok(super::LOGIN_PATH.to_string())
+    }
+    .await;
+    super::forms::finish(result, super::LOGIN_PATH)
+}
+
+/// One page of the queue. Every argument is the raw query-string value ("" = not set);
+/// a malformed value is a 400 with the reason.
+#[server(endpoint = "staff/queue")]
+pub async fn staff_queue(
+    #[server(default)] office: String,
+    #[server(default)] status: String,
+    #[server(default)] category: String,
+    #[server(default)] community: String,
+    #[server(default)] street: String,
+    #[server(default)] overdue: String,
+    #[server(default)] from: String,
+    #[server(default)] until: String,
+    #[server(default)] after: String,
+) -> Result<QueuePage, AppError> {
+    crate::error::with_status(
+        async {
+            let user = super::auth::require_staff().await?;
+            let filter = super::QueueFilter::parse(
+                &office, &status, &category, &community, &street, &overdue, &from, &until, &after,
+            )?;
+            // Staff see their own office only, whatever the office filter says.
+            let scope = if user.is_admin() {
+                filter.office
+            } else {
+                user.office_id
+            };
+            if !user.is_admin() && filter.office.is_some_and(|o| Some(o) != user.office_id) {
+                return Err(AppError::Forbidden);
+            }
+            let state = crate::state::app_state()?;
+            Ok(super::db::queue(
+                &state.db,
+                scope,
+                &filter,
+                crate::domain::Millis::now(),
+                super::PAGE_SIZE,
+            )
+            .await?)
+        }
+        .await,
+    )
+}
+
+/// The full report (photos, phone, timeline) — only for its office's staff and the admin.
+#[server(endpoint = "staff/report")]
+pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
+    crate::error::with_status(
+        async {
+            let user = super::auth::require_staff().await?;
+            let state = crate::state::app_state()?;
+            let now = crate::domain::Millis::now();
+            let detail = super::db::detail(&state.db, crate::domain::ReportNo(id), now)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !user.may_act_in(detail.office_id) {
+                return Err(AppError::Forbidden);
+            }
+            Ok(detail)
+        }
+        .await,
+    )
+}
+
+/// Offices a report can be transferred to (all but the report's own).
+#[server(endpoint = "staff/offices")]
+pub async fn staff_offices() -> Result<Vec<(crate::domain::OfficeId, String)>, AppError> {
+    crate::error::with_status(
+        async {
+            let _user = super::auth::require_staff().await?;
+            let state = crate::state::app_state()?;
+            Ok(super::db::other_offices(&state.db, crate::domain::OfficeId(-1)).await?)
+        }
+        .await,
+    )
+}
+
+/// Every action but 整改完成: 受理立案, 不予受理, 标记重复, 转办, 派遣, 核查结案, 退回, 重新打开.
+/// `version` is the report's version when the form was shown: if someone acted since, 409.
+#[server(endpoint = "staff/act")]
+pub async fn staff_act(
+    report: i64,
+    version: i64,
+    action: String,
+    #[server(default)] note: String,
+    public_note: Option<String>,
+    category: Option<String>,
+    duplicate_of: Option<String>,
+    transfer_to: Option<String>,
+    unit: Option<String>,
+    deadline_hours: Option<String>,
+) -> Result<String, AppError> {
+    let back = format!("/staff/report/{report}");
+    let result = async {
+        let user = super::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        let input = super::service::ActInput {
+            report,
+            version,
+            action,
+            note,
+            public_note,
+            category,
+            duplicate_of,
+            transfer_to,
+            unit,
+            deadline_hours,
+        };
+        let is_transfer = input.action == super::workflow::Action::Transfer.code();
+        super::service::act(&state, &user, input).await?;
+        // After a transfer the report is no longer this office's: back to the queue.
+        Ok(if is_transfer && !user.is_admin() {
+            super::STAFF_HOME.to_string()
+        } else {
+            back.clone()
+        })
+    }
+    .await;
+    super::forms::finish(result, &back)
+}
+
+/// 整改完成: multipart with `report`, `version`, `note`, `public_note` and 1–3 `photo` parts.
+#[server(input = MultipartFormData, endpoint = "staff/rectify")]
+pub async fn staff_rectify(data: MultipartData) -> Result<String, AppError> {
+    let mut back = super::STAFF_HOME.to_string();
+    let result = async {
+        let user = super::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        let multipart = data.into_inner().ok_or_else(|| {
+            AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
+        })?;
+        let form =
+            super::service::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
+        if let Ok(id) = form.int("report") {
+            back = format!("/staff/report/{id}");
+        }
+        let id = super::service::rectify(&state, &user, form).await?;
+        Ok(format!("/staff/report/{}", id.0))
+    }
+    .await;
+    super::forms::finish(result, &back)
+}
+
+/// The resident's answer on /track once the report is closed: multipart with `code`,
+/// `answer` (resolved / unresolved), `note` and an optional `photo`. No account: holding the
+/// tracking code is the permission.
+#[server(input = MultipartFormData, endpoint = "reports/feedback")]
+pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> {
+    let mut back = "/track".to_string();
+    let result = async {
+        let state = crate::state::app_state()?;
+        let multipart = data.into_inner().ok_or_else(|| {
+            AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
+        })?;
+        let form =
+            super::service::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
+        back = format!(
+            "/track?code={}",
+            super::forms::encode(form.text("code").trim())
+        );
+        let code = super::service::resident_feedback(&state, form).await?;
+        Ok(format!("/track?code={code}"))
+    }
+    .await;
+    super::forms::finish(result, &back)
+}
+
+/// The dashboard of an office (staff: their own; admin: any or the whole district) for
+/// `[from, until)` given as YYYY-MM-DD in China time ("" = the last 30 days).
+#[server(endpoint = "staff/dashboard")]
+pub async fn staff_dashboard(
+    #[server(default)] office: String,
+    #[server(default)] from: String,
+    #[server(default)] until: String,
+) -> Result<Dashboard, AppError> {
+    crate::error::with_status(
+        async {
+            let user = super::auth::require_staff().await?;
+            let state = crate::state::app_state()?;
+            let asked: Option<crate::domain::OfficeId> = super::parse_opt(&office)?;
+            let scope = if user.is_admin() {
+                asked
+            } else {
+                if asked.is_some_and(|o| Some(o) != user.office_id) {
+                    return Err(AppError::Forbidden);
+                }
+                user.office_id
+            };
+            let now = crate::domain::Millis::now();
+            let until = match super::parse_date(&until)? {
+                Some(d) => crate::domain::Millis(d.0 + crate::domain::time::DAY_MS),
+                None => now,
+            };
+            let from = super::parse_date(&from)?.unwrap_or(crate::domain::Millis(
+                until.0 - 30 * crate::domain::time::DAY_MS,
+            ));
+            let record = super::db::office_record(&state.db, scope, from, until).await?;
+            let (open_now, overdue_now) = super::db::open_now(&state.db, scope, now).await?;
+            let office_name = match scope {
+                Some(o) => sqlx::query_as::<_, (String,)>("SELECT name FROM offices WHERE id = $1")
+                    .bind(o.0)
+                    .fetch_optional(&state.db.pool)
+                    .await?
+                    .map(|r| r.0),
+                None => None,
+            };
+            Ok(Dashboard {
+                office_name,
+                from,
+                until,
+                record,
+                open_now,
+                overdue_now,
+            })
+        }
+        .await,
+    )
+}

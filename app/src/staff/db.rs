@@ -1,0 +1,635 @@
+//! All SQL of staff triage (server only). Portable across SQLite and PostgreSQL: `$n`
+//! placeholders numbered by hand, integers as i64, absent values written as SQL NULL.
+
+use super::workflow::{Action, ClosedCase};
+use super::{QueueFilter, QueuePage, QueueRow, ReportDetail, StaffEvent};
+use crate::db::Db;
+use crate::domain::{
+    CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId, UserId,
+};
+use crate::reports::db::{photo_ref, place, status};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// The queue's sort: by deadline while dispatched, the rest after every deadline, by age.
+/// Must match the index `reports_queue_key` in the migrations word for word.
+pub const SORT_KEY: &str = "COALESCE(r.deadline_at, 4000000000000 + r.received_at)";
+
+/// A value bound into dynamically built SQL.
+#[derive(Debug, Clone)]
+pub enum Val {
+    I(i64),
+    T(String),
+}
+
+/// Numbered placeholders for dynamically built SQL.
+#[derive(Default)]
+struct Params {
+    vals: Vec<Val>,
+}
+
+impl Params {
+    fn push(&mut self, v: Val) -> String {
+        self.vals.push(v);
+        format!("${}", self.vals.len())
+    }
+
+    fn bind<'q>(
+        &'q self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for v in &self.vals {
+            q = match v {
+                Val::I(i) => q.bind(*i),
+                Val::T(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+}
+
+const OPEN_STATUSES: &str = "('pending', 'accepted', 'dispatched', 'rectified')";
+
+/// One page of the queue of `office` (None: every office, for the admin).
+pub async fn queue(
+    db: &Db,
+    office: Option<OfficeId>,
+    f: &QueueFilter,
+    now: Millis,
+    page_size: usize,
+) -> sqlx::Result<QueuePage> {
+    let mut p = Params::default();
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(o) = office {
+        conds.push(format!("r.office_id = {}", p.push(Val::I(o.0))));
+    }
+    match f.status {
+        Some(st) => conds.push(format!("r.status = {}", p.push(Val::T(st.code().into())))),
+        None if !f.overdue_only => conds.push(format!("r.status IN {OPEN_STATUSES}")),
+        None => {}
+    }
+    if f.overdue_only {
+        conds.push(format!(
+            "r.status = 'dispatched' AND r.deadline_at < {}",
+            p.push(Val::I(now.0))
+        ));
+    }
+    if let Some(c) = f.category {
+        conds.push(format!("r.category_id = {}", p.push(Val::I(c.0))));
+    }
+    if let Some(c) = f.community {
+        conds.push(format!("r.community_id = {}", p.push(Val::I(c.0))));
+    }
+    if let Some(s) = f.street {
+        conds.push(format!("r.street_id = {}", p.push(Val::I(s.0))));
+    }
+    if let Some(from) = f.from {
+        conds.push(format!("r.received_at >= {}", p.push(Val::I(from.0))));
+    }
+    if let Some(until) = f.until {
+        conds.push(format!("r.received_at < {}", p.push(Val::I(until.0))));
+    }
+    if let Some((key, id)) = f.after {
+        let k1 = p.push(Val::I(key));
+        let k2 = p.push(Val::I(key));
+        let i = p.push(Val::I(id.0));
+        conds.push(format!(
+            "({SORT_KEY} > {k1} OR ({SORT_KEY} = {k2} AND r.id > {i}))"
+        ));
+    }
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    let limit = p.push(Val::I(page_size as i64 + 1));
+    let sql = format!(
+        "SELECT r.id, r.tracking_code, r.status, c.name AS category_name, \
+             c.icon AS category_icon, o.name AS office_name, cm.name AS community_name, \
+             s.name AS street_name, r.received_at, r.deadline_at, r.reopen_count, \
+             {SORT_KEY} AS sort_key, ph.sha256, ph.kind, ph.width, ph.height \
+         FROM reports r \
+         JOIN categories c ON c.id = r.category_id \
+         JOIN offices o ON o.id = r.office_id \
+         LEFT JOIN communities cm ON cm.id = r.community_id \
+         LEFT JOIN streets s ON s.id = r.street_id \
+         LEFT JOIN report_photos ph \
+             ON ph.report_id = r.id AND ph.kind = 'before' AND ph.position = 0 \
+         {where_sql} \
+         ORDER BY {SORT_KEY}, r.id \
+         LIMIT {limit}"
+    );
+    let rows = p.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;
+    let mut out: Vec<QueueRow> = rows.iter().map(queue_row).collect::<sqlx::Result<_>>()?;
+    let next = if out.len() > page_size {
+        out.truncate(page_size);
+        out.last().map(|r| (r.sort_key, r.id))
+    } else {
+        None
+    };
+    let (counts, overdue) = counts(db, office, now).await?;
+    Ok(QueuePage {
+        rows: out,
+        next,
+        counts,
+        overdue,
+        now,
+    })
+}
+
+fn queue_row(row: &AnyRow) -> sqlx::Result<QueueRow> {
+    let st: String = row.try_get("status")?;
+    let sha: Option<String> = row.try_get("sha256")?;
+    Ok(QueueRow {
+        id: ReportNo(row.try_get("id")?),
+        tracking_code: row.try_get("tracking_code")?,
+        status: status(&st)?,
+        category_name: row.try_get("category_name")?,
+        category_icon: row.try_get("category_icon")?,
+        office_name: row.try_get("office_name")?,
+        place: place(row.try_get("community_name")?, row.try_get("street_name")?),
+        received_at: Millis(row.try_get("received_at")?),
+        deadline_at: row.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
+        thumb: match sha {
+            Some(_) => Some(photo_ref(row)?),
+            None => None,
+        },
+        reopen_count: row.try_get("reopen_count")?,
+        sort_key: row.try_get("sort_key")?,
+    })
+}
+
+/// Reports per status, and overdue now, in scope.
+pub async fn counts(
+    db: &Db,
+    office: Option<OfficeId>,
+    now: Millis,
+) -> sqlx::Result<(Vec<(ReportStatus, i64)>, i64)> {
+    let (by_status, overdue): (Vec<(String, i64)>, (i64,)) = match office {
+        Some(o) => (
+            sqlx::query_as(
+                "SELECT status, COUNT(*) FROM reports WHERE office_id = $1 GROUP BY status",
+            )
+            .bind(o.0)
+            .fetch_all(&db.pool)
+            .await?,
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM reports WHERE office_id = $1 AND status = 'dispatched' \
+                 AND deadline_at < $2",
+            )
+            .bind(o.0)
+            .bind(now.0)
+            .fetch_one(&db.pool)
+            .await?,
+        ),
+        None => (
+            sqlx::query_as("SELECT status, COUNT(*) FROM reports GROUP BY status")
+                .fetch_all(&db.pool)
+                .await?,
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM reports WHERE status = 'dispatched' AND deadline_at < $1",
+            )
+            .bind(now.0)
+            .fetch_one(&db.pool)
+            .await?,
+        ),
+    };
+    let mut counts = Vec::new();
+    for st in ReportStatus::ALL {
+        let n = by_status
+            .iter()
+            .find(|(code, _)| code == st.code())
+            .map(|(_, n)| *n)
+            .unwrap_or(0);
+        counts.push((*st, n));
+    }
+    Ok((counts, overdue.0))
+}
+
+/// What a transition needs to know about the report, read inside its transaction.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub id: ReportNo,
+    pub office_id: OfficeId,
+    pub status: ReportStatus,
+    pub version: i64,
+    pub category_id: CategoryId,
+    pub street_id: Option<StreetId>,
+    pub deadline_at: Option<Millis>,
+}
+
+pub async fn head(db: &Db, id: ReportNo) -> sqlx::Result<Option<Head>> {
+    let row = sqlx::query(
+        "SELECT id, office_id, status, version, category_id, street_id, deadline_at \
+         FROM reports WHERE id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| head_of(&r)).transpose()
+}
+
+pub async fn head_by_code(db: &Db, code: &str) -> sqlx::Result<Option<Head>> {
+    let row = sqlx::query(
+        "SELECT id, office_id, status, version, category_id, street_id, deadline_at \
+         FROM reports WHERE tracking_code = $1",
+    )
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| head_of(&r)).transpose()
+}
+
+fn head_of(r: &AnyRow) -> sqlx::Result<Head> {
+    let st: String = r.try_get("status")?;
+    Ok(Head {
+        id: ReportNo(r.try_get("id")?),
+        office_id: OfficeId(r.try_get("office_id")?),
+        status: status(&st)?,
+        version: r.try_get("version")?,
+        category_id: CategoryId(r.try_get("category_id")?),
+        street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
+        deadline_at: r.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
+    })
+}
+
+/// A validated transition, ready to write.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub report: ReportNo,
+    pub expected_version: i64,
+    pub action: Action,
+    pub from: ReportStatus,
+    pub to: ReportStatus,
+    /// Column changes besides status/version/updated_at: (column, value); `None` = NULL.
+    pub set: Vec<(&'static str, Option<Val>)>,
+    pub actor: Option<UserId>,
+    pub office: OfficeId,
+    pub note: String,
+    pub public_note: bool,
+    /// After-photos (整改完成) or the resident's photo (仍未解决), already stored as files.
+    pub photos: Vec<NewPhoto>,
+    pub photo_kind: &'static str,
+    pub at: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPhoto {
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: usize,
+}
+
+/// Outcome of writing a transition.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Written {
+    Done,
+    /// The version moved on since the form was shown (someone else acted first).
+    Stale,
+}
+
+/// Writes the status change (only if the version still matches), its event and its photos,
+/// in one transaction.
+pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> {
+    let mut p = Params::default();
+    let mut sets = vec![
+        format!("status = {}", p.push(Val::T(t.to.code().into()))),
+        "version = version + 1".to_string(),
+        format!("updated_at = {}", p.push(Val::I(t.at.0))),
+    ];
+    for (col, val) in &t.set {
+        match val {
+            Some(v) => sets.push(format!("{col} = {}", p.push(v.clone()))),
+            None => sets.push(format!("{col} = NULL")),
+        }
+    }
+    let id = p.push(Val::I(t.report.0));
+    let ver = p.push(Val::I(t.expected_version));
+    let sql = format!(
+        "UPDATE reports SET {} WHERE id = {id} AND version = {ver}",
+        sets.join(", ")
+    );
+    let mut tx = db.pool.begin().await?;
+    let done = p.bind(sqlx::query(&sql)).execute(&mut *tx).await?;
+    if done.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(Written::Stale);
+    }
+    let actor_sql = if t.actor.is_some() { "$9" } else { "NULL" };
+    let sql = format!(
+        "INSERT INTO report_events (report_id, actor_user, action, from_status, to_status, note, \
+             public_note, created_at, office_id) \
+         VALUES ($1, {actor_sql}, $2, $3, $4, $5, $6, $7, $8)"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(t.report.0)
+        .bind(t.action.code())
+        .bind(t.from.code())
+        .bind(t.to.code())
+        .bind(t.note.as_str())
+        .bind(i64::from(t.public_note))
+        .bind(t.at.0)
+        .bind(t.office.0);
+    if let Some(actor) = t.actor {
+        q = q.bind(actor.0);
+    }
+    q.execute(&mut *tx).await?;
+    if !t.photos.is_empty() {
+        let (next,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM report_photos \
+             WHERE report_id = $1 AND kind = $2",
+        )
+        .bind(t.report.0)
+        .bind(t.photo_kind)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (i, photo) in t.photos.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO report_photos (report_id, kind, position, sha256, mime, width, \
+                     height, bytes, created_at) \
+                 VALUES ($1, $2, $3, $4, 'image/jpeg', $5, $6, $7, $8)",
+            )
+            .bind(t.report.0)
+            .bind(t.photo_kind)
+            .bind(next + i as i64)
+            .bind(photo.sha256.as_str())
+            .bind(i64::from(photo.width))
+            .bind(i64::from(photo.height))
+            .bind(photo.bytes as i64)
+            .bind(t.at.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Written::Done)
+}
+
+/// The full report for staff (the caller checks the office).
+pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> sqlx::Result<Option<ReportDetail>> {
+    let row = sqlx::query(
+        "SELECT r.id, r.version, r.tracking_code, r.status, r.office_id, o.name AS office_name, \
+             r.category_id, c.name AS category_name, c.icon AS category_icon, c.deadline_hours, \
+             r.community_id, cm.name AS community_name, s.name AS street_name, r.street_id, \
+             r.lat, r.lon, r.accuracy_m, r.description, r.contact_phone, r.received_at, \
+             r.created_on_device, r.dispatched_to, r.deadline_at, r.duplicate_of, \
+             d.tracking_code AS duplicate_code, r.reopen_count \
+         FROM reports r \
+         JOIN categories c ON c.id = r.category_id \
+         JOIN offices o ON o.id = r.office_id \
+         LEFT JOIN communities cm ON cm.id = r.community_id \
+         LEFT JOIN streets s ON s.id = r.street_id \
+         LEFT JOIN reports d ON d.id = r.duplicate_of \
+         WHERE r.id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let st: String = r.try_get("status")?;
+    let street: Option<i64> = r.try_get("street_id")?;
+    let category = CategoryId(r.try_get("category_id")?);
+    let received_at = Millis(r.try_get("received_at")?);
+    let duplicate_of = match (
+        r.try_get::<Option<i64>, _>("duplicate_of")?,
+        r.try_get::<Option<String>, _>("duplicate_code")?,
+    ) {
+        (Some(id), Some(code)) => Some((ReportNo(id), code)),
+        _ => None,
+    };
+    let office_id = OfficeId(r.try_get("office_id")?);
+    let duplicate_candidates = match street {
+        Some(street) => {
+            duplicate_candidates(db, id, office_id, StreetId(street), category, received_at).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(Some(ReportDetail {
+        id,
+        version: r.try_get("version")?,
+        tracking_code: r.try_get("tracking_code")?,
+        status: status(&st)?,
+        office_id,
+        office_name: r.try_get("office_name")?,
+        category_id: category,
+        category_name: r.try_get("category_name")?,
+        category_icon: r.try_get("category_icon")?,
+        deadline_hours: r.try_get("deadline_hours")?,
+        community_id: r
+            .try_get::<Option<i64>, _>("community_id")?
+            .map(CommunityId),
+        place: place(r.try_get("community_name")?, r.try_get("street_name")?),
+        lat: r.try_get("lat")?,
+        lon: r.try_get("lon")?,
+        accuracy_m: r.try_get("accuracy_m")?,
+        description: r.try_get("description")?,
+        contact_phone: r.try_get("contact_phone")?,
+        received_at,
+        created_on_device: Millis(r.try_get("created_on_device")?),
+        dispatched_to: r.try_get("dispatched_to")?,
+        deadline_at: r.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
+        duplicate_of,
+        reopen_count: r.try_get("reopen_count")?,
+        photos: crate::reports::db::photos_of(db, id).await?,
+        events: events(db, id).await?,
+        duplicate_candidates,
+        now,
+    }))
+}
+
+async fn events(db: &Db, id: ReportNo) -> sqlx::Result<Vec<StaffEvent>> {
+    let rows = sqlx::query(
+        "SELECT e.created_at, u.display_name, e.action, e.from_status, e.to_status, e.note, \
+             e.public_note \
+         FROM report_events e LEFT JOIN users u ON u.id = e.actor_user \
+         WHERE e.report_id = $1 ORDER BY e.id",
+    )
+    .bind(id.0)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let from: Option<String> = r.try_get("from_status")?;
+            let to: String = r.try_get("to_status")?;
+            Ok(StaffEvent {
+                at: Millis(r.try_get("created_at")?),
+                actor: r.try_get("display_name")?,
+                action: r.try_get("action")?,
+                from: from.as_deref().map(status).transpose()?,
+                to: status(&to)?,
+                note: r.try_get("note")?,
+                public_note: r.try_get::<i64, _>("public_note")? == 1,
+            })
+        })
+        .collect()
+}
+
+/// Same office, street and category, received within 7 days before or after, not itself a
+/// duplicate: the likely originals for 标记重复.
+pub async fn duplicate_candidates(
+    db: &Db,
+    id: ReportNo,
+    office: OfficeId,
+    street: StreetId,
+    category: CategoryId,
+    received_at: Millis,
+) -> sqlx::Result<Vec<(ReportNo, String, Millis)>> {
+    let week = 7 * crate::domain::time::DAY_MS;
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, tracking_code, received_at FROM reports \
+         WHERE office_id = $1 AND street_id = $2 AND category_id = $3 AND id <> $4 \
+             AND status <> 'duplicate' AND received_at >= $5 AND received_at <= $6 \
+         ORDER BY received_at LIMIT 10",
+    )
+    .bind(office.0)
+    .bind(street.0)
+    .bind(category.0)
+    .bind(id.0)
+    .bind(received_at.0 - week)
+    .bind(received_at.0 + week)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code, at)| (ReportNo(id), code, Millis(at)))
+        .collect())
+}
+
+/// The 处置时限 of an active category, if it is one.
+pub async fn category_hours(db: &Db, id: CategoryId) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT deadline_hours FROM categories WHERE id = $1 AND active = 1")
+            .bind(id.0)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The record of `office` (None: every office) for reports received / closed in
+/// `[from, until)`.
+pub async fn office_record(
+    db: &Db,
+    office: Option<OfficeId>,
+    from: Millis,
+    until: Millis,
+) -> sqlx::Result<super::workflow::OfficeRecord> {
+    let scope = match office {
+        Some(_) => "office_id = $3 AND",
+        None => "",
+    };
+    let received_sql = format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0) \
+         FROM reports WHERE {scope} received_at >= $1 AND received_at < $2"
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&received_sql)
+        .bind(from.0)
+        .bind(until.0);
+    if let Some(o) = office {
+        q = q.bind(o.0);
+    }
+    let (received, closed) = q.fetch_one(&db.pool).await?;
+    let closed_sql = format!(
+        "SELECT received_at, closed_at, \
+             CASE WHEN rectified_at IS NOT NULL AND deadline_at IS NOT NULL \
+                  AND rectified_at <= deadline_at THEN 1 ELSE 0 END AS on_time \
+         FROM reports WHERE {scope} status = 'closed' AND closed_at >= $1 AND closed_at < $2"
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&closed_sql)
+        .bind(from.0)
+        .bind(until.0);
+    if let Some(o) = office {
+        q = q.bind(o.0);
+    }
+    let cases: Vec<ClosedCase> = q
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|(r, c, on_time)| ClosedCase {
+            received_at: Millis(r),
+            closed_at: Millis(c),
+            on_time: on_time == 1,
+        })
+        .collect();
+    let reopen_sql = format!(
+        "SELECT COUNT(*), 0 FROM report_events WHERE {} action = 'resident_reopen' \
+             AND created_at >= $1 AND created_at < $2",
+        if office.is_some() {
+            "office_id = $3 AND"
+        } else {
+            ""
+        }
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&reopen_sql)
+        .bind(from.0)
+        .bind(until.0);
+    if let Some(o) = office {
+        q = q.bind(o.0);
+    }
+    let (reopened, _) = q.fetch_one(&db.pool).await?;
+    Ok(super::workflow::OfficeRecord {
+        received,
+        closed,
+        closed_in_period: cases.len() as i64,
+        closed_on_time: cases.iter().filter(|c| c.on_time).count() as i64,
+        median_close_ms: super::workflow::median_close_ms(&cases),
+        reopened_by_residents: reopened,
+    })
+}
+
+/// Open reports and overdue ones, now.
+pub async fn open_now(db: &Db, office: Option<OfficeId>, now: Millis) -> sqlx::Result<(i64, i64)> {
+    let (counts, overdue) = counts(db, office, now).await?;
+    let open = counts
+        .iter()
+        .filter(|(s, _)| s.is_open())
+        .map(|(_, n)| *n)
+        .sum();
+    Ok((open, overdue))
+}
+
+/// Whether a resident already answered since the last close.
+pub async fn feedback_since_close(db: &Db, id: ReportNo) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM report_events WHERE report_id = $1 \
+             AND action IN ('resident_confirm', 'resident_reopen') \
+             AND id > (SELECT COALESCE(MAX(id), 0) FROM report_events \
+                       WHERE report_id = $1 AND action = 'close') \
+         LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
+}
+
+/// Offices other than `except` (for 转办).
+pub async fn other_offices(db: &Db, except: OfficeId) -> sqlx::Result<Vec<(OfficeId, String)>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM offices WHERE id <> $1 ORDER BY sort_order, id")
+            .bind(except.0)
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().map(|(id, n)| (OfficeId(id), n)).collect())
+}
+
+/// The report of `office` with this tracking code or number (for 标记重复's target).
+pub async fn find_in_office(
+    db: &Db,
+    office: OfficeId,
+    code_or_no: &str,
+) -> sqlx::Result<Option<(ReportNo, ReportStatus)>> {
+    let code = code_or_no.trim().to_ascii_uppercase();
+    let no: i64 = code.parse().unwrap_or(-1);
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, status FROM reports WHERE office_id = $1 \
+             AND (tracking_code = $2 OR id = $3) LIMIT 1",
+    )
+    .bind(office.0)
+    .bind(code)
+    .bind(no)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(id, st)| Ok((ReportNo(id), status(&st)?)))
+        .transpose()
+}

@@ -1,0 +1,120 @@
+//! Staff pages: /staff/login, /staff (queue), /staff/report/{id}, /staff/dashboard.
+//! Server-rendered HTML with plain forms (see `forms.rs`); no islands, so none of this is in
+//! the resident's wasm.
+
+mod dashboard;
+mod detail;
+mod login;
+mod queue;
+
+pub use dashboard::DashboardPage;
+pub use detail::ReportDetailPage;
+pub use login::LoginPage;
+pub use queue::QueuePage;
+
+use super::StaffUser;
+use super::strings as t;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The account of this request, for pages (server-side). A signed-out visitor is sent to the
+/// login page by [`SignedIn`].
+#[server(endpoint = "staff/me")]
+pub async fn whoami() -> Result<Option<StaffUser>, AppError> {
+    crate::staff::auth::current_user().await
+}
+
+/// Renders `children` with the signed-in account, or redirects to the login page.
+#[component]
+pub fn SignedIn<F, V>(children: F) -> impl IntoView
+where
+    F: Fn(StaffUser) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let me = Resource::new(|| (), |_| whoami());
+    let children = std::sync::Arc::new(children);
+    // Staff pages carry personal data (contact phones): never stored by a cache.
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+    view! {
+        <StaffStyles/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(user)) => Some(
+                            view! {
+                                <StaffNav user=user.clone()/>
+                                {children(user)}
+                            }
+                            .into_any(),
+                        ),
+                        _ => {
+                            #[cfg(feature = "ssr")]
+                            redirect_page(super::LOGIN_PATH);
+                            None
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The staff pages' own stylesheet, so the resident's pages never load it.
+#[component]
+pub fn StaffStyles() -> impl IntoView {
+    view! { <leptos_meta::Stylesheet id="staff-css" href="/staff.css"/> }
+}
+
+/// The staff bar: who is signed in, the sections, and 退出登录.
+#[component]
+pub fn StaffNav(user: StaffUser) -> impl IntoView {
+    let who = match &user.office_name {
+        Some(office) => format!("{} · {}", user.display_name, office),
+        None => format!("{} · {}", user.display_name, user.role.label()),
+    };
+    let admin = user.is_admin();
+    view! {
+        <nav class="staff-nav" aria-label=t::NAV_QUEUE>
+            <a href="/staff">{t::NAV_QUEUE}</a>
+            <a href="/staff/dashboard">{t::NAV_DASHBOARD}</a>
+            {admin.then(|| view! { <a href="/admin">{t::NAV_ADMIN}</a> })}
+            <span class="staff-who" data-testid="staff-who">{who}</span>
+            <form method="post" action="/api/staff/logout" class="inline">
+                <button type="submit" class="link-button">{t::LOGOUT_BUTTON}</button>
+            </form>
+        </nav>
+    }
+}
+
+/// The outcome of the last form post (`?ok=1` / `?err=…`), as a banner.
+#[component]
+pub fn Flash() -> impl IntoView {
+    let q = use_query_map();
+    let (ok, err) = q.with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
+    view! {
+        {err.map(|e| view! { <p class="alert" role="alert" data-testid="flash-error">{e}</p> })}
+        {(ok).then(|| view! { <p class="notice ok" role="status" data-testid="flash-ok">{t::DONE}</p> })}
+    }
+}
+
+/// A page answered with a plain 302 (a page GET, whatever its Accept header says).
+#[cfg(feature = "ssr")]
+pub fn redirect_page(to: &str) {
+    use axum::http::{HeaderValue, StatusCode, header};
+    if let (Some(res), Ok(v)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(to),
+    ) {
+        res.set_status(StatusCode::FOUND);
+        res.insert_header(header::LOCATION, v);
+    }
+}

@@ -1,0 +1,299 @@
+//! /staff: the office's queue, sorted by time left, with filters and keyset pagination.
+
+use super::super::api::{staff_offices, staff_queue};
+use super::super::strings as t;
+use super::super::workflow::{format_duration, format_time_left, is_overdue, time_left};
+use super::super::{QueuePage as Page, QueueRow, StaffUser};
+use super::{Flash, SignedIn};
+use crate::areas::api::get_reference_data;
+use crate::domain::ReportStatus;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The query string of the page, as given.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Q {
+    office: String,
+    status: String,
+    category: String,
+    community: String,
+    street: String,
+    overdue: String,
+    from: String,
+    until: String,
+    after: String,
+}
+
+impl Q {
+    /// The same filters without the cursor, as a query string.
+    fn base_query(&self) -> String {
+        let pairs = [
+            ("office", &self.office),
+            ("status", &self.status),
+            ("category", &self.category),
+            ("community", &self.community),
+            ("street", &self.street),
+            ("overdue", &self.overdue),
+            ("from", &self.from),
+            ("until", &self.until),
+        ];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+type Refs = (
+    crate::areas::ReferenceData,
+    Vec<(crate::domain::OfficeId, String)>,
+);
+
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    // The page's data is loaded here, once per request (SignedIn may build its children
+    // more than once).
+    let q = use_query_map().with_untracked(|m| {
+        let g = |k: &str| m.get(k).unwrap_or_default();
+        Q {
+            office: g("office"),
+            status: g("status"),
+            category: g("category"),
+            community: g("community"),
+            street: g("street"),
+            overdue: g("overdue"),
+            from: g("from"),
+            until: g("until"),
+            after: g("after"),
+        }
+    });
+    let page = {
+        let q = q.clone();
+        Resource::new(
+            || (),
+            move |_| {
+                let q = q.clone();
+                async move {
+                    staff_queue(
+                        q.office,
+                        q.status,
+                        q.category,
+                        q.community,
+                        q.street,
+                        q.overdue,
+                        q.from,
+                        q.until,
+                        q.after,
+                    )
+                    .await
+                }
+            },
+        )
+    };
+    let refs = Resource::new(
+        || (),
+        |_| async move {
+            let r = get_reference_data().await?;
+            let offices = staff_offices().await?;
+            Ok::<_, AppError>((r, offices))
+        },
+    );
+    view! {
+        <Title text=t::QUEUE_TITLE/>
+        <SignedIn let:user><Queue user=user q=q.clone() page=page refs=refs/></SignedIn>
+    }
+}
+
+#[component]
+fn Queue(
+    user: StaffUser,
+    q: Q,
+    page: Resource<Result<Page, AppError>>,
+    refs: Resource<Result<Refs, AppError>>,
+) -> impl IntoView {
+    view! {
+        <h1>{t::QUEUE_TITLE}</h1>
+        <Flash/>
+        <Suspense fallback=|| ()>
+            {
+                let q = q.clone();
+                let user = user.clone();
+                move || {
+                    let q = q.clone();
+                    let user = user.clone();
+                    Suspend::new(async move {
+                        let refs = refs.await;
+                        let page = page.await;
+                        view! {
+                            {refs.ok().map(|(r, offices)| view! { <Filters q=q.clone() user=user.clone() refs=r offices=offices/> })}
+                            {match page {
+                                Ok(p) => view! { <Results q=q.clone() page=p/> }.into_any(),
+                                Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                            }}
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+#[component]
+fn Filters(
+    q: Q,
+    user: StaffUser,
+    refs: crate::areas::ReferenceData,
+    offices: Vec<(crate::domain::OfficeId, String)>,
+) -> impl IntoView {
+    let sel = |cur: &str, v: String| cur == v;
+    let office_scope = user.office_id;
+    let communities: Vec<_> = refs
+        .communities
+        .iter()
+        .filter(|c| office_scope.is_none_or(|o| c.office_id == o))
+        .cloned()
+        .collect();
+    let community_ids: Vec<_> = communities.iter().map(|c| c.id).collect();
+    let streets: Vec<_> = refs
+        .streets
+        .iter()
+        .filter(|s| community_ids.contains(&s.community_id))
+        .cloned()
+        .collect();
+    view! {
+        <form class="card filters" method="get" action="/staff" data-testid="queue-filters">
+            {user.is_admin().then(|| view! {
+                <label>{t::FILTER_OFFICE}
+                    <select name="office">
+                        <option value="">{t::FILTER_ANY}</option>
+                        {offices.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string() selected=sel(&q.office, id.to_string())>{name}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
+            <label>{t::FILTER_STATUS}
+                <select name="status">
+                    <option value="">{t::FILTER_OPEN}</option>
+                    {ReportStatus::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=sel(&q.status, s.code().to_string())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{t::FILTER_CATEGORY}
+                <select name="category">
+                    <option value="">{t::FILTER_ANY}</option>
+                    {refs.categories.iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=sel(&q.category, c.id.to_string())>{c.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{t::FILTER_COMMUNITY}
+                <select name="community">
+                    <option value="">{t::FILTER_ANY}</option>
+                    {communities.iter().map(|c| view! {
+                        <option value=c.id.to_string() selected=sel(&q.community, c.id.to_string())>{c.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{t::FILTER_STREET}
+                <select name="street">
+                    <option value="">{t::FILTER_ANY}</option>
+                    {streets.iter().map(|s| view! {
+                        <option value=s.id.to_string() selected=sel(&q.street, s.id.to_string())>{s.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>{t::FILTER_FROM}<input type="date" name="from" value=q.from.clone()/></label>
+            <label>{t::FILTER_UNTIL}<input type="date" name="until" value=q.until.clone()/></label>
+            <label class="check"><input type="checkbox" name="overdue" value="1" checked=q.overdue == "1"/>{t::FILTER_OVERDUE}</label>
+            <div class="row">
+                <button type="submit" class="primary">{t::FILTER_APPLY}</button>
+                <a class="button" href="/staff">{t::FILTER_RESET}</a>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Results(q: Q, page: Page) -> impl IntoView {
+    let now = page.now;
+    let counts = page
+        .counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| {
+            view! { <li><span class=format!("badge status-{}", s.code())>{s.label()}</span>" "{*n}</li> }
+        })
+        .collect_view();
+    let base = q.base_query();
+    let next = page.next.map(|(k, id)| {
+        let sep = if base.is_empty() { "" } else { "&" };
+        format!("/staff?{base}{sep}after={k}_{}", id.0)
+    });
+    let first = (!q.after.is_empty()).then(|| format!("/staff?{base}"));
+    let empty = page.rows.is_empty();
+    view! {
+        <section class="card">
+            <h2 class="small-title">{t::COUNTS_TITLE}</h2>
+            <ul class="counts" data-testid="status-counts">
+                {counts}
+                <li><span class="badge overdue">{t::OVERDUE}</span>" "<span data-testid="overdue-count">{page.overdue}</span></li>
+            </ul>
+        </section>
+        {empty.then(|| view! { <p class="card muted" data-testid="queue-empty">{t::QUEUE_EMPTY}</p> })}
+        <ol class="queue" data-testid="queue">
+            {page.rows.into_iter().map(|r| view! { <Row row=r now=now/> }).collect_view()}
+        </ol>
+        <div class="row pager">
+            {first.map(|href| view! { <a class="button" href=href>{t::FIRST_PAGE}</a> })}
+            {next.map(|href| view! { <a class="button" href=href data-testid="next-page">{t::NEXT_PAGE}</a> })}
+        </div>
+    }
+}
+
+#[component]
+fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
+    let overdue = is_overdue(row.status, row.deadline_at, now);
+    let left = row
+        .deadline_at
+        .filter(|_| row.status.deadline_running())
+        .map(|d| format_time_left(time_left(d, now)));
+    let age = format_duration(Some(now.0 - row.received_at.0));
+    view! {
+        <li class=if overdue { "queue-row overdue" } else { "queue-row" } data-testid="queue-row">
+            <a href=format!("/staff/report/{}", row.id.0) class="queue-link">
+                {row.thumb.map(|p| view! {
+                    <img src=p.thumb_url() width="64" height="64" alt="" loading="lazy" class="queue-thumb"/>
+                })}
+                <span class="queue-main">
+                    <strong>{row.category_icon}" "{row.category_name}</strong>
+                    <span class="muted">{row.place.unwrap_or_else(|| t::NO_PLACE.to_string())}</span>
+                    <span class="muted small">{row.office_name}" · "{row.tracking_code}" · "{row.received_at.format_datetime()}" · "{t::AGE}" "{age}</span>
+                </span>
+                <span class="queue-side">
+                    <span class=format!("badge status-{}", row.status.code())>{row.status.label()}</span>
+                    {overdue.then(|| view! { <span class="badge overdue" data-testid="overdue">{t::OVERDUE}</span> })}
+                    {left.map(|l| view! { <span class="small">{l}</span> })}
+                    {(row.reopen_count > 0).then(|| view! { <span class="small">{t::REOPENED_TIMES}" "{row.reopen_count}</span> })}
+                </span>
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,51 @@
+//! Demo accounts (demo only — listed in the README; change or disable them on a real
+//! deployment with `server user passwd` / the admin page).
+
+use super::Role;
+use super::auth::create_user;
+use crate::db::Db;
+use crate::domain::OfficeId;
+use crate::error::AppError;
+
+/// The one password of every demo account.
+pub const DEMO_PASSWORD: &str = "jiexiang-demo";
+
+/// (username, display name, office name; None = admin)
+pub const DEMO_USERS: &[(&str, &str, Option<&str>)] = &[
+    ("admin", "区创卫办管理员", None),
+    ("taihao", "太昊路办事处值班员", Some("太昊路办事处")),
+    ("huaihe", "淮河路办事处值班员", Some("淮河路办事处")),
+    ("kaiyuan", "开元路集聚区值班员", Some("开元路产业集聚区")),
+];
+
+/// Creates the demo accounts when there are no accounts at all. Returns whether it did.
+pub async fn seed_demo_users(db: &Db) -> Result<bool, AppError> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&db.pool)
+        .await?;
+    if n > 0 {
+        return Ok(false);
+    }
+    for (username, name, office) in DEMO_USERS {
+        let office_id = match office {
+            Some(office) => {
+                let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE name = $1")
+                    .bind(*office)
+                    .fetch_optional(&db.pool)
+                    .await?;
+                match row {
+                    Some((id,)) => Some(OfficeId(id)),
+                    None => continue,
+                }
+            }
+            None => None,
+        };
+        let role = if office.is_some() {
+            Role::Staff
+        } else {
+            Role::Admin
+        };
+        create_user(db, username, name, DEMO_PASSWORD, role, office_id).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,439 @@
+//! Staff actions as validated state transitions (server only). Each call: find the report,
+//! check the account may act in its office, check the version the form was shown with, check
+//! the workflow allows the action, validate the action's own fields, then write the change,
+//! its event (who, when, from, to, note) and any photos in one transaction whose UPDATE
+//! matches the version — so two staff acting at once cannot both win.
+
+use super::StaffUser;
+use super::db::{self, Head, NewPhoto, Transition, Val, Written};
+use super::strings as s;
+use super::workflow::{Action, MAX_DEADLINE_HOURS, next_status};
+use crate::domain::{CategoryId, Millis, OfficeId, ReportNo, ReportStatus, TrackingCode};
+use crate::error::AppError;
+use crate::reports::MAX_PHOTOS;
+use crate::reports::photo;
+use crate::reports::service::{malformed, read_field};
+use crate::reports::strings::validation as vmsg;
+use crate::state::AppState;
+use crate::storage::PhotoVariant;
+use std::collections::HashMap;
+
+pub const MAX_NOTE_CHARS: usize = 500;
+const MAX_UNIT_CHARS: usize = 64;
+
+/// A staff action as posted by the detail page's forms (整改完成 comes with photos through
+/// [`rectify`]).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ActInput {
+    pub report: i64,
+    pub version: i64,
+    pub action: String,
+    #[serde(default)]
+    pub note: String,
+    /// "1"/"on" when the note may be shown on /track.
+    #[serde(default)]
+    pub public_note: Option<String>,
+    /// 受理立案: the corrected category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// 标记重复: the original's tracking code or number.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    /// 转办: the receiving office.
+    #[serde(default)]
+    pub transfer_to: Option<String>,
+    /// 派遣: the 居委会 or unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// 派遣: 处置时限 in hours (default: the category's).
+    #[serde(default)]
+    pub deadline_hours: Option<String>,
+}
+
+fn note(raw: &str) -> Result<String, AppError> {
+    let n = raw.trim().replace("\r\n", "\n");
+    if n.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::bad_request(s::NOTE_TOO_LONG));
+    }
+    Ok(n)
+}
+
+fn flag(v: &Option<String>) -> bool {
+    matches!(v.as_deref(), Some("1" | "on" | "true"))
+}
+
+fn opt_text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Loads the report and checks the account may act on it: 404 when it does not exist,
+/// 403 for another office's report.
+async fn authorized_head(
+    state: &AppState,
+    user: &StaffUser,
+    report: ReportNo,
+) -> Result<Head, AppError> {
+    let head = db::head(&state.db, report)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !user.may_act_in(head.office_id) {
+        tracing::warn!(user = %user.username, report = report.0, "refused: another office's report");
+        return Err(AppError::Forbidden);
+    }
+    Ok(head)
+}
+
+/// The status `action` leads to, after the version check (409 on either).
+fn check_state(head: &Head, version: i64, action: Action) -> Result<ReportStatus, AppError> {
+    if head.version != version {
+        return Err(AppError::Conflict(s::VERSION_CONFLICT.into()));
+    }
+    next_status(head.status, action).ok_or_else(|| AppError::Conflict(s::INVALID_TRANSITION.into()))
+}
+
+async fn write(state: &AppState, t: Transition) -> Result<ReportNo, AppError> {
+    match db::write_transition(&state.db, &t).await? {
+        Written::Done => {
+            tracing::info!(
+                report = t.report.0,
+                action = t.action.code(),
+                to = t.to.code(),
+                "transition"
+            );
+            Ok(t.report)
+        }
+        Written::Stale => Err(AppError::Conflict(s::VERSION_CONFLICT.into())),
+    }
+}
+
+/// Every staff action but 整改完成.
+pub async fn act(
+    state: &AppState,
+    user: &StaffUser,
+    input: ActInput,
+) -> Result<ReportNo, AppError> {
+    let action = Action::parse(input.action.trim())
+        .filter(|a| !a.by_resident() && *a != Action::Rectify)
+        .ok_or_else(|| AppError::bad_request(s::UNKNOWN_ACTION))?;
+    let head = authorized_head(state, user, ReportNo(input.report)).await?;
+    let to = check_state(&head, input.version, action)?;
+    let note = note(&input.note)?;
+    if action.needs_note() && note.is_empty() {
+        return Err(AppError::bad_request(s::NOTE_REQUIRED));
+    }
+    let now = Millis::now();
+    let mut set: Vec<(&'static str, Option<Val>)> = Vec::new();
+    let mut office = head.office_id;
+    let mut event_note = note;
+    match action {
+        Action::Accept => {
+            if let Some(c) = opt_text(&input.category) {
+                let c: CategoryId = c
+                    .parse()
+                    .map_err(|_| AppError::bad_request(s::CATEGORY_INVALID))?;
+                if db::category_hours(&state.db, c).await?.is_none() {
+                    return Err(AppError::bad_request(s::CATEGORY_INVALID));
+                }
+                set.push(("category_id", Some(Val::I(c.0))));
+            }
+        }
+        Action::MarkDuplicate => {
+            let target = opt_text(&input.duplicate_of)
+                .ok_or_else(|| AppError::bad_request(s::DUPLICATE_TARGET_REQUIRED))?;
+            let (orig, orig_status) = db::find_in_office(&state.db, head.office_id, target)
+                .await?
+                .ok_or_else(|| AppError::bad_request(s::DUPLICATE_TARGET_INVALID))?;
+            if orig == head.id || orig_status == ReportStatus::Duplicate {
+                return Err(AppError::bad_request(s::DUPLICATE_TARGET_INVALID));
+            }
+            set.push(("duplicate_of", Some(Val::I(orig.0))));
+        }
+        Action::Transfer => {
+            let target: OfficeId = opt_text(&input.transfer_to)
+                .ok_or_else(|| AppError::bad_request(s::TRANSFER_TARGET_REQUIRED))?
+                .parse()
+                .map_err(|_| AppError::bad_request(s::TRANSFER_TARGET_REQUIRED))?;
+            if target == head.office_id {
+                return Err(AppError::bad_request(s::TRANSFER_TARGET_SAME));
+            }
+            if !crate::reports::db::office_exists(&state.db, target).await? {
+                return Err(AppError::bad_request(s::TRANSFER_TARGET_REQUIRED));
+            }
+            // The report leaves this office's queue for the other office's, as 待受理;
+            // community and street stay as the resident chose them.
+            set.push(("office_id", Some(Val::I(target.0))));
+            set.push(("transferred_from", Some(Val::I(head.office_id.0))));
+            set.push(("deadline_at", None));
+            set.push(("dispatched_to", None));
+            office = head.office_id;
+        }
+        Action::Dispatch => {
+            let unit = opt_text(&input.unit)
+                .ok_or_else(|| AppError::bad_request(s::DISPATCH_UNIT_REQUIRED))?;
+            if unit.chars().count() > MAX_UNIT_CHARS {
+                return Err(AppError::bad_request(s::DISPATCH_UNIT_REQUIRED));
+            }
+            let hours = match opt_text(&input.deadline_hours) {
+                Some(h) => h
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|h| (1..=MAX_DEADLINE_HOURS).contains(h))
+                    .ok_or_else(|| AppError::bad_request(s::DEADLINE_HOURS_INVALID))?,
+                None => category_hours_any(state, head.category_id).await?,
+            };
+            set.push(("dispatched_to", Some(Val::T(unit.to_string()))));
+            set.push(("deadline_at", Some(Val::I(now.plus_hours(hours).0))));
+            if event_note.is_empty() {
+                event_note = format!(
+                    "{}：{unit}，{}：{hours}小时",
+                    s::FIELD_DISPATCHED_TO,
+                    s::DEADLINE_HOURS
+                );
+            }
+        }
+        Action::Close => {
+            set.push(("closed_at", Some(Val::I(now.0))));
+        }
+        Action::SendBack => {
+            set.push(("rectified_at", None));
+        }
+        Action::Reopen => {
+            set.push(("closed_at", None));
+            set.push(("rectified_at", None));
+            set.push(("deadline_at", None));
+            set.push(("duplicate_of", None));
+        }
+        Action::Reject => {}
+        Action::Rectify | Action::ResidentReopen | Action::ResidentConfirm => {
+            return Err(AppError::bad_request(s::UNKNOWN_ACTION));
+        }
+    }
+    write(
+        state,
+        Transition {
+            report: head.id,
+            expected_version: input.version,
+            action,
+            from: head.status,
+            to,
+            set,
+            actor: Some(user.id),
+            office,
+            note: event_note,
+            public_note: flag(&input.public_note),
+            photos: Vec::new(),
+            photo_kind: "after",
+            at: now,
+        },
+    )
+    .await
+}
+
+/// The category's hours even if it was deactivated since the report came in.
+async fn category_hours_any(state: &AppState, c: CategoryId) -> Result<i64, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT deadline_hours FROM categories WHERE id = $1")
+        .bind(c.0)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    Ok(row.map(|r| r.0).unwrap_or(24))
+}
+
+// ---- multipart forms: 整改完成 and the resident's answer ----
+
+/// Text fields and photos of a multipart form, read under limits.
+pub struct FormUpload {
+    pub fields: HashMap<String, String>,
+    pub photos: Vec<Vec<u8>>,
+}
+
+const MAX_FIELD_BYTES: usize = 8 * 1024;
+
+impl FormUpload {
+    pub async fn read(
+        mut multipart: multer::Multipart<'static>,
+        photo_max_bytes: usize,
+    ) -> Result<Self, AppError> {
+        let mut fields = HashMap::new();
+        let mut photos = Vec::new();
+        let result: Result<(), AppError> = async {
+            while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+                let name = field.name().unwrap_or_default().to_string();
+                if name == "photo" {
+                    let bytes = read_field(&mut field, photo_max_bytes, || {
+                        AppError::PayloadTooLarge(vmsg::photo_too_large(photo_max_bytes))
+                    })
+                    .await?;
+                    // A file input left empty still sends an empty part.
+                    if bytes.is_empty() {
+                        continue;
+                    }
+                    if photos.len() == MAX_PHOTOS {
+                        return Err(AppError::bad_request(vmsg::too_many_photos(MAX_PHOTOS)));
+                    }
+                    photos.push(bytes);
+                } else {
+                    let bytes = read_field(&mut field, MAX_FIELD_BYTES, || {
+                        AppError::bad_request(s::FORM_BAD)
+                    })
+                    .await?;
+                    let text =
+                        String::from_utf8(bytes).map_err(|_| AppError::bad_request(s::FORM_BAD))?;
+                    fields.insert(name, text);
+                }
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            while let Ok(Some(field)) = multipart.next_field().await {
+                drop(field);
+            }
+            return Err(e);
+        }
+        Ok(Self { fields, photos })
+    }
+
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn int(&self, name: &str) -> Result<i64, AppError> {
+        self.text(name)
+            .trim()
+            .parse()
+            .map_err(|_| AppError::bad_request(s::FORM_BAD))
+    }
+}
+
+/// Processes (decode, downscale, strip metadata) and stores photos like residents' ones.
+async fn store_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> Result<Vec<NewPhoto>, AppError> {
+    let store = state.settings.photo_store();
+    let mut out = Vec::with_capacity(uploads.len());
+    for original in uploads {
+        let processed = photo::process_off_thread(original).await?;
+        for (variant, bytes) in [
+            (PhotoVariant::Full, &processed.jpeg),
+            (PhotoVariant::Thumb, &processed.thumb),
+        ] {
+            store
+                .put(&processed.sha256, variant, bytes)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "storing a photo failed");
+                    AppError::Internal
+                })?;
+        }
+        out.push(NewPhoto {
+            sha256: processed.sha256.as_str().to_string(),
+            width: processed.width,
+            height: processed.height,
+            bytes: processed.jpeg.len(),
+        });
+    }
+    Ok(out)
+}
+
+/// 整改完成: fields `report`, `version`, `note`, `public_note`, and 1–3 `photo` parts.
+pub async fn rectify(
+    state: &AppState,
+    user: &StaffUser,
+    form: FormUpload,
+) -> Result<ReportNo, AppError> {
+    let report = ReportNo(form.int("report")?);
+    let version = form.int("version")?;
+    let head = authorized_head(state, user, report).await?;
+    let to = check_state(&head, version, Action::Rectify)?;
+    let note = note(form.text("note"))?;
+    if form.photos.is_empty() {
+        return Err(AppError::bad_request(s::AFTER_PHOTO_REQUIRED));
+    }
+    let public_note = matches!(form.text("public_note"), "1" | "on" | "true");
+    let photos = store_photos(state, form.photos).await?;
+    let now = Millis::now();
+    write(
+        state,
+        Transition {
+            report: head.id,
+            expected_version: version,
+            action: Action::Rectify,
+            from: head.status,
+            to,
+            set: vec![("rectified_at", Some(Val::I(now.0)))],
+            actor: Some(user.id),
+            office: head.office_id,
+            note,
+            public_note,
+            photos,
+            photo_kind: "after",
+            at: now,
+        },
+    )
+    .await
+}
+
+/// The resident's answer once a report is closed: fields `code`, `answer` ("resolved" /
+/// "unresolved"), `note`, and an optional `photo`. 仍未解决 reopens it in the office's queue
+/// (as 已立案) and counts against the office.
+pub async fn resident_feedback(
+    state: &AppState,
+    form: FormUpload,
+) -> Result<TrackingCode, AppError> {
+    let code =
+        TrackingCode::parse(form.text("code")).map_err(|e| AppError::bad_request(e.to_string()))?;
+    let action = match form.text("answer") {
+        "resolved" => Action::ResidentConfirm,
+        "unresolved" => Action::ResidentReopen,
+        _ => return Err(AppError::bad_request(s::FORM_BAD)),
+    };
+    let head = db::head_by_code(&state.db, code.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if head.status != ReportStatus::Closed {
+        return Err(AppError::Conflict(s::FEEDBACK_NOT_CLOSED.into()));
+    }
+    if db::feedback_since_close(&state.db, head.id).await? {
+        return Err(AppError::Conflict(s::FEEDBACK_ALREADY.into()));
+    }
+    let to = next_status(head.status, action)
+        .ok_or_else(|| AppError::Conflict(s::INVALID_TRANSITION.into()))?;
+    let note = note(form.text("note"))?;
+    let photos = if action == Action::ResidentReopen {
+        store_photos(state, form.photos).await?
+    } else {
+        Vec::new()
+    };
+    let now = Millis::now();
+    let mut set: Vec<(&'static str, Option<Val>)> = Vec::new();
+    if action == Action::ResidentReopen {
+        set.push(("closed_at", None));
+        set.push(("rectified_at", None));
+        set.push(("deadline_at", None));
+        // reopen_count = reopen_count + 1, written as a value read with the version.
+        let (n,): (i64,) = sqlx::query_as("SELECT reopen_count FROM reports WHERE id = $1")
+            .bind(head.id.0)
+            .fetch_one(&state.db.pool)
+            .await?;
+        set.push(("reopen_count", Some(Val::I(n + 1))));
+    }
+    write(
+        state,
+        Transition {
+            report: head.id,
+            expected_version: head.version,
+            action,
+            from: head.status,
+            to,
+            set,
+            actor: None,
+            office: head.office_id,
+            note,
+            // The resident's own words are not published (they may name people).
+            public_note: false,
+            photos,
+            photo_kind: "before",
+            at: now,
+        },
+    )
+    .await?;
+    Ok(code)
+}

@@ -1,0 +1,133 @@
+//! zh-CN text of the staff and admin pages, in one place (a second locale goes next to it).
+
+pub const ROLE_ADMIN: &str = "区管理员";
+pub const ROLE_STAFF: &str = "办事处工作人员";
+
+// ---- login ----
+pub const LOGIN_TITLE: &str = "工作人员登录";
+pub const USERNAME: &str = "用户名";
+pub const PASSWORD: &str = "密码";
+pub const LOGIN_BUTTON: &str = "登录";
+pub const LOGOUT_BUTTON: &str = "退出登录";
+pub const LOGIN_FAILED: &str = "用户名或密码不正确";
+pub const LOGIN_THROTTLED: &str = "登录失败次数过多，请15分钟后再试";
+pub const LOGIN_MISSING: &str = "请输入用户名和密码";
+pub const ACCOUNT_DISABLED: &str = "该账号已停用，请联系区管理员";
+
+// ---- actions ----
+pub const ACT_ACCEPT: &str = "受理立案";
+pub const ACT_REJECT: &str = "不予受理";
+pub const ACT_DUPLICATE: &str = "标记重复";
+pub const ACT_TRANSFER: &str = "转办";
+pub const ACT_DISPATCH: &str = "派遣";
+pub const ACT_RECTIFY: &str = "整改完成";
+pub const ACT_CLOSE: &str = "核查结案";
+pub const ACT_SEND_BACK: &str = "退回";
+pub const ACT_REOPEN: &str = "重新打开";
+pub const ACT_RESIDENT_REOPEN: &str = "居民反馈：仍未解决";
+pub const ACT_RESIDENT_CONFIRM: &str = "居民反馈：已解决";
+pub const ACT_SUBMIT_CREATE: &str = "新建";
+
+// ---- action errors ----
+pub const INVALID_TRANSITION: &str = "当前状态下不能进行此操作，请刷新后查看最新状态";
+pub const VERSION_CONFLICT: &str = "该报告刚刚已被其他工作人员处理，请刷新后查看最新状态再操作";
+pub const NOTE_REQUIRED: &str = "请填写原因";
+pub const NOTE_TOO_LONG: &str = "备注不能超过500字";
+pub const UNKNOWN_ACTION: &str = "未知的操作";
+pub const DUPLICATE_TARGET_REQUIRED: &str = "请选择或填写重复的原报告编号";
+pub const DUPLICATE_TARGET_INVALID: &str = "原报告不存在、不属于本办事处或本身已是重复件";
+pub const TRANSFER_TARGET_REQUIRED: &str = "请选择转办的办事处";
+pub const TRANSFER_TARGET_SAME: &str = "不能转办给本办事处";
+pub const DISPATCH_UNIT_REQUIRED: &str = "请填写派遣的居委会或处置单位";
+pub const DEADLINE_HOURS_INVALID: &str = "处置时限须为1至2160小时之间的整数";
+pub const CATEGORY_INVALID: &str = "所选类别不存在或已停用";
+pub const AFTER_PHOTO_REQUIRED: &str = "请上传整改后的照片";
+pub const FEEDBACK_NOT_CLOSED: &str = "报告结案后才能反馈";
+pub const FEEDBACK_ALREADY: &str = "本次结案已收到您的反馈，谢谢";
+pub const FORM_BAD: &str = "表单内容有误，请刷新页面后重试";
+
+// ---- queue ----
+pub const QUEUE_TITLE: &str = "报告处置队列";
+pub const QUEUE_EMPTY: &str = "没有符合条件的报告";
+pub const FILTER_STATUS: &str = "状态";
+pub const FILTER_OPEN: &str = "全部未办结";
+pub const FILTER_ALL_STATUS: &str = "全部状态";
+pub const FILTER_CATEGORY: &str = "类别";
+pub const FILTER_COMMUNITY: &str = "居委会";
+pub const FILTER_STREET: &str = "街巷";
+pub const FILTER_OFFICE: &str = "办事处";
+pub const FILTER_ANY: &str = "不限";
+pub const FILTER_OVERDUE: &str = "只看超期";
+pub const FILTER_FROM: &str = "上报日期从";
+pub const FILTER_UNTIL: &str = "至";
+pub const FILTER_APPLY: &str = "筛选";
+pub const FILTER_RESET: &str = "清除筛选";
+pub const NEXT_PAGE: &str = "下一页";
+pub const FIRST_PAGE: &str = "回到第一页";
+pub const OVERDUE: &str = "超期";
+pub const OVERDUE_BY: &str = "超期";
+pub const REMAINING: &str = "剩余";
+pub const UNDER_A_MINUTE: &str = "不足1分钟";
+pub const REOPENED_TIMES: &str = "被居民退回";
+pub const COUNTS_TITLE: &str = "各状态数量";
+pub const AGE: &str = "已过";
+pub const BAD_DATE: &str = "日期格式应为 年-月-日";
+
+// ---- nav ----
+pub const NAV_QUEUE: &str = "处置队列";
+pub const NAV_DASHBOARD: &str = "统计看板";
+pub const NAV_ADMIN: &str = "系统管理";
+
+// ---- detail ----
+pub const DETAIL_TITLE: &str = "报告详情";
+pub const FIELD_CODE: &str = "查询码";
+pub const FIELD_STATUS: &str = "状态";
+pub const FIELD_CATEGORY: &str = "类别";
+pub const FIELD_OFFICE: &str = "办事处";
+pub const FIELD_PLACE: &str = "位置";
+pub const FIELD_GPS: &str = "定位";
+pub const FIELD_DESCRIPTION: &str = "描述";
+pub const FIELD_PHONE: &str = "联系电话（仅工作人员可见）";
+pub const FIELD_RECEIVED: &str = "收到时间";
+pub const FIELD_DEVICE_TIME: &str = "手机上提交时间";
+pub const FIELD_DISPATCHED_TO: &str = "派遣至";
+pub const FIELD_DEADLINE: &str = "处置期限";
+pub const FIELD_DUPLICATE_OF: &str = "重复于";
+pub const NO_PHONE: &str = "未留";
+pub const NO_PLACE: &str = "未选街巷（仅定位）";
+pub const PHOTOS_BEFORE: &str = "居民照片";
+pub const PHOTOS_AFTER: &str = "整改后照片";
+pub const TIMELINE: &str = "处置记录";
+pub const RESIDENT: &str = "居民";
+pub const INTERNAL_NOTE: &str = "内部备注";
+pub const PUBLIC_NOTE: &str = "公开说明";
+pub const ACTIONS_TITLE: &str = "办理";
+pub const NO_ACTIONS: &str = "该报告已办结，无可用操作";
+pub const NOTE_LABEL: &str = "备注";
+pub const REASON_LABEL: &str = "原因（必填）";
+pub const NOTE_PUBLIC_LABEL: &str = "在进度查询页公开此备注";
+pub const CATEGORY_CORRECT: &str = "类别（可更正）";
+pub const DUPLICATE_OF_LABEL: &str = "原报告";
+pub const DUPLICATE_SUGGESTIONS: &str = "近7天同街巷同类别的报告";
+pub const NO_SUGGESTIONS: &str = "没有近7天同街巷同类别的报告";
+pub const TRANSFER_TO: &str = "转办至";
+pub const DISPATCH_TO: &str = "派遣至（居委会或处置单位）";
+pub const DEADLINE_HOURS: &str = "处置时限（小时）";
+pub const AFTER_PHOTO: &str = "整改后照片（必传，最多3张）";
+pub const BACK_TO_QUEUE: &str = "返回队列";
+pub const DONE: &str = "操作成功";
+pub const NOT_FOUND: &str = "报告不存在，或不属于您的办事处";
+
+// ---- dashboard ----
+pub const DASH_TITLE: &str = "统计看板";
+pub const DASH_PERIOD: &str = "统计期间";
+pub const DASH_RECEIVED: &str = "收到报告";
+pub const DASH_CLOSED: &str = "已结案";
+pub const DASH_OPEN: &str = "未办结（当前）";
+pub const DASH_OVERDUE: &str = "超期（当前）";
+pub const DASH_CLOSE_RATE: &str = "结案率";
+pub const DASH_ON_TIME_RATE: &str = "按期结案率";
+pub const DASH_MEDIAN: &str = "结案用时中位数";
+pub const DASH_REOPENED: &str = "居民反馈未解决";
+pub const DASH_ALL_OFFICES: &str = "全区";
+pub const DASH_APPLY: &str = "查看";

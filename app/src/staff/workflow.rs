@@ -1,0 +1,396 @@
+//! The 数字城管 workflow as a pure state machine, and the deadline arithmetic. No I/O: the
+//! transition table and the overdue rules are tested here cell by cell.
+//!
+//! 待受理 ─受理立案→ 已立案 ─派遣→ 已派遣 ─整改完成→ 已整改 ─核查结案→ 已结案
+//! side exits: 不予受理 (reason), 标记重复 (link), 转办 (another office, back to 待受理 there);
+//! 退回 sends 已整改 back to 已派遣; 重新打开 (staff) or 仍未解决 (the resident) bring a finished
+//! report back to 已立案.
+
+use super::strings as s;
+use crate::domain::{Millis, ReportStatus};
+use serde::{Deserialize, Serialize};
+
+/// What staff (or the resident holding the code) can do to a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 受理立案 (may correct the category)
+    Accept,
+    /// 不予受理 (reason required)
+    Reject,
+    /// 标记重复 (link to another report of the office)
+    MarkDuplicate,
+    /// 转办 (to another office; leaves this queue)
+    Transfer,
+    /// 派遣 (to a 居委会 or named unit, with a deadline)
+    Dispatch,
+    /// 整改完成 (after-photo required)
+    Rectify,
+    /// 核查结案
+    Close,
+    /// 退回 (rectification not accepted: back to dispatched)
+    SendBack,
+    /// 重新打开 (staff)
+    Reopen,
+    /// 仍未解决 (the resident, once closed)
+    ResidentReopen,
+    /// 已解决 (the resident confirms; no change of status)
+    ResidentConfirm,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Self::Accept,
+        Self::Reject,
+        Self::MarkDuplicate,
+        Self::Transfer,
+        Self::Dispatch,
+        Self::Rectify,
+        Self::Close,
+        Self::SendBack,
+        Self::Reopen,
+        Self::ResidentReopen,
+        Self::ResidentConfirm,
+    ];
+
+    /// Stored in `report_events.action` and used in form fields.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::Reject => "reject",
+            Self::MarkDuplicate => "duplicate",
+            Self::Transfer => "transfer",
+            Self::Dispatch => "dispatch",
+            Self::Rectify => "rectify",
+            Self::Close => "close",
+            Self::SendBack => "send_back",
+            Self::Reopen => "reopen",
+            Self::ResidentReopen => "resident_reopen",
+            Self::ResidentConfirm => "resident_confirm",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|a| a.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Accept => s::ACT_ACCEPT,
+            Self::Reject => s::ACT_REJECT,
+            Self::MarkDuplicate => s::ACT_DUPLICATE,
+            Self::Transfer => s::ACT_TRANSFER,
+            Self::Dispatch => s::ACT_DISPATCH,
+            Self::Rectify => s::ACT_RECTIFY,
+            Self::Close => s::ACT_CLOSE,
+            Self::SendBack => s::ACT_SEND_BACK,
+            Self::Reopen => s::ACT_REOPEN,
+            Self::ResidentReopen => s::ACT_RESIDENT_REOPEN,
+            Self::ResidentConfirm => s::ACT_RESIDENT_CONFIRM,
+        }
+    }
+
+    /// Only the resident holding the tracking code takes these.
+    pub fn by_resident(self) -> bool {
+        matches!(self, Self::ResidentReopen | Self::ResidentConfirm)
+    }
+
+    /// A note is required (the reason of a refusal, a send-back or a reopen).
+    pub fn needs_note(self) -> bool {
+        matches!(self, Self::Reject | Self::SendBack | Self::Reopen)
+    }
+}
+
+/// The status `action` leads to from `from`, or `None` when the workflow forbids it.
+/// (A transfer leaves the report 待受理 in the other office.)
+pub fn next_status(from: ReportStatus, action: Action) -> Option<ReportStatus> {
+    use Action as A;
+    use ReportStatus as S;
+    match (from, action) {
+        (S::Pending, A::Accept) => Some(S::Accepted),
+        (S::Pending, A::Reject) => Some(S::Rejected),
+        (S::Pending | S::Accepted, A::MarkDuplicate) => Some(S::Duplicate),
+        (S::Pending | S::Accepted, A::Transfer) => Some(S::Pending),
+        (S::Accepted, A::Dispatch) => Some(S::Dispatched),
+        (S::Dispatched, A::Rectify) => Some(S::Rectified),
+        (S::Rectified, A::Close) => Some(S::Closed),
+        (S::Rectified, A::SendBack) => Some(S::Dispatched),
+        (S::Closed | S::Rejected | S::Duplicate, A::Reopen) => Some(S::Accepted),
+        (S::Closed, A::ResidentReopen) => Some(S::Accepted),
+        (S::Closed, A::ResidentConfirm) => Some(S::Closed),
+        _ => None,
+    }
+}
+
+/// The staff actions offered for a report in `status` (the detail page shows exactly these).
+pub fn staff_actions(status: ReportStatus) -> Vec<Action> {
+    Action::ALL
+        .iter()
+        .copied()
+        .filter(|a| !a.by_resident() && next_status(status, *a).is_some())
+        .collect()
+}
+
+/// Overdue (超期): dispatched and past the deadline without 整改完成.
+pub fn is_overdue(status: ReportStatus, deadline: Option<Millis>, now: Millis) -> bool {
+    status.deadline_running() && deadline.is_some_and(|d| now > d)
+}
+
+/// Time left until the deadline, in ms (negative: overdue by that much).
+pub fn time_left(deadline: Millis, now: Millis) -> i64 {
+    deadline.0.saturating_sub(now.0)
+}
+
+/// Longest 处置时限 staff may set on a dispatch: 90 days.
+pub const MAX_DEADLINE_HOURS: i64 = 90 * 24;
+
+/// "剩余 3小时20分" / "超期 1天2小时" / "剩余 不足1分钟".
+pub fn format_time_left(ms: i64) -> String {
+    let (prefix, ms) = if ms < 0 {
+        (s::OVERDUE_BY, -ms)
+    } else {
+        (s::REMAINING, ms)
+    };
+    let minutes = ms / 60_000;
+    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+    let span = if d > 0 {
+        format!("{d}天{h}小时")
+    } else if h > 0 {
+        format!("{h}小时{m}分")
+    } else if m > 0 {
+        format!("{m}分钟")
+    } else {
+        s::UNDER_A_MINUTE.to_string()
+    };
+    format!("{prefix} {span}")
+}
+
+/// One closed report, for an office record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosedCase {
+    pub received_at: Millis,
+    pub closed_at: Millis,
+    /// Rectified by the deadline (按期).
+    pub on_time: bool,
+}
+
+/// An office's record for a period: the figures of the dashboard and of `/stats`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OfficeRecord {
+    /// Reports received in the period (transferred-in ones included).
+    pub received: i64,
+    /// Of those, closed by now.
+    pub closed: i64,
+    /// Closed in the period.
+    pub closed_in_period: i64,
+    /// Closed in the period and rectified by the deadline.
+    pub closed_on_time: i64,
+    /// Median time from receipt to close of the reports closed in the period, in ms.
+    pub median_close_ms: Option<i64>,
+    /// Times residents said a closed report was not fixed (仍未解决), in the period.
+    pub reopened_by_residents: i64,
+}
+
+impl OfficeRecord {
+    /// 结案率: closed ÷ received, in per mille (None without reports).
+    pub fn close_rate_permille(&self) -> Option<i64> {
+        (self.received > 0).then(|| self.closed * 1000 / self.received)
+    }
+
+    /// 按期结案率: closed on time ÷ closed, in per mille.
+    pub fn on_time_rate_permille(&self) -> Option<i64> {
+        (self.closed_in_period > 0).then(|| self.closed_on_time * 1000 / self.closed_in_period)
+    }
+}
+
+/// The median of close times (ms), or None for no cases.
+pub fn median_close_ms(cases: &[ClosedCase]) -> Option<i64> {
+    let mut spans: Vec<i64> = cases
+        .iter()
+        .map(|c| c.closed_at.0.saturating_sub(c.received_at.0))
+        .collect();
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_unstable();
+    let mid = spans.len() / 2;
+    Some(if spans.len() % 2 == 1 {
+        spans[mid]
+    } else {
+        (spans[mid - 1] + spans[mid]) / 2
+    })
+}
+
+/// "87.5%" from per mille; "—" for none.
+pub fn format_permille(p: Option<i64>) -> String {
+    match p {
+        Some(p) => format!("{}.{}%", p / 10, p % 10),
+        None => "—".to_string(),
+    }
+}
+
+/// "2天3小时" / "5小时12分" / "—".
+pub fn format_duration(ms: Option<i64>) -> String {
+    match ms {
+        None => "—".to_string(),
+        Some(ms) => {
+            let minutes = ms.max(0) / 60_000;
+            let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
+            if d > 0 {
+                format!("{d}天{h}小时")
+            } else if h > 0 {
+                format!("{h}小时{m}分")
+            } else {
+                format!("{m}分钟")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::time::HOUR_MS;
+    use ReportStatus as S;
+
+    /// Every state × every action: exactly these cells are allowed.
+    #[test]
+    fn transition_table() {
+        use Action as A;
+        let allowed: &[(S, A, S)] = &[
+            (S::Pending, A::Accept, S::Accepted),
+            (S::Pending, A::Reject, S::Rejected),
+            (S::Pending, A::MarkDuplicate, S::Duplicate),
+            (S::Pending, A::Transfer, S::Pending),
+            (S::Accepted, A::MarkDuplicate, S::Duplicate),
+            (S::Accepted, A::Transfer, S::Pending),
+            (S::Accepted, A::Dispatch, S::Dispatched),
+            (S::Dispatched, A::Rectify, S::Rectified),
+            (S::Rectified, A::Close, S::Closed),
+            (S::Rectified, A::SendBack, S::Dispatched),
+            (S::Closed, A::Reopen, S::Accepted),
+            (S::Rejected, A::Reopen, S::Accepted),
+            (S::Duplicate, A::Reopen, S::Accepted),
+            (S::Closed, A::ResidentReopen, S::Accepted),
+            (S::Closed, A::ResidentConfirm, S::Closed),
+        ];
+        let mut cells = 0;
+        for from in S::ALL {
+            for action in Action::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, a, _)| f == from && a == action)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(
+                    next_status(*from, *action),
+                    expected,
+                    "{from:?} × {action:?}"
+                );
+                cells += 1;
+            }
+        }
+        assert_eq!(cells, S::ALL.len() * Action::ALL.len());
+        // 转办 never leaves a report in the 转办 state; it goes to the other office's queue.
+        assert!(Action::ALL.iter().all(|a| {
+            S::ALL
+                .iter()
+                .all(|f| next_status(*f, *a) != Some(S::Transferred))
+        }));
+    }
+
+    #[test]
+    fn staff_are_offered_only_valid_staff_actions() {
+        assert_eq!(
+            staff_actions(S::Pending),
+            vec![
+                Action::Accept,
+                Action::Reject,
+                Action::MarkDuplicate,
+                Action::Transfer
+            ]
+        );
+        assert_eq!(
+            staff_actions(S::Closed),
+            vec![Action::Reopen],
+            "the resident's answers are not staff actions"
+        );
+        assert_eq!(staff_actions(S::Transferred), vec![]);
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.code()), Some(*a));
+        }
+        assert_eq!(Action::parse("ACCEPT"), None);
+    }
+
+    #[test]
+    fn overdue_only_while_dispatched_and_past_the_deadline() {
+        let deadline = Millis(10 * HOUR_MS);
+        let before = Millis(9 * HOUR_MS);
+        let after = Millis(10 * HOUR_MS + 1);
+        assert!(!is_overdue(S::Dispatched, Some(deadline), before));
+        assert!(
+            !is_overdue(S::Dispatched, Some(deadline), deadline),
+            "at the deadline: on time"
+        );
+        assert!(is_overdue(S::Dispatched, Some(deadline), after));
+        assert!(
+            !is_overdue(S::Rectified, Some(deadline), after),
+            "整改完成 stops the clock"
+        );
+        assert!(!is_overdue(S::Accepted, None, after));
+        assert!(!is_overdue(S::Dispatched, None, after));
+        assert_eq!(time_left(deadline, before), HOUR_MS);
+        assert_eq!(time_left(deadline, after), -1);
+    }
+
+    #[test]
+    fn deadline_is_dispatch_plus_the_category_hours() {
+        let dispatched = Millis(1_764_000_000_000);
+        assert_eq!(dispatched.plus_hours(4).0 - dispatched.0, 4 * HOUR_MS);
+    }
+
+    #[test]
+    fn time_left_reads_in_chinese() {
+        assert_eq!(
+            format_time_left(3 * HOUR_MS + 20 * 60_000),
+            "剩余 3小时20分"
+        );
+        assert_eq!(format_time_left(-(26 * HOUR_MS)), "超期 1天2小时");
+        assert_eq!(format_time_left(30_000), "剩余 不足1分钟");
+        assert_eq!(format_time_left(5 * 60_000), "剩余 5分钟");
+    }
+
+    #[test]
+    fn record_rates_and_median() {
+        let c = |r: i64, c: i64, on_time| ClosedCase {
+            received_at: Millis(r),
+            closed_at: Millis(c),
+            on_time,
+        };
+        assert_eq!(median_close_ms(&[]), None);
+        assert_eq!(median_close_ms(&[c(0, 10, true)]), Some(10));
+        assert_eq!(
+            median_close_ms(&[c(0, 30, true), c(0, 10, false), c(0, 20, true)]),
+            Some(20)
+        );
+        assert_eq!(median_close_ms(&[c(0, 10, true), c(0, 40, true)]), Some(25));
+        let r = OfficeRecord {
+            received: 8,
+            closed: 7,
+            closed_in_period: 8,
+            closed_on_time: 7,
+            median_close_ms: None,
+            reopened_by_residents: 0,
+        };
+        assert_eq!(format_permille(r.close_rate_permille()), "87.5%");
+        assert_eq!(format_permille(r.on_time_rate_permille()), "87.5%");
+        assert_eq!(
+            format_permille(OfficeRecord::default().close_rate_permille()),
+            "—"
+        );
+        assert_eq!(format_duration(Some(26 * HOUR_MS)), "1天2小时");
+    }
+}

@@ -1,0 +1,138 @@
+//! `server user …`: accounts from the command line (the first admin on a real deployment,
+//! password resets). Passwords are read from standard input (one line), never from the
+//! command line, where other users of the machine could see them.
+//!
+//! ```text
+//! server user add <username> --name <显示名> --role admin|staff [--office <办事处名或编号>]
+//! server user passwd <username>
+//! server user disable <username> | enable <username>
+//! server user list
+//! ```
+
+use crate::config::Config;
+use crate::database;
+use anyhow::{Context, Result, bail};
+use app::db::Db;
+use app::domain::{OfficeId, UserId};
+use app::staff::Role;
+use app::staff::auth;
+use std::io::BufRead;
+
+pub const USAGE: &str = "usage:
+  server user add <username> --name <display name> --role admin|staff [--office <office name or id>]
+  server user passwd <username>
+  server user disable <username>
+  server user enable <username>
+  server user list
+The password is read from standard input (one line).";
+
+/// Runs a `user` subcommand; `args` are the words after `user`.
+pub async fn user(config: &Config, args: &[String]) -> Result<()> {
+    let db = database::connect(&config.database_url, config.database_max_connections).await?;
+    database::migrate(&db).await?;
+    let mut stdin = std::io::stdin().lock();
+    run(&db, args, &mut stdin, &mut std::io::stdout()).await
+}
+
+/// The subcommand itself, with its input and output given (tests drive it).
+pub async fn run(
+    db: &Db,
+    args: &[String],
+    input: &mut dyn BufRead,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    let (cmd, rest) = args.split_first().context(USAGE)?;
+    match cmd.as_str() {
+        "add" => {
+            let (username, opts) = rest.split_first().context(USAGE)?;
+            let name = option(opts, "--name")?.context("--name is required")?;
+            let role = match option(opts, "--role")?.as_deref() {
+                Some("admin") => Role::Admin,
+                Some("staff") => Role::Staff,
+                _ => bail!("--role must be admin or staff"),
+            };
+            let office = match option(opts, "--office")? {
+                Some(o) => Some(office_id(db, &o).await?),
+                None => None,
+            };
+            let password = read_password(input)?;
+            let id = auth::create_user(db, username, &name, &password, role, office)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            writeln!(out, "created user {username} (id {})", id.0)?;
+        }
+        "passwd" => {
+            let username = rest.first().context(USAGE)?;
+            let password = read_password(input)?;
+            auth::reset_password(db, username, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            writeln!(
+                out,
+                "password of {username} changed; its sessions were ended"
+            )?;
+        }
+        "disable" | "enable" => {
+            let username = rest.first().context(USAGE)?;
+            let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&db.pool)
+                .await?;
+            let (id,) = row.with_context(|| format!("no user {username}"))?;
+            auth::set_active(db, UserId(id), cmd == "enable")
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            writeln!(out, "{username} {cmd}d")?;
+        }
+        "list" => {
+            let rows: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
+                "SELECT u.username, u.display_name, u.role, o.name, u.active FROM users u \
+                 LEFT JOIN offices o ON o.id = u.office_id ORDER BY u.id",
+            )
+            .fetch_all(&db.pool)
+            .await?;
+            for (username, name, role, office, active) in rows {
+                writeln!(
+                    out,
+                    "{username}\t{name}\t{role}\t{}\t{}",
+                    office.unwrap_or_else(|| "-".into()),
+                    if active == 1 { "active" } else { "disabled" }
+                )?;
+            }
+        }
+        _ => bail!("{USAGE}"),
+    }
+    Ok(())
+}
+
+fn option(opts: &[String], name: &str) -> Result<Option<String>> {
+    match opts.iter().position(|o| o == name) {
+        Some(i) => Ok(Some(
+            opts.get(i + 1)
+                .with_context(|| format!("{name} needs a value"))?
+                .clone(),
+        )),
+        None => Ok(None),
+    }
+}
+
+async fn office_id(db: &Db, name_or_id: &str) -> Result<OfficeId> {
+    let id: i64 = name_or_id.trim().parse().unwrap_or(-1);
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE name = $1 OR id = $2")
+        .bind(name_or_id.trim())
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| OfficeId(r.0))
+        .with_context(|| format!("no office {name_or_id}"))
+}
+
+fn read_password(input: &mut dyn BufRead) -> Result<String> {
+    let mut line = String::new();
+    input.read_line(&mut line).context("reading the password")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(password)
+}

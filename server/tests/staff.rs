@@ -1,0 +1,1319 @@
+//! Staff triage end to end on the real router and a real database (SQLite, or PostgreSQL
+//! with TEST_DATABASE=postgres): sessions, the authorization matrix over every staff server
+//! function, the workflow with its events, optimistic concurrency, deadlines and overdue,
+//! transfers, duplicates, the queue's filters and keyset pages, the dashboard, and the
+//! resident's 已解决 / 仍未解决.
+
+mod common;
+
+use app::error::AppError;
+use app::reports::{PublicReport, Receipt};
+use app::staff::{Dashboard, QueuePage, ReportDetail};
+use common::{TestApp, login, spawn_app, spawn_app_with};
+use image::codecs::jpeg::JpegEncoder;
+use image::{Rgb, RgbImage};
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use serde_json::json;
+use uuid::Uuid;
+
+// ---- fixtures ----
+
+/// A server function call: path, form fields, whether the caller may make it.
+type Call<'a> = (&'a str, Vec<(&'a str, String)>, bool);
+/// An action on a report: report id, action, extra form fields.
+type ActCase<'a> = (i64, &'a str, Vec<(&'a str, &'a str)>);
+
+fn jpeg(seed: u8) -> Vec<u8> {
+    let img = RgbImage::from_fn(200, 150, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, seed.wrapping_mul(37)])
+    });
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+async fn id_of(app: &TestApp, sql: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.unwrap();
+    id
+}
+
+/// A resident's report on `street` (太昊路办事处 streets: 韩营一巷 …; 淮河路: 康楼中街 …).
+async fn report_on(app: &TestApp, street: &str, category: &str, phone: &str) -> (i64, String) {
+    let street_id = id_of(
+        app,
+        &format!("SELECT id FROM streets WHERE name = '{street}'"),
+    )
+    .await;
+    let category_id = id_of(
+        app,
+        &format!("SELECT id FROM categories WHERE code = '{category}'"),
+    )
+    .await;
+    let draft = json!({
+        "report_id": Uuid::new_v4(),
+        "category_id": category_id,
+        "office_id": null,
+        "street_id": street_id,
+        "location": null,
+        "description": "巷口垃圾三天没人清理",
+        "contact_phone": phone,
+        "created_on_device": 1_795_786_380_000_i64,
+    });
+    let form = Form::new()
+        .part(
+            "report",
+            Part::text(draft.to_string())
+                .mime_str("application/json")
+                .unwrap(),
+        )
+        .part(
+            "photo",
+            Part::bytes(jpeg(street.len() as u8))
+                .file_name("p.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    let res = app
+        .client
+        .post(app.url("/api/reports/submit"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let receipt: Receipt = res.json().await.unwrap();
+    let code = receipt.tracking_code.to_string();
+    let id = id_of(
+        app,
+        &format!("SELECT id FROM reports WHERE tracking_code = '{code}'"),
+    )
+    .await;
+    (id, code)
+}
+
+async fn report(app: &TestApp) -> (i64, String) {
+    report_on(app, "韩营一巷", "exposed_garbage", "13800138000").await
+}
+
+/// (status, version, events) of a report: what a refused call must leave alone.
+async fn snapshot(app: &TestApp, id: i64) -> (String, i64, i64, i64) {
+    let (status, version, office): (String, i64, i64) =
+        sqlx::query_as("SELECT status, version, office_id FROM reports WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let (events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM report_events WHERE report_id = $1")
+            .bind(id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    (status, version, office, events)
+}
+
+async fn version(app: &TestApp, id: i64) -> i64 {
+    snapshot(app, id).await.1
+}
+
+async fn post_form(
+    app: &TestApp,
+    cookie: Option<&str>,
+    path: &str,
+    fields: &[(&str, String)],
+) -> reqwest::Response {
+    let mut req = app.client.post(app.url(path)).form(fields);
+    if let Some(c) = cookie {
+        req = req.header(reqwest::header::COOKIE, c);
+    }
+    req.send().await.unwrap()
+}
+
+async fn act(
+    app: &TestApp,
+    cookie: Option<&str>,
+    id: i64,
+    action: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let v = version(app, id).await;
+    act_at(app, cookie, id, v, action, extra).await
+}
+
+async fn act_at(
+    app: &TestApp,
+    cookie: Option<&str>,
+    id: i64,
+    version: i64,
+    action: &str,
+    extra: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut fields = vec![
+        ("report", id.to_string()),
+        ("version", version.to_string()),
+        ("action", action.to_string()),
+    ];
+    fields.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    post_form(app, cookie, "/api/staff/act", &fields).await
+}
+
+async fn ok(res: reqwest::Response) -> String {
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn refused(res: reqwest::Response, status: u16) -> AppError {
+    let got = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(got.as_u16(), status, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
+
+async fn rectify(app: &TestApp, cookie: Option<&str>, id: i64, photos: usize) -> reqwest::Response {
+    let v = version(app, id).await;
+    let mut form = Form::new()
+        .text("report", id.to_string())
+        .text("version", v.to_string())
+        .text("note", "已清运")
+        .text("public_note", "1");
+    for i in 0..photos {
+        form = form.part(
+            "photo",
+            Part::bytes(jpeg(100 + i as u8))
+                .file_name("after.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    }
+    let mut req = app
+        .client
+        .post(app.url("/api/staff/rectify"))
+        .multipart(form);
+    if let Some(c) = cookie {
+        req = req.header(reqwest::header::COOKIE, c);
+    }
+    req.send().await.unwrap()
+}
+
+async fn feedback(app: &TestApp, code: &str, answer: &str, photo: bool) -> reqwest::Response {
+    let mut form = Form::new()
+        .text("code", code.to_string())
+        .text("answer", answer.to_string())
+        .text("note", "垃圾又堆起来了");
+    if photo {
+        form = form.part(
+            "photo",
+            Part::bytes(jpeg(200))
+                .file_name("again.jpg")
+                .mime_str("image/jpeg")
+                .unwrap(),
+        );
+    }
+    app.client
+        .post(app.url("/api/reports/feedback"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn queue(app: &TestApp, cookie: &str, query: &[(&str, &str)]) -> QueuePage {
+    let fields: Vec<(&str, String)> = query.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let body = ok(post_form(app, Some(cookie), "/api/staff/queue", &fields).await).await;
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn detail(app: &TestApp, cookie: &str, id: i64) -> ReportDetail {
+    let body = ok(post_form(
+        app,
+        Some(cookie),
+        "/api/staff/report",
+        &[("id", id.to_string())],
+    )
+    .await)
+    .await;
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn track(app: &TestApp, code: &str) -> PublicReport {
+    let body = ok(post_form(
+        app,
+        None,
+        "/api/reports/track",
+        &[("code", code.to_string())],
+    )
+    .await)
+    .await;
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Accept, then dispatch: the report is 已派遣 with a deadline.
+async fn dispatched(app: &TestApp, cookie: &str) -> (i64, String) {
+    let (id, code) = report(app).await;
+    ok(act(app, Some(cookie), id, "accept", &[]).await).await;
+    ok(act(app, Some(cookie), id, "dispatch", &[("unit", "韩营居委会")]).await).await;
+    (id, code)
+}
+
+// ---- sessions ----
+
+#[tokio::test]
+async fn login_sets_an_httponly_lax_cookie_and_logout_ends_the_session() {
+    let app = spawn_app().await;
+    let res = post_form(
+        &app,
+        None,
+        "/api/staff/login",
+        &[
+            ("username", "taihao".into()),
+            ("password", common::DEMO_PASSWORD.into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let set_cookie = res
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    // Only a hash of the token is stored.
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(!cookie.contains(&stored));
+
+    queue(&app, &cookie, &[]).await;
+    ok(post_form(&app, Some(&cookie), "/api/staff/logout", &[]).await).await;
+    refused(
+        post_form(&app, Some(&cookie), "/api/staff/queue", &[]).await,
+        401,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_browser_login_redirects_and_a_wrong_password_comes_back_with_a_message() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/staff/login"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&[("username", "taihao"), ("password", "wrong-password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let to = res.headers()[reqwest::header::LOCATION].to_str().unwrap();
+    assert!(to.starts_with("/staff/login?err="), "{to}");
+    let page = app
+        .client
+        .get(app.url(to))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("用户名或密码不正确"));
+
+    let res = app
+        .client
+        .post(app.url("/api/staff/login"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&[
+            ("username", "taihao"),
+            ("password", common::DEMO_PASSWORD),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()[reqwest::header::LOCATION], "/staff?ok=1");
+}
+
+#[tokio::test]
+async fn repeated_failed_logins_are_throttled_even_with_the_right_password() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let res = post_form(
+            &app,
+            None,
+            "/api/staff/login",
+            &[
+                ("username", "huaihe".into()),
+                ("password", "guess-guess".into()),
+            ],
+        )
+        .await;
+        refused(res, 400).await;
+    }
+    let res = post_form(
+        &app,
+        None,
+        "/api/staff/login",
+        &[
+            ("username", "huaihe".into()),
+            ("password", common::DEMO_PASSWORD.into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key(reqwest::header::RETRY_AFTER));
+    // Another account is not locked by it.
+    login(&app, "taihao").await;
+}
+
+#[tokio::test]
+async fn signed_out_staff_pages_redirect_to_the_login() {
+    let app = spawn_app().await;
+    for path in ["/staff", "/staff/report/1", "/staff/dashboard"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        assert_eq!(
+            res.headers()[reqwest::header::LOCATION],
+            "/staff/login",
+            "{path}"
+        );
+    }
+    let page = app
+        .client
+        .get(app.url("/staff/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("工作人员登录"));
+}
+
+// ---- authorization ----
+
+/// (anonymous, staff of A, staff of B, admin) × every staff server function. The report is
+/// office A's (太昊路办事处). Only the allowed cells succeed; every refused call changes nothing.
+#[tokio::test]
+async fn authorization_matrix() {
+    let app = spawn_app().await;
+    let staff_a = login(&app, "taihao").await;
+    let staff_b = login(&app, "huaihe").await;
+    let admin = login(&app, "admin").await;
+    let office_a = id_of(&app, "SELECT id FROM offices WHERE name = '太昊路办事处'").await;
+    let callers: [(&str, Option<&str>); 4] = [
+        ("anonymous", None),
+        ("staff A", Some(&staff_a)),
+        ("staff B", Some(&staff_b)),
+        ("admin", Some(&admin)),
+    ];
+
+    // Reads: queue (own office), queue of office A, detail, dashboard of A, offices.
+    for (who, cookie) in callers {
+        let expect = |allowed: bool| match (who, allowed) {
+            ("anonymous", _) => 401,
+            (_, true) => 200,
+            (_, false) => 403,
+        };
+        let (id, _) = report(&app).await;
+        let before = snapshot(&app, id).await;
+        let reads: Vec<Call> = vec![
+            ("/api/staff/queue", vec![], true),
+            (
+                "/api/staff/queue",
+                vec![("office", office_a.to_string())],
+                who != "staff B",
+            ),
+            (
+                "/api/staff/report",
+                vec![("id", id.to_string())],
+                who != "staff B",
+            ),
+            (
+                "/api/staff/dashboard",
+                vec![("office", office_a.to_string())],
+                who != "staff B",
+            ),
+            ("/api/staff/offices", vec![], true),
+        ];
+        for (path, fields, allowed) in reads {
+            let res = post_form(&app, cookie, path, &fields).await;
+            assert_eq!(
+                res.status().as_u16(),
+                expect(allowed),
+                "{who} {path} {fields:?}"
+            );
+        }
+        // B's own queue does not list A's report.
+        if who == "staff B" {
+            let page = queue(&app, cookie.unwrap(), &[]).await;
+            assert!(page.rows.iter().all(|r| r.id.0 != id));
+        }
+
+        // Writes: every action on a report of office A, in a state where it is valid.
+        let accept = act(&app, cookie, id, "accept", &[]).await;
+        let allowed = who != "staff B";
+        assert_eq!(accept.status().as_u16(), expect(allowed), "{who} accept");
+        if !allowed || who == "anonymous" {
+            assert_eq!(
+                snapshot(&app, id).await,
+                before,
+                "{who}: refused accept changed nothing"
+            );
+            // The remaining actions on a report prepared by A's staff.
+            let (pending, _) = report(&app).await;
+            let (disp, _) = dispatched(&app, &staff_a).await;
+            let cases: Vec<ActCase> = vec![
+                (pending, "reject", vec![("note", "不属于背街小巷")]),
+                (pending, "duplicate", vec![("duplicate_of", "1")]),
+                (pending, "transfer", vec![("transfer_to", "2")]),
+                (disp, "send_back", vec![("note", "x")]),
+            ];
+            for (rid, action, extra) in cases {
+                let before = snapshot(&app, rid).await;
+                let res = act(&app, cookie, rid, action, &extra).await;
+                assert_eq!(res.status().as_u16(), expect(false), "{who} {action}");
+                assert_eq!(
+                    snapshot(&app, rid).await,
+                    before,
+                    "{who} {action} changed something"
+                );
+            }
+            let before = snapshot(&app, disp).await;
+            let photos_before = id_of(&app, "SELECT COUNT(*) FROM report_photos").await;
+            let res = rectify(&app, cookie, disp, 1).await;
+            assert_eq!(res.status().as_u16(), expect(false), "{who} rectify");
+            assert_eq!(snapshot(&app, disp).await, before);
+            assert_eq!(
+                id_of(&app, "SELECT COUNT(*) FROM report_photos").await,
+                photos_before
+            );
+        } else {
+            // Allowed: the whole road to 结案 works for this caller.
+            let c = cookie;
+            ok(act(&app, c, id, "dispatch", &[("unit", "韩营居委会")]).await).await;
+            ok(rectify(&app, c, id, 1).await).await;
+            ok(act(&app, c, id, "close", &[]).await).await;
+            ok(act(&app, c, id, "reopen", &[("note", "复查发现反弹")]).await).await;
+        }
+    }
+}
+
+// ---- the workflow ----
+
+#[tokio::test]
+async fn accept_dispatch_rectify_close_and_the_public_page_shows_before_and_after() {
+    let app = spawn_app().await;
+    let staff = login(&app, "taihao").await;
+    let (id, code) = report(&app).await;
+    let other_category = id_of(
+        &app,
+        "SELECT id FROM categories WHERE code = 'piled_materials'",
+    )
+    .await;
+
+    let d = detail(&app, &staff, id).await;
+    assert_eq!(
+        d.contact_phone.as_deref(),
+        Some("13800138000"),
+        "staff see the phone"
+    );
+
+    ok(act(
+        &app,
+        Some(&staff),
+        id,
+        "accept",
+        &[("category", &other_category.to_string())],
+    )
+    .await)
+    .await;
+    let d = detail(&app, &staff, id).await;
+    assert_eq!(d.status.code(), "accepted");
+    assert_eq!(
+        d.category_id.0, other_category,
+        "受理 may correct the category"
+    );
+
+    let before = app::domain::Millis::now();
+    ok(act(
+        &app,
+        Some(&staff),
+        id,
+        "dispatch",
+        &[("unit", "韩营居委会"), ("deadline_hours", "")],
+    )
+    .await)
+    .await;
+    let d = detail(&app, &staff, id).await;
+    assert_eq!(d.status.code(), "dispatched");
+    assert_eq!(d.dispatched_to.as_deref(), Some("韩营居委会"));
+    // The deadline is now + the category's 处置时限 (乱堆物堆料: 24 h).
+    let deadline = d.deadline_at.unwrap().0;
+    let expected = before.0 + 24 * 3_600_000;
+    assert!(
+        (expected..expected + 60_000).contains(&deadline),
+        "{deadline} vs {expected}"
+    );
+
+    refused(rectify(&app, Some(&staff), id, 0).await, 400).await;
+    ok(rectify(&app, Some(&staff), id, 2).await).await;
+    ok(act(
+        &app,
+        Some(&staff),
+        id,
+        "close",
+        &[("note", "已核查，现场整洁"), ("public_note", "1")],
+    )
+    .await)
+    .await;
+
+    let d = detail(&app, &staff, id).await;
+    assert_eq!(d.status.code(), "closed");
+    let actions: Vec<&str> = d.events.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["submit", "accept", "dispatch", "rectify", "close"]
+    );
+    assert!(
+        d.events[1..].iter().all(|e| e.actor.is_some()),
+        "who acted is recorded"
+    );
+
+    let public = track(&app, &code).await;
+    let after = public
+        .photos
+        .iter()
+        .filter(|p| p.kind == app::reports::PhotoKind::After)
+        .count();
+    assert_eq!(after, 2);
+    assert_eq!(public.photos.len(), 3);
+    let statuses: Vec<&str> = public.timeline.iter().map(|e| e.status.code()).collect();
+    assert_eq!(
+        statuses,
+        ["pending", "accepted", "dispatched", "rectified", "closed"]
+    );
+    assert!(
+        public
+            .timeline
+            .iter()
+            .any(|e| e.note.as_deref() == Some("已核查，现场整洁"))
+    );
+    assert!(public.can_answer);
+    // The /track HTML never shows the phone; it shows the after photos.
+    let html = app
+        .client
+        .get(app.url(&format!("/track?code={code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("13800138000"));
+    assert!(html.contains("整改后照片"));
+    assert!(html.contains("问题解决了吗"));
+}
+
+#[tokio::test]
+async fn internal_notes_stay_internal() {
+    let app = spawn_app().await;
+    let staff = login(&app, "taihao").await;
+    let (id, code) = report(&app).await;
+    ok(act(
+        &app,
+        Some(&staff),
+        id,
+        "accept",
+        &[("note", "内部：联系人是老王")],
+    )
+    .await)
+    .await;
+    let public = track(&app, &code).await;
+    assert!(public.timeline.iter().all(|e| e.note.is_none()));
+    let html = app
+        .client
+        .get(app.url(&format!("/track?code={code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("老王"));
+}
+
+#[tokio::test]
+async fn invalid_transitions_and_missing_reasons_change_nothing() {
+    let app = spawn_app().await;
+    let staff = login(&app, "taihao").await;
+    let (id, _) = report(&app).await;
+    let before = snapshot(&app, id).await;
+    for (action, extra, status) in [
+        ("close", vec![], 409),
+        ("dispatch", vec![("unit", "韩营居委会")], 409),
+        ("send_back", vec![("note", "x")], 409),
+        ("reopen", vec![("note", "x")], 409),
+        ("reject", vec![], 400),
+        ("reject", vec![("note", "   ")], 400),
+        ("resident_reopen", vec![], 400),
+        ("rectify", vec![], 400),
+        ("explode", vec![], 400),
+        ("transfer", vec![("transfer_to", "999999")], 400),
+        ("duplicate", vec![("duplicate_of", "NOPE2345")], 400),
+    ] {
+        let res = act(&app, Some(&staff), id, action, &extra).await;
+        assert_eq!(res.status().as_u16(), status, "{action} {extra:?}");
+        assert_eq!(
+            snapshot(&app, id).await,
+            before,
+            "{action} changed something"
+        );
+    }
+    ok(act(&app, Some(&staff), id, "accept", &[]).await).await;
+    let bad_hours = ["0", "-3", "abc", "2161", "1.5"];
+    for h in bad_hours {
+        let before = snapshot(&app, id).await;
+        let res = act(
+            &app,
+            Some(&staff),
+            id,
+            "dispatch",
+            &[("unit", "韩营居委会"), ("deadline_hours", h)],
+        )
+        .await;
+        refused(res, 400).await;
+        assert_eq!(snapshot(&app, id).await, before);
+    }
+    let before = snapshot(&app, id).await;
+    refused(
+        act(&app, Some(&staff), id, "dispatch", &[("unit", " ")]).await,
+        400,
+    )
+    .await;
+    assert_eq!(snapshot(&app, id).await, before);
+}
+
+#[tokio::test]
+async fn two_staff_acting_at_once_one_wins_the_other_gets_a_conflict() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let admin = login(&app, "admin").await;
+    for _ in 0..3 {
+        let (id, _) = report(&app).await;
+        let v = version(&app, id).await;
+        let (r1, r2) = tokio::join!(
+            act_at(&app, Some(&a), id, v, "accept", &[]),
+            act_at(&app, Some(&admin), id, v, "reject", &[("note", "重复上报")]),
+        );
+        let mut statuses = [r1.status().as_u16(), r2.status().as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "exactly one wins");
+        let (status, version, _, events) = snapshot(&app, id).await;
+        assert!(status == "accepted" || status == "rejected");
+        assert_eq!(version, v + 1);
+        assert_eq!(events, 2, "one submit + one action");
+    }
+    // A stale form (shown before someone else acted) is refused with a clear message.
+    let (id, _) = report(&app).await;
+    let v = version(&app, id).await;
+    ok(act_at(&app, Some(&a), id, v, "accept", &[]).await).await;
+    let e = refused(
+        act_at(
+            &app,
+            Some(&admin),
+            id,
+            v,
+            "transfer",
+            &[("transfer_to", "2")],
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert!(e.to_string().contains("其他工作人员"), "{e}");
+}
+
+#[tokio::test]
+async fn transfer_moves_the_report_to_the_other_offices_queue() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let b = login(&app, "huaihe").await;
+    let office_b = id_of(&app, "SELECT id FROM offices WHERE name = '淮河路办事处'").await;
+    let (id, code) = report(&app).await;
+    assert!(queue(&app, &a, &[]).await.rows.iter().any(|r| r.id.0 == id));
+    ok(act(
+        &app,
+        Some(&a),
+        id,
+        "transfer",
+        &[
+            ("transfer_to", &office_b.to_string()),
+            ("note", "属淮河路辖区"),
+        ],
+    )
+    .await)
+    .await;
+    assert!(
+        queue(&app, &a, &[]).await.rows.iter().all(|r| r.id.0 != id),
+        "left A's queue"
+    );
+    let in_b = queue(&app, &b, &[]).await;
+    let row = in_b
+        .rows
+        .iter()
+        .find(|r| r.id.0 == id)
+        .expect("in B's queue");
+    assert_eq!(row.status.code(), "pending");
+    refused(
+        post_form(
+            &app,
+            Some(&a),
+            "/api/staff/report",
+            &[("id", id.to_string())],
+        )
+        .await,
+        403,
+    )
+    .await;
+    ok(act(&app, Some(&b), id, "accept", &[]).await).await;
+    let public = track(&app, &code).await;
+    assert!(
+        public
+            .timeline
+            .iter()
+            .any(|e| e.status.code() == "transferred")
+    );
+    refused(
+        act(
+            &app,
+            Some(&b),
+            id,
+            "transfer",
+            &[("transfer_to", &office_b.to_string())],
+        )
+        .await,
+        400,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn duplicates_link_within_the_office_and_candidates_are_suggested() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let (first, first_code) = report(&app).await;
+    let (second, _) = report(&app).await;
+    let (elsewhere, _) = report_on(&app, "陈营前街", "exposed_garbage", "").await;
+    let (other_office, other_code) = report_on(&app, "康楼中街", "exposed_garbage", "").await;
+    let d = detail(&app, &a, second).await;
+    let candidates: Vec<i64> = d.duplicate_candidates.iter().map(|c| c.0.0).collect();
+    assert!(candidates.contains(&first));
+    assert!(
+        !candidates.contains(&elsewhere),
+        "another street is no candidate"
+    );
+    assert!(!candidates.contains(&other_office));
+    refused(
+        act(
+            &app,
+            Some(&a),
+            second,
+            "duplicate",
+            &[("duplicate_of", &other_code)],
+        )
+        .await,
+        400,
+    )
+    .await;
+    refused(
+        act(
+            &app,
+            Some(&a),
+            second,
+            "duplicate",
+            &[("duplicate_of", &second.to_string())],
+        )
+        .await,
+        400,
+    )
+    .await;
+    ok(act(
+        &app,
+        Some(&a),
+        second,
+        "duplicate",
+        &[("duplicate_of", &first_code.to_lowercase())],
+    )
+    .await)
+    .await;
+    let d = detail(&app, &a, second).await;
+    assert_eq!(d.status.code(), "duplicate");
+    assert_eq!(d.duplicate_of.unwrap().0.0, first);
+    // A duplicate cannot be the original of another.
+    let (third, _) = report(&app).await;
+    let second_code = d.tracking_code;
+    refused(
+        act(
+            &app,
+            Some(&a),
+            third,
+            "duplicate",
+            &[("duplicate_of", &second_code)],
+        )
+        .await,
+        400,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn send_back_returns_to_dispatched_and_keeps_the_deadline() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let (id, _) = dispatched(&app, &a).await;
+    let deadline = detail(&app, &a, id).await.deadline_at;
+    ok(rectify(&app, Some(&a), id, 1).await).await;
+    ok(act(&app, Some(&a), id, "send_back", &[("note", "照片看不清")]).await).await;
+    let d = detail(&app, &a, id).await;
+    assert_eq!(d.status.code(), "dispatched");
+    assert_eq!(d.deadline_at, deadline);
+}
+
+// ---- deadlines, the queue, the dashboard ----
+
+#[tokio::test]
+async fn overdue_reports_are_marked_counted_and_filtered() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let (late, _) = dispatched(&app, &a).await;
+    let (in_time, _) = dispatched(&app, &a).await;
+    let (pending, _) = report(&app).await;
+    // The deadline of `late` passed an hour ago.
+    let past = app::domain::Millis::now().0 - 3_600_000;
+    sqlx::query("UPDATE reports SET deadline_at = $1 WHERE id = $2")
+        .bind(past)
+        .bind(late)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let page = queue(&app, &a, &[]).await;
+    assert_eq!(page.overdue, 1);
+    // Sorted by time left: the overdue one first, then the other deadline, then the pending.
+    let order: Vec<i64> = page.rows.iter().map(|r| r.id.0).collect();
+    assert_eq!(order, [late, in_time, pending]);
+    let only = queue(&app, &a, &[("overdue", "1")]).await;
+    assert_eq!(only.rows.iter().map(|r| r.id.0).collect::<Vec<_>>(), [late]);
+    let html = app
+        .client
+        .get(app.url("/staff"))
+        .header(reqwest::header::COOKIE, &a)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-testid=\"overdue\""),
+        "the row is marked 超期"
+    );
+    // 整改完成 stops the clock.
+    ok(rectify(&app, Some(&a), late, 1).await).await;
+    assert_eq!(queue(&app, &a, &[]).await.overdue, 0);
+    let dash: Dashboard = serde_json::from_str(
+        &ok(post_form(&app, Some(&a), "/api/staff/dashboard", &[]).await).await,
+    )
+    .unwrap();
+    assert_eq!(dash.overdue_now, 0);
+    assert_eq!(dash.open_now, 3);
+}
+
+#[tokio::test]
+async fn queue_filters_and_keyset_pages() {
+    let app = spawn_app_with(&[("REPORT_RATE_LIMIT", "100/600")]).await;
+    let a = login(&app, "taihao").await;
+    let mut ids = Vec::new();
+    for i in 0..23 {
+        let street = if i % 2 == 0 {
+            "韩营一巷"
+        } else {
+            "陈营前街"
+        };
+        ids.push(report_on(&app, street, "exposed_garbage", "").await.0);
+    }
+    let (other_cat, _) = report_on(&app, "韩营一巷", "illegal_flyers", "").await;
+    // Pages of 20 by keyset: every report exactly once, in order.
+    let first = queue(&app, &a, &[]).await;
+    assert_eq!(first.rows.len(), 20);
+    let (k, id) = first.next.expect("a second page");
+    let cursor = format!("{k}_{}", id.0);
+    let second = queue(&app, &a, &[("after", &cursor)]).await;
+    assert_eq!(second.rows.len(), 4);
+    assert!(second.next.is_none());
+    let mut seen: Vec<i64> = first
+        .rows
+        .iter()
+        .chain(&second.rows)
+        .map(|r| r.id.0)
+        .collect();
+    let in_order = seen.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 24);
+    let mut expected = ids.clone();
+    expected.push(other_cat);
+    assert_eq!(
+        in_order, expected,
+        "oldest first when nothing is dispatched"
+    );
+    // Filters.
+    let cat = id_of(
+        &app,
+        "SELECT id FROM categories WHERE code = 'illegal_flyers'",
+    )
+    .await;
+    let page = queue(&app, &a, &[("category", &cat.to_string())]).await;
+    assert_eq!(
+        page.rows.iter().map(|r| r.id.0).collect::<Vec<_>>(),
+        [other_cat]
+    );
+    let street = id_of(&app, "SELECT id FROM streets WHERE name = '陈营前街'").await;
+    assert_eq!(
+        queue(&app, &a, &[("street", &street.to_string())])
+            .await
+            .rows
+            .len(),
+        11
+    );
+    let community = id_of(&app, "SELECT id FROM communities WHERE name = '韩营'").await;
+    assert_eq!(
+        queue(&app, &a, &[("community", &community.to_string())])
+            .await
+            .rows
+            .len(),
+        13
+    );
+    assert_eq!(queue(&app, &a, &[("status", "closed")]).await.rows.len(), 0);
+    assert_eq!(
+        queue(&app, &a, &[("until", "2020-01-01")]).await.rows.len(),
+        0
+    );
+    let today = app::staff::format_date(app::domain::Millis::now());
+    assert_eq!(
+        queue(&app, &a, &[("from", &today), ("until", &today)])
+            .await
+            .rows
+            .len(),
+        20
+    );
+    let pending = first
+        .counts
+        .iter()
+        .find(|(s, _)| s.code() == "pending")
+        .unwrap()
+        .1;
+    assert_eq!(pending, 24);
+    // Junk in the query: 400, never a SQL error.
+    for (k, v) in [
+        ("category", "1 OR 1=1"),
+        ("status", "x'; --"),
+        ("from", "yesterday"),
+        ("after", "1"),
+    ] {
+        refused(
+            post_form(&app, Some(&a), "/api/staff/queue", &[(k, v.to_string())]).await,
+            400,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn dashboard_rates_and_median_time_to_close() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let b = login(&app, "huaihe").await;
+    // Two closed (one rectified late), one still open.
+    let (on_time, _) = dispatched(&app, &a).await;
+    ok(rectify(&app, Some(&a), on_time, 1).await).await;
+    ok(act(&app, Some(&a), on_time, "close", &[]).await).await;
+    let (late, _) = dispatched(&app, &a).await;
+    ok(rectify(&app, Some(&a), late, 1).await).await;
+    ok(act(&app, Some(&a), late, "close", &[]).await).await;
+    let now = app::domain::Millis::now().0;
+    sqlx::query("UPDATE reports SET deadline_at = $1, received_at = $2 WHERE id = $3")
+        .bind(now - 10_000_000)
+        .bind(now - 2 * 86_400_000)
+        .bind(late)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    report(&app).await;
+    let dash: Dashboard = serde_json::from_str(
+        &ok(post_form(&app, Some(&a), "/api/staff/dashboard", &[]).await).await,
+    )
+    .unwrap();
+    assert_eq!(dash.record.received, 3);
+    assert_eq!(dash.record.closed, 2);
+    assert_eq!(dash.record.closed_in_period, 2);
+    assert_eq!(dash.record.closed_on_time, 1);
+    assert_eq!(
+        app::staff::workflow::format_permille(dash.record.on_time_rate_permille()),
+        "50.0%"
+    );
+    assert_eq!(
+        app::staff::workflow::format_permille(dash.record.close_rate_permille()),
+        "66.6%"
+    );
+    assert!(dash.record.median_close_ms.unwrap() >= 86_400_000);
+    assert_eq!(dash.open_now, 1);
+    // Office B's own dashboard knows nothing of A's reports.
+    let dash_b: Dashboard = serde_json::from_str(
+        &ok(post_form(&app, Some(&b), "/api/staff/dashboard", &[]).await).await,
+    )
+    .unwrap();
+    assert_eq!(dash_b.record.received, 0);
+    let html = app
+        .client
+        .get(app.url("/staff/dashboard"))
+        .header(reqwest::header::COOKIE, &a)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("50.0%"), "按期结案率 on the page");
+}
+
+// ---- the resident's answer ----
+
+#[tokio::test]
+async fn resident_says_not_fixed_reopens_and_counts_against_the_office() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let (id, code) = dispatched(&app, &a).await;
+    // Not closed yet: no answer possible.
+    refused(feedback(&app, &code, "unresolved", false).await, 409).await;
+    ok(rectify(&app, Some(&a), id, 1).await).await;
+    ok(act(&app, Some(&a), id, "close", &[]).await).await;
+    ok(feedback(&app, &code, "unresolved", true).await).await;
+    let d = detail(&app, &a, id).await;
+    assert_eq!(d.status.code(), "accepted", "back in the office's queue");
+    assert_eq!(d.reopen_count, 1);
+    assert_eq!(d.events.last().unwrap().action, "resident_reopen");
+    assert!(d.events.last().unwrap().actor.is_none());
+    assert_eq!(
+        d.photos
+            .iter()
+            .filter(|p| p.kind == app::reports::PhotoKind::Before)
+            .count(),
+        2,
+        "the resident's new photo joins the before photos"
+    );
+    assert!(
+        queue(&app, &a, &[])
+            .await
+            .rows
+            .iter()
+            .any(|r| r.id.0 == id && r.reopen_count == 1)
+    );
+    let dash: Dashboard = serde_json::from_str(
+        &ok(post_form(&app, Some(&a), "/api/staff/dashboard", &[]).await).await,
+    )
+    .unwrap();
+    assert_eq!(dash.record.reopened_by_residents, 1);
+    assert!(!track(&app, &code).await.can_answer);
+
+    // Closed again, the resident confirms — once.
+    ok(act(&app, Some(&a), id, "dispatch", &[("unit", "韩营居委会")]).await).await;
+    ok(rectify(&app, Some(&a), id, 1).await).await;
+    ok(act(&app, Some(&a), id, "close", &[]).await).await;
+    ok(feedback(&app, &code, "resolved", false).await).await;
+    assert_eq!(snapshot(&app, id).await.0, "closed");
+    let before = snapshot(&app, id).await;
+    refused(feedback(&app, &code, "unresolved", false).await, 409).await;
+    assert_eq!(snapshot(&app, id).await, before);
+    refused(feedback(&app, "ABCDEFGH", "resolved", false).await, 404).await;
+    refused(feedback(&app, &code, "maybe", false).await, 400).await;
+}
+
+#[tokio::test]
+async fn a_browser_feedback_post_comes_back_to_the_track_page() {
+    let app = spawn_app().await;
+    let a = login(&app, "taihao").await;
+    let (id, code) = dispatched(&app, &a).await;
+    ok(rectify(&app, Some(&a), id, 1).await).await;
+    ok(act(&app, Some(&a), id, "close", &[]).await).await;
+    let form = Form::new()
+        .text("code", code.clone())
+        .text("answer", "resolved")
+        .text("note", "");
+    let res = app
+        .client
+        .post(app.url("/api/reports/feedback"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(
+        res.headers()[reqwest::header::LOCATION].to_str().unwrap(),
+        format!("/track?code={code}&ok=1")
+    );
+}
+
+// ---- the CLI ----
+
+#[tokio::test]
+async fn accounts_made_with_the_auth_module_can_log_in_and_be_disabled() {
+    let app = spawn_app().await;
+    let office = app::domain::OfficeId(
+        id_of(&app, "SELECT id FROM offices WHERE name = '淮河路办事处'").await,
+    );
+    let user = app::staff::auth::create_user(
+        &app.db,
+        "kanglou_1",
+        "康楼网格员",
+        "a-long-password",
+        app::staff::Role::Staff,
+        Some(office),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        app::staff::auth::create_user(
+            &app.db,
+            "kanglou_1",
+            "x",
+            "a-long-password",
+            app::staff::Role::Staff,
+            Some(office)
+        )
+        .await,
+        Err(AppError::Conflict(_))
+    ));
+    assert!(
+        app::staff::auth::create_user(
+            &app.db,
+            "nooffice",
+            "x",
+            "a-long-password",
+            app::staff::Role::Staff,
+            None
+        )
+        .await
+        .is_err()
+    );
+    let res = post_form(
+        &app,
+        None,
+        "/api/staff/login",
+        &[
+            ("username", "kanglou_1".into()),
+            ("password", "a-long-password".into()),
+        ],
+    )
+    .await;
+    let cookie = res.headers()[reqwest::header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    queue(&app, &cookie, &[]).await;
+    app::staff::auth::set_active(&app.db, user, false)
+        .await
+        .unwrap();
+    refused(
+        post_form(&app, Some(&cookie), "/api/staff/queue", &[]).await,
+        401,
+    )
+    .await;
+    app::staff::auth::reset_password(&app.db, "kanglou_1", "another-password")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_user_cli_adds_resets_and_disables_accounts() {
+    let app = spawn_app().await;
+    let run = |args: &'static [&'static str], stdin: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            let mut out = Vec::new();
+            let r = server::cli::run(&db, &args, &mut stdin.as_bytes(), &mut out).await;
+            (r, String::from_utf8(out).unwrap())
+        }
+    };
+    let (r, out) = run(
+        &[
+            "add",
+            "yaotan",
+            "--name",
+            "姚滩网格员",
+            "--role",
+            "staff",
+            "--office",
+            "淮河路办事处",
+        ],
+        "first-password\n",
+    )
+    .await;
+    r.unwrap();
+    assert!(out.contains("created user yaotan"));
+    let (r, _) = run(
+        &["add", "nooffice", "--name", "x", "--role", "staff"],
+        "first-password\n",
+    )
+    .await;
+    assert!(r.is_err(), "staff need an office");
+    let (r, _) = run(
+        &["add", "shortpw", "--name", "x", "--role", "admin"],
+        "short\n",
+    )
+    .await;
+    assert!(r.is_err(), "password too short");
+    let login_with = |pw: &'static str| {
+        let app = &app;
+        async move {
+            post_form(
+                app,
+                None,
+                "/api/staff/login",
+                &[("username", "yaotan".into()), ("password", pw.into())],
+            )
+            .await
+        }
+    };
+    assert_eq!(login_with("first-password").await.status(), 200);
+    run(&["passwd", "yaotan"], "second-password\n")
+        .await
+        .0
+        .unwrap();
+    assert_eq!(login_with("first-password").await.status(), 400);
+    assert_eq!(login_with("second-password").await.status(), 200);
+    run(&["disable", "yaotan"], "").await.0.unwrap();
+    assert_eq!(
+        login_with("second-password").await.status(),
+        400,
+        "disabled: refused"
+    );
+    let (_, out) = run(&["list"], "").await;
+    assert!(
+        out.contains("yaotan\t姚滩网格员\tstaff\t淮河路办事处\tdisabled"),
+        "{out}"
+    );
+    assert!(run(&["frobnicate"], "").await.0.is_err());
+}
