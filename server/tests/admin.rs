@@ -8,6 +8,9 @@ use common::{TestApp, login, spawn_app};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, COOKIE, LOCATION};
 
+/// id, username, display_name, password_hash, role, office_id, active
+type UserRow = (i64, String, String, String, String, Option<i64>, i64);
+
 // ---- helpers ----
 
 /// POSTs a url-encoded form to a server function as a script would (JSON answer, real
@@ -150,7 +153,7 @@ async fn snapshot(app: &TestApp) -> String {
     .fetch_all(pool)
     .await
     .unwrap();
-    let users: Vec<(i64, String, String, String, String, Option<i64>, i64)> = sqlx::query_as(
+    let users: Vec<UserRow> = sqlx::query_as(
         "SELECT id, username, display_name, password_hash, role, office_id, active \
          FROM users ORDER BY id",
     )
