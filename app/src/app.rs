@@ -2,8 +2,10 @@
 
 use crate::admin::pages::{AdminPage, PosterPage};
 use crate::home::pages::HomePage;
+use crate::honours::{HonoursPage, StaffHonoursPage};
 use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
 use crate::staff::pages::{DashboardPage, LoginPage, QueuePage, ReportDetailPage};
+use crate::stats::pages::StatsPage;
 use crate::strings as t;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
@@ -62,12 +64,15 @@ pub fn App() -> impl IntoView {
                     // scripts, and an unknown code can answer 404.
                     <Route path=StaticSegment("track") view=TrackPage ssr=SsrMode::Async/>
                     // 示范户公示: whole page at once, cacheable (no names, no phones).
+                    <Route path=StaticSegment("honours") view=HonoursPage ssr=SsrMode::Async/>
                     // Public statistics: whole page at once, cacheable (Cache-Control set by the page).
+                    <Route path=StaticSegment("stats") view=StatsPage ssr=SsrMode::Async/>
                     // Staff and admin: whole pages at once (they redirect when signed out).
                     <Route path=(StaticSegment("staff"), StaticSegment("login")) view=LoginPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("staff") view=QueuePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("report"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("staff"), StaticSegment("dashboard")) view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("staff"), StaticSegment("honours")) view=StaffHonoursPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("streets"), ParamSegment("id"), StaticSegment("poster")) view=PosterPage ssr=SsrMode::Async/>
                 </Routes>

@@ -7,6 +7,7 @@ pub mod areas;
 pub mod domain;
 pub mod error;
 pub mod home;
+pub mod honours;
 pub mod reports;
 pub mod staff;
 pub mod stats;

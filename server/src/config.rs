@@ -22,6 +22,8 @@ pub struct Config {
     pub report_rate_limit: RateLimit,
     /// Take the client IP from `X-Forwarded-For` (set only behind a proxy you run).
     pub trust_proxy: bool,
+    /// Also put demo 示范户 into an empty honours table (default: as `seed_demo`).
+    pub seed_demo_honours: bool,
     /// `Secure` session cookies (`COOKIE_SECURE=true` when served over https).
     pub cookie_secure: bool,
 }
@@ -126,6 +128,7 @@ impl Config {
         };
         let trust_proxy = flag("TRUST_PROXY", get("TRUST_PROXY"), false)?;
         let cookie_secure = flag("COOKIE_SECURE", get("COOKIE_SECURE"), false)?;
+        let seed_demo_honours = flag("SEED_DEMO_HONOURS", get("SEED_DEMO_HONOURS"), seed_demo)?;
         Ok(Self {
             database_url,
             database_max_connections,
@@ -136,6 +139,7 @@ impl Config {
             report_rate_limit,
             trust_proxy,
             cookie_secure,
+            seed_demo_honours,
         })
     }
 }

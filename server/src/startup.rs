@@ -33,6 +33,9 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     if config.seed_demo && app::staff::seed::seed_demo_users(&db).await? {
         tracing::info!("seeded the demo accounts (README: demo only)");
     }
+    if config.seed_demo_honours && app::honours::seed::seed_demo_honours(&db).await? {
+        tracing::info!("seeded demo honours");
+    }
     Ok(AppState {
         leptos_options,
         db,

@@ -9,6 +9,7 @@
 use crate::config::Config;
 use crate::ratelimit::{ClientKey, RateLimiter, retry_after_secs};
 use app::error::AppError;
+use app::honours::{ACT_PATH as HONOUR_ACT_PATH, IMPORT_PATH as HONOUR_IMPORT_PATH};
 use app::reports::strings::validation as msg;
 use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
 use app::staff::api::{FEEDBACK_PATH, RECTIFY_PATH};
@@ -55,7 +56,8 @@ impl SubmitGuard {
 pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let anonymous = path == SUBMIT_PATH || path == FEEDBACK_PATH;
-    if req.method() != Method::POST || !(anonymous || path == RECTIFY_PATH) {
+    let staff = path == RECTIFY_PATH || path == HONOUR_ACT_PATH || path == HONOUR_IMPORT_PATH;
+    if req.method() != Method::POST || !(anonymous || staff) {
         return next.run(req).await;
     }
 

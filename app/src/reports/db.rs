@@ -384,13 +384,16 @@ pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> sqlx::Result<Vec<MyR
 
 // ---- photo serving ----
 
-/// Whether any report refers to this photo (only such files are served).
+/// Whether any report (or honour event: a plaque photo) refers to this photo; only such
+/// files are served.
 pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> sqlx::Result<bool> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT sha256 FROM report_photos WHERE sha256 = $1 LIMIT 1")
-            .bind(sha.as_str())
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT sha256 FROM report_photos WHERE sha256 = $1 \
+             UNION ALL SELECT photo_sha256 FROM honour_events WHERE photo_sha256 = $1 LIMIT 1",
+    )
+    .bind(sha.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.is_some())
 }
 

@@ -7,3 +7,16 @@ pub async fn get_site_summary() -> Result<SiteSummary, AppError> {
     let state = crate::state::app_state()?;
     Ok(super::db::site_summary(&state.db).await?)
 }
+
+/// `/stats`: per office (in the district's order) and for the whole district, the record of
+/// the last 30 days and of all time. Public: numbers only.
+#[server(endpoint = "stats/offices")]
+pub async fn stats_offices() -> Result<super::StatsOverview, AppError> {
+    crate::error::with_status(
+        async {
+            let state = crate::state::app_state()?;
+            Ok(super::db::overview(&state.db, crate::domain::Millis::now()).await?)
+        }
+        .await,
+    )
+}

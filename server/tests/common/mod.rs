@@ -81,6 +81,14 @@ async fn spawn(
         "DATABASE_URL" => Some(database_url.clone()),
         "DATA_DIR" => Some(dir.clone()),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
+        // Tests that want demo honours seed them themselves.
+        "SEED_DEMO_HONOURS" => Some(
+            extra
+                .iter()
+                .find(|(name, _)| name == "SEED_DEMO_HONOURS")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "false".into()),
+        ),
         _ => extra
             .iter()
             .find(|(name, _)| name == k)

@@ -86,6 +86,7 @@ pub fn StaffNav(user: StaffUser) -> impl IntoView {
         <nav class="staff-nav" aria-label=t::NAV_QUEUE>
             <a href="/staff">{t::NAV_QUEUE}</a>
             <a href="/staff/dashboard">{t::NAV_DASHBOARD}</a>
+            <a href="/staff/honours">示范户管理</a>
             {admin.then(|| view! { <a href="/admin">{t::NAV_ADMIN}</a> })}
             <span class="staff-who" data-testid="staff-who">{who}</span>
             <form method="post" action="/api/staff/logout" class="inline">
