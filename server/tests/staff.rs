@@ -1317,3 +1317,37 @@ async fn the_user_cli_adds_resets_and_disables_accounts() {
     );
     assert!(run(&["frobnicate"], "").await.0.is_err());
 }
+
+/// SQLite: a transaction that reads before it writes used to fail at once ("database is
+/// locked", a 500) when another connection held the write lock — as a request whose failed
+/// transaction was still being rolled back did in CI. Write transactions now take the lock
+/// first and wait their turn.
+#[tokio::test]
+async fn a_write_waits_for_another_writer_instead_of_failing() {
+    let app = spawn_app().await;
+    let admin = login(&app, "admin").await;
+    let office = id_of(&app, "SELECT id FROM offices WHERE name = '淮河路办事处'").await;
+    let mut held = app.db.begin_write().await.unwrap();
+    sqlx::query("UPDATE offices SET sort_order = sort_order WHERE id = $1")
+        .bind(office)
+        .execute(&mut *held)
+        .await
+        .unwrap();
+    let fields = [
+        ("office", office.to_string()),
+        ("name", "锁测试社区".to_string()),
+    ];
+    let request = post_form(&app, Some(&admin), "/api/admin/community_add", &fields);
+    let release = async {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        held.rollback().await.unwrap();
+    };
+    let (res, ()) = tokio::join!(request, release);
+    ok(res).await;
+    let n = id_of(
+        &app,
+        "SELECT COUNT(*) FROM communities WHERE name = '锁测试社区'",
+    )
+    .await;
+    assert_eq!(n, 1);
+}

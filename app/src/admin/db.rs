@@ -149,7 +149,7 @@ pub async fn username_of(db: &Db, user: UserId) -> Result<Option<String>, AppErr
 // ---- offices ----
 
 pub async fn add_office(db: &Db, name: &str) -> Result<OfficeId, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let clash: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE name = $1")
         .bind(name)
         .fetch_optional(&mut *tx)
@@ -170,7 +170,7 @@ pub async fn add_office(db: &Db, name: &str) -> Result<OfficeId, AppError> {
 }
 
 pub async fn rename_office(db: &Db, office: OfficeId, name: &str) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let clash: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM offices WHERE name = $1 AND id <> $2")
             .bind(name)
@@ -194,7 +194,7 @@ pub async fn rename_office(db: &Db, office: OfficeId, name: &str) -> Result<(), 
 // ---- communities ----
 
 pub async fn add_community(db: &Db, office: OfficeId, name: &str) -> Result<CommunityId, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let parent: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE id = $1")
         .bind(office.0)
         .fetch_optional(&mut *tx)
@@ -226,7 +226,7 @@ pub async fn add_community(db: &Db, office: OfficeId, name: &str) -> Result<Comm
 }
 
 pub async fn rename_community(db: &Db, community: CommunityId, name: &str) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let clash: Option<(i64,)> = sqlx::query_as(
         "SELECT other.id FROM communities other \
          JOIN communities me ON me.office_id = other.office_id \
@@ -253,7 +253,7 @@ pub async fn rename_community(db: &Db, community: CommunityId, name: &str) -> Re
 // ---- streets ----
 
 pub async fn add_street(db: &Db, community: CommunityId, name: &str) -> Result<StreetId, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let parent: Option<(i64,)> = sqlx::query_as("SELECT id FROM communities WHERE id = $1")
         .bind(community.0)
         .fetch_optional(&mut *tx)
@@ -285,7 +285,7 @@ pub async fn add_street(db: &Db, community: CommunityId, name: &str) -> Result<S
 }
 
 pub async fn rename_street(db: &Db, street: StreetId, name: &str) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let clash: Option<(i64,)> = sqlx::query_as(
         "SELECT other.id FROM streets other \
          JOIN streets me ON me.community_id = other.community_id \
@@ -319,7 +319,7 @@ pub async fn add_category(
     icon: &str,
     deadline_hours: i64,
 ) -> Result<CategoryId, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let code_clash: Option<(i64,)> = sqlx::query_as("SELECT id FROM categories WHERE code = $1")
         .bind(code)
         .fetch_optional(&mut *tx)
@@ -359,7 +359,7 @@ pub async fn edit_category(
     icon: &str,
     deadline_hours: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let clash: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM categories WHERE name = $1 AND id <> $2")
             .bind(name)

@@ -56,7 +56,7 @@ pub const DEMO_CATEGORIES: &[(&str, &str, &str, i64)] = &[
 
 /// Inserts the demo areas and categories into an empty database. Returns whether it did.
 pub async fn seed_demo(db: &Db) -> sqlx::Result<bool> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offices")
         .fetch_one(&mut *tx)
         .await?;

@@ -133,7 +133,7 @@ pub async fn create(
     actor: UserId,
     note: &str,
 ) -> Result<HonourId, AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = insert(&mut tx, h, actor, "create", note, Millis::now()).await?;
     tx.commit().await?;
     Ok(id)
@@ -149,7 +149,7 @@ pub async fn import_all(
     note: &str,
 ) -> Result<usize, AppError> {
     let now = Millis::now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let marked = sqlx::query(
         "UPDATE honour_imports SET imported_at = $1 WHERE id = $2 AND imported_at IS NULL AND error_count = 0",
     )
@@ -281,7 +281,7 @@ pub async fn write_transition(db: &Db, t: &Transition) -> Result<bool, AppError>
         "UPDATE honours SET status = $1, updated_at = $2, version = version + 1{sets} \
          WHERE id = $3 AND version = $4"
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = bind_all(sqlx::query(&sql), &vals).execute(&mut *tx).await?;
     if done.rows_affected() != 1 {
         return Ok(false);

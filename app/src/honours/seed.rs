@@ -123,7 +123,7 @@ pub async fn seed_demo_honours(db: &Db) -> Result<bool, AppError> {
     }
     let refs = crate::areas::db::reference_data(db).await?;
     let now = Millis::now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for (community, street, kind, title, full, house, show, status) in DEMO {
         let Some(c) = refs.communities.iter().find(|c| c.name == *community) else {
             continue;

@@ -139,7 +139,7 @@ pub async fn insert_submission(
     code: &TrackingCode,
 ) -> sqlx::Result<ReportNo> {
     let status = ReportStatus::Pending;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // Absent coordinates are written as SQL NULL literals, never bound: sqlx 0.8.6's Any
     // driver binds a NULL f64 as PostgreSQL float4, and the connection's cached statement
     // then refuses a real f64 in the next report (`incorrect binary data format`). A

@@ -166,7 +166,7 @@ pub async fn create_user(
 /// Sets a new password and signs the account out everywhere.
 pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<(), AppError> {
     let hash = hash_password_off_thread(password.to_string()).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
         .bind(username.trim())
         .fetch_optional(&mut *tx)
@@ -187,7 +187,7 @@ pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<(
 
 /// Turns an account on or off; off also ends its sessions.
 pub async fn set_active(db: &Db, user: UserId, active: bool) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(i64::from(active))
         .bind(user.0)

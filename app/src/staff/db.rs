@@ -310,7 +310,7 @@ pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> 
         "UPDATE reports SET {} WHERE id = {id} AND version = {ver}",
         sets.join(", ")
     );
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let done = p.bind(sqlx::query(&sql)).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         tx.rollback().await?;
