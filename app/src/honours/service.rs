@@ -16,7 +16,6 @@ use crate::error::AppError;
 use crate::staff::StaffUser;
 use crate::staff::service::FormUpload;
 use crate::state::AppState;
-use crate::storage::PhotoVariant;
 
 fn note(raw: &str) -> Result<String, AppError> {
     let n = raw.trim().replace("\r\n", "\n");
@@ -198,20 +197,8 @@ pub async fn act(
 
 /// Processes (downscale, strip metadata) and stores a photo like the reports' ones.
 async fn store_photo(state: &AppState, upload: Vec<u8>) -> Result<String, AppError> {
-    let processed = crate::reports::photo::process_off_thread(upload).await?;
-    let store = state.settings.photo_store();
-    for (variant, bytes) in [
-        (PhotoVariant::Full, &processed.jpeg),
-        (PhotoVariant::Thumb, &processed.thumb),
-    ] {
-        store
-            .put(&processed.sha256, variant, bytes)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "storing a photo failed");
-                AppError::Internal
-            })?;
-    }
+    let processed =
+        crate::reports::photo::process_and_store(&state.settings.photo_store(), upload).await?;
     Ok(processed.sha256.as_str().to_string())
 }
 

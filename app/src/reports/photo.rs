@@ -110,6 +110,30 @@ pub async fn process_off_thread(upload: Vec<u8>) -> Result<ProcessedPhoto, AppEr
     }
 }
 
+/// Processes an upload off the async workers and writes the full photo and its thumbnail to
+/// the content-addressed store: every photo (residents', staff's after-photos, plaques) goes
+/// this one way.
+pub async fn process_and_store(
+    store: &crate::storage::PhotoStore,
+    upload: Vec<u8>,
+) -> Result<ProcessedPhoto, AppError> {
+    use crate::storage::PhotoVariant;
+    let processed = process_off_thread(upload).await?;
+    for (variant, bytes) in [
+        (PhotoVariant::Full, &processed.jpeg),
+        (PhotoVariant::Thumb, &processed.thumb),
+    ] {
+        store
+            .put(&processed.sha256, variant, bytes)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, sha = %processed.sha256, "storing a photo failed");
+                AppError::Internal
+            })?;
+    }
+    Ok(processed)
+}
+
 fn decode(upload: &[u8]) -> Result<DynamicImage, PhotoError> {
     let format = image::guess_format(upload).map_err(|_| PhotoError::NotAnImage)?;
     if !matches!(

@@ -14,7 +14,6 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::storage::PhotoVariant;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -49,19 +48,7 @@ pub async fn submit(
     let store = state.settings.photo_store();
     let mut photos = Vec::with_capacity(upload.photos.len());
     for original in upload.photos {
-        let processed = photo::process_off_thread(original).await?;
-        for (variant, bytes) in [
-            (PhotoVariant::Full, &processed.jpeg),
-            (PhotoVariant::Thumb, &processed.thumb),
-        ] {
-            store
-                .put(&processed.sha256, variant, bytes)
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, sha = %processed.sha256, "storing a photo failed");
-                    AppError::Internal
-                })?;
-        }
+        let processed = photo::process_and_store(&store, original).await?;
         photos.push(NewPhoto {
             sha256: processed.sha256,
             width: processed.width,

@@ -15,7 +15,6 @@ use crate::reports::photo;
 use crate::reports::service::{malformed, read_field};
 use crate::reports::strings::validation as vmsg;
 use crate::state::AppState;
-use crate::storage::PhotoVariant;
 use std::collections::HashMap;
 
 pub const MAX_NOTE_CHARS: usize = 500;
@@ -310,19 +309,7 @@ async fn store_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> Result<Vec<New
     let store = state.settings.photo_store();
     let mut out = Vec::with_capacity(uploads.len());
     for original in uploads {
-        let processed = photo::process_off_thread(original).await?;
-        for (variant, bytes) in [
-            (PhotoVariant::Full, &processed.jpeg),
-            (PhotoVariant::Thumb, &processed.thumb),
-        ] {
-            store
-                .put(&processed.sha256, variant, bytes)
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "storing a photo failed");
-                    AppError::Internal
-                })?;
-        }
+        let processed = photo::process_and_store(&store, original).await?;
         out.push(NewPhoto {
             sha256: processed.sha256.as_str().to_string(),
             width: processed.width,
