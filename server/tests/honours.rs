@@ -10,26 +10,10 @@ use app::domain::Millis;
 use app::domain::time::DAY_MS;
 use app::error::AppError;
 use app::honours::{ImportPreview, StaffHonours};
-use app::reports::Receipt;
-use common::{TestApp, login, spawn_app};
-use image::codecs::jpeg::JpegEncoder;
-use image::{Rgb, RgbImage};
+use common::{TestApp, id_of, login, small_jpeg as jpeg, spawn_app, submit_street_report};
 use reqwest::multipart::{Form, Part};
-use serde_json::json;
-use uuid::Uuid;
 
 // ---- helpers ----
-
-fn jpeg(seed: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(200, 150, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, seed.wrapping_mul(37)])
-    });
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -37,11 +21,6 @@ fn fixture(name: &str) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()
-}
-
-async fn id_of(app: &TestApp, sql: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.unwrap();
-    id
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -826,46 +805,16 @@ async fn public_pages_never_show_a_phone_or_a_full_household_name() {
     let phones = ["13800138000", "13912345678"];
     let mut codes = Vec::new();
     for (i, phone) in phones.iter().enumerate() {
-        let street_id = id_of(&app, "SELECT id FROM streets WHERE name = '韩营一巷'").await;
-        let category_id = id_of(
+        let (_, code) = submit_street_report(
             &app,
-            "SELECT id FROM categories WHERE code = 'exposed_garbage'",
+            "韩营一巷",
+            "exposed_garbage",
+            phone,
+            "巷口垃圾三天没人清理",
+            i as u8,
         )
         .await;
-        let draft = json!({
-            "report_id": Uuid::new_v4(),
-            "category_id": category_id,
-            "office_id": null,
-            "street_id": street_id,
-            "location": null,
-            "description": "巷口垃圾三天没人清理",
-            "contact_phone": phone,
-            "created_on_device": 1_795_786_380_000_i64,
-        });
-        let form = Form::new()
-            .part(
-                "report",
-                Part::text(draft.to_string())
-                    .mime_str("application/json")
-                    .unwrap(),
-            )
-            .part(
-                "photo",
-                Part::bytes(jpeg(i as u8))
-                    .file_name("p.jpg")
-                    .mime_str("image/jpeg")
-                    .unwrap(),
-            );
-        let res = app
-            .client
-            .post(app.url("/api/reports/submit"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let receipt: Receipt = res.json().await.unwrap();
-        codes.push(receipt.tracking_code.to_string());
+        codes.push(code);
     }
     // Honours in every public state, with full names; the house number of one is hidden.
     let full_names = ["王建国", "张秀英", "欧阳明华"];

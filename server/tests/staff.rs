@@ -7,15 +7,13 @@
 mod common;
 
 use app::error::AppError;
-use app::reports::{PublicReport, Receipt};
+use app::reports::PublicReport;
 use app::staff::{Dashboard, QueuePage, ReportDetail};
-use common::{TestApp, login, spawn_app, spawn_app_with};
-use image::codecs::jpeg::JpegEncoder;
-use image::{Rgb, RgbImage};
+use common::{
+    TestApp, id_of, login, small_jpeg as jpeg, spawn_app, spawn_app_with, submit_street_report,
+};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use serde_json::json;
-use uuid::Uuid;
 
 // ---- fixtures ----
 
@@ -24,74 +22,10 @@ type Call<'a> = (&'a str, Vec<(&'a str, String)>, bool);
 /// An action on a report: report id, action, extra form fields.
 type ActCase<'a> = (i64, &'a str, Vec<(&'a str, &'a str)>);
 
-fn jpeg(seed: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(200, 150, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, seed.wrapping_mul(37)])
-    });
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
-async fn id_of(app: &TestApp, sql: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.unwrap();
-    id
-}
-
 /// A resident's report on `street` (太昊路办事处 streets: 韩营一巷 …; 淮河路: 康楼中街 …).
 async fn report_on(app: &TestApp, street: &str, category: &str, phone: &str) -> (i64, String) {
-    let street_id = id_of(
-        app,
-        &format!("SELECT id FROM streets WHERE name = '{street}'"),
-    )
-    .await;
-    let category_id = id_of(
-        app,
-        &format!("SELECT id FROM categories WHERE code = '{category}'"),
-    )
-    .await;
-    let draft = json!({
-        "report_id": Uuid::new_v4(),
-        "category_id": category_id,
-        "office_id": null,
-        "street_id": street_id,
-        "location": null,
-        "description": "巷口垃圾三天没人清理",
-        "contact_phone": phone,
-        "created_on_device": 1_795_786_380_000_i64,
-    });
-    let form = Form::new()
-        .part(
-            "report",
-            Part::text(draft.to_string())
-                .mime_str("application/json")
-                .unwrap(),
-        )
-        .part(
-            "photo",
-            Part::bytes(jpeg(street.len() as u8))
-                .file_name("p.jpg")
-                .mime_str("image/jpeg")
-                .unwrap(),
-        );
-    let res = app
-        .client
-        .post(app.url("/api/reports/submit"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let receipt: Receipt = res.json().await.unwrap();
-    let code = receipt.tracking_code.to_string();
-    let id = id_of(
-        app,
-        &format!("SELECT id FROM reports WHERE tracking_code = '{code}'"),
-    )
-    .await;
-    (id, code)
+    let seed = street.len() as u8;
+    submit_street_report(app, street, category, phone, "巷口垃圾三天没人清理", seed).await
 }
 
 async fn report(app: &TestApp) -> (i64, String) {

@@ -6,15 +6,12 @@
 mod common;
 
 use app::domain::Millis;
-use app::reports::Receipt;
 use app::staff::workflow::format_permille;
 use app::stats::StatsOverview;
-use common::{TestApp, login, spawn_app, spawn_app_with};
-use image::codecs::jpeg::JpegEncoder;
-use image::{Rgb, RgbImage};
+use common::{
+    TestApp, id_of, login, small_jpeg as jpeg, spawn_app, spawn_app_with, submit_street_report,
+};
 use reqwest::multipart::{Form, Part};
-use serde_json::json;
-use uuid::Uuid;
 
 const PHONE: &str = "13912345678";
 const DESCRIPTION: &str = "巷口垃圾三天没人清理";
@@ -23,74 +20,10 @@ const DAY: i64 = 86_400_000;
 
 // ---- fixtures (as in staff.rs) ----
 
-fn jpeg(seed: u8) -> Vec<u8> {
-    let img = RgbImage::from_fn(200, 150, |x, y| {
-        Rgb([(x % 256) as u8, (y % 256) as u8, seed.wrapping_mul(37)])
-    });
-    let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
-async fn id_of(app: &TestApp, sql: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.unwrap();
-    id
-}
-
 /// A resident's report on `street` (太昊路办事处: 韩营一巷 …; 淮河路办事处: 康楼中街 …).
 async fn report_on(app: &TestApp, street: &str) -> (i64, String) {
-    let street_id = id_of(
-        app,
-        &format!("SELECT id FROM streets WHERE name = '{street}'"),
-    )
-    .await;
-    let category_id = id_of(
-        app,
-        "SELECT id FROM categories WHERE code = 'exposed_garbage'",
-    )
-    .await;
-    let draft = json!({
-        "report_id": Uuid::new_v4(),
-        "category_id": category_id,
-        "office_id": null,
-        "street_id": street_id,
-        "location": null,
-        "description": DESCRIPTION,
-        "contact_phone": PHONE,
-        "created_on_device": 1_795_786_380_000_i64,
-    });
-    let form = Form::new()
-        .part(
-            "report",
-            Part::text(draft.to_string())
-                .mime_str("application/json")
-                .unwrap(),
-        )
-        .part(
-            "photo",
-            Part::bytes(jpeg(street.len() as u8))
-                .file_name("p.jpg")
-                .mime_str("image/jpeg")
-                .unwrap(),
-        );
-    let res = app
-        .client
-        .post(app.url("/api/reports/submit"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let receipt: Receipt = res.json().await.unwrap();
-    let code = receipt.tracking_code.to_string();
-    let id = id_of(
-        app,
-        &format!("SELECT id FROM reports WHERE tracking_code = '{code}'"),
-    )
-    .await;
-    (id, code)
+    let seed = street.len() as u8;
+    submit_street_report(app, street, "exposed_garbage", PHONE, DESCRIPTION, seed).await
 }
 
 async fn version(app: &TestApp, id: i64) -> i64 {

@@ -158,3 +158,89 @@ pub async fn login(app: &TestApp, username: &str) -> String {
         .expect("session cookie");
     cookie.split(';').next().unwrap_or_default().to_string()
 }
+
+/// A small gradient JPEG (200×150); `seed` makes different photos differ.
+pub fn small_jpeg(seed: u8) -> Vec<u8> {
+    use image::codecs::jpeg::JpegEncoder;
+    use image::{Rgb, RgbImage};
+    let img = RgbImage::from_fn(200, 150, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, seed.wrapping_mul(37)])
+    });
+    let mut out = Vec::new();
+    JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&img)
+        .expect("encode a test JPEG");
+    out
+}
+
+/// The single i64 a query returns (an id, a count).
+pub async fn id_of(app: &TestApp, sql: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("query one i64");
+    id
+}
+
+/// A resident's report on a demo street through the real submission endpoint, with one
+/// photo (`small_jpeg(seed)`). Returns the report's row id and its tracking code.
+pub async fn submit_street_report(
+    app: &TestApp,
+    street: &str,
+    category_code: &str,
+    phone: &str,
+    description: &str,
+    seed: u8,
+) -> (i64, String) {
+    use reqwest::multipart::{Form, Part};
+    let street_id = id_of(
+        app,
+        &format!("SELECT id FROM streets WHERE name = '{street}'"),
+    )
+    .await;
+    let category_id = id_of(
+        app,
+        &format!("SELECT id FROM categories WHERE code = '{category_code}'"),
+    )
+    .await;
+    let draft = serde_json::json!({
+        "report_id": uuid::Uuid::new_v4(),
+        "category_id": category_id,
+        "office_id": null,
+        "street_id": street_id,
+        "location": null,
+        "description": description,
+        "contact_phone": phone,
+        "created_on_device": 1_795_786_380_000_i64,
+    });
+    let form = Form::new()
+        .part(
+            "report",
+            Part::text(draft.to_string())
+                .mime_str("application/json")
+                .expect("mime"),
+        )
+        .part(
+            "photo",
+            Part::bytes(small_jpeg(seed))
+                .file_name("p.jpg")
+                .mime_str("image/jpeg")
+                .expect("mime"),
+        );
+    let res = app
+        .client
+        .post(app.url("/api/reports/submit"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(res.status(), 200);
+    let receipt: app::reports::Receipt = res.json().await.expect("receipt");
+    let code = receipt.tracking_code.to_string();
+    let id = id_of(
+        app,
+        &format!("SELECT id FROM reports WHERE tracking_code = '{code}'"),
+    )
+    .await;
+    (id, code)
+}
