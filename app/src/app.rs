@@ -86,10 +86,7 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-        resp.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    crate::page_response::PageResponse::current().set_status(404);
     view! {
         <Title text=t::NOT_FOUND_TITLE/>
         <section class="card">

@@ -86,9 +86,18 @@ impl From<sqlx::Error> for AppError {
 impl AppError {
     /// Makes the HTTP status of the current server-function response match this error
     /// (server functions answer 500 otherwise), and adds Retry-After to a 429.
+    ///
+    /// Only when the server function answers an HTTP call of its own. Called while a page
+    /// renders (its resources call server functions directly), the response is the page's,
+    /// whose status the page decides: otherwise a signed-out `/staff` could answer the queue's
+    /// 401 instead of the page's 302 to the login, whichever was set last.
     pub fn with_http_status(self) -> Self {
         use axum::http::{HeaderValue, StatusCode, header};
-        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let rendering_a_page =
+            leptos::prelude::use_context::<leptos_router::location::RequestUrl>().is_some();
+        if !rendering_a_page
+            && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        {
             res.set_status(
                 StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             );

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod home;
 pub mod honours;
+pub mod page_response;
 pub mod reports;
 pub mod staff;
 pub mod stats;

@@ -48,10 +48,22 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     })
 }
 
+/// The page routes, walked out of the app once per process.
+///
+/// Walking them sets a process-wide flag in Leptos that stops every resource from loading
+/// until the walk ends (`SuppressResourceLoad`). A page rendering in that window would wait
+/// forever for its data. One server starts once, but the tests start a server per test while
+/// other tests' servers answer requests: they hung now and then until the walk happened once.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application. `config` supplies the limits enforced in front of the server
 /// functions (the submission body size and the per-client rate limit).
 pub fn router(state: AppState, config: &Config) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     // With cargo-leptos file hashing the names change with the contents: cache them for a
     // year. Without it (tests, a plain `cargo build`), let the browser revalidate each time.

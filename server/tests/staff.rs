@@ -331,6 +331,47 @@ async fn signed_out_staff_pages_redirect_to_the_login() {
     assert!(page.text().await.unwrap().contains("工作人员登录"));
 }
 
+/// Under load, on a multi-threaded runtime like the real server's, a signed-out page is a 302
+/// to the login every time. CI once saw a signed-out browser stay on `/staff`: the page's
+/// data calls (401) and the page's redirect (302) raced to set the status, and a 401 with a
+/// Location header is not followed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn signed_out_redirect_holds_under_concurrent_load() {
+    let app = spawn_app().await;
+    let paths = [
+        "/staff",
+        "/staff/report/1",
+        "/staff/dashboard",
+        "/staff/honours",
+        "/admin",
+    ];
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..400 {
+        let client = app.client.clone();
+        let path = paths[i % paths.len()];
+        let url = app.url(path);
+        tasks.spawn(async move {
+            let res = client.get(url).send().await.unwrap();
+            let location = res
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| v.to_str().unwrap_or("").to_string());
+            (path, res.status(), location)
+        });
+        // Keep about 24 requests in flight.
+        if tasks.len() >= 24 {
+            let (path, status, location) = tasks.join_next().await.unwrap().unwrap();
+            assert_eq!(status, StatusCode::FOUND, "{path}");
+            assert_eq!(location.as_deref(), Some("/staff/login"), "{path}");
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        let (path, status, location) = done.unwrap();
+        assert_eq!(status, StatusCode::FOUND, "{path}");
+        assert_eq!(location.as_deref(), Some("/staff/login"), "{path}");
+    }
+}
+
 // ---- authorization ----
 
 /// (anonymous, staff of A, staff of B, admin) × every staff server function. The report is

@@ -15,6 +15,7 @@ use super::{
     MAX_DEADLINE_HOURS, MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
 };
 use crate::error::AppError;
+use crate::page_response::PageResponse;
 use crate::staff::pages::{Flash, SignedIn, whoami};
 use crate::staff::{Role, StaffUser};
 use leptos::prelude::*;
@@ -29,17 +30,10 @@ const BACK_STREETS: &str = "/admin#streets";
 const BACK_CATEGORIES: &str = "/admin#categories";
 const BACK_USERS: &str = "/admin#users";
 
-/// Marks the page response 403 (server side; the browser build has no response).
-fn forbid() {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::FORBIDDEN);
-    }
-}
-
+/// 没有权限, answered 403. `response` is the page's, taken while the page was built.
 #[component]
-fn Forbidden(message: &'static str) -> impl IntoView {
-    forbid();
+fn Forbidden(message: &'static str, response: PageResponse) -> impl IntoView {
+    response.set_status(403);
     view! {
         <section class="card" data-testid="admin-forbidden">
             <h1>{t::FORBIDDEN_TITLE}</h1>
@@ -66,13 +60,14 @@ pub fn AdminPage() -> impl IntoView {
             }
         },
     );
+    let response = PageResponse::current();
     view! {
         <Title text=t::ADMIN_TITLE/>
         <SignedIn let:user>
             {if user.is_admin() {
-                view! { <AdminBody user=user overview=overview/> }.into_any()
+                view! { <AdminBody user=user overview=overview response=response.clone()/> }.into_any()
             } else {
-                view! { <Forbidden message=t::FORBIDDEN_BODY/> }.into_any()
+                view! { <Forbidden message=t::FORBIDDEN_BODY response=response.clone()/> }.into_any()
             }}
         </SignedIn>
     }
@@ -82,6 +77,7 @@ pub fn AdminPage() -> impl IntoView {
 fn AdminBody(
     user: StaffUser,
     overview: Resource<Option<Result<AdminOverview, AppError>>>,
+    response: PageResponse,
 ) -> impl IntoView {
     view! {
         <div class="admin" data-testid="admin">
@@ -97,6 +93,7 @@ fn AdminBody(
             <Suspense fallback=|| view! { <p class="muted">{t::LOADING}</p> }>
                 {move || {
                     let user = user.clone();
+                    let response = response.clone();
                     Suspend::new(async move {
                         match overview.await {
                             None => ().into_any(),
@@ -109,7 +106,8 @@ fn AdminBody(
                             }
                             .into_any(),
                             Some(Err(AppError::Forbidden)) => {
-                                view! { <Forbidden message=t::FORBIDDEN_BODY/> }.into_any()
+                                view! { <Forbidden message=t::FORBIDDEN_BODY response=response/> }
+                                    .into_any()
                             }
                             Some(Err(e)) => {
                                 view! { <p class="alert" role="alert">{e.to_string()}</p> }
@@ -569,10 +567,11 @@ pub fn PosterPage() -> impl IntoView {
             }
         },
     );
+    let response = PageResponse::current();
     view! {
         <Title text=t::POSTER_TITLE/>
         <SignedIn let:user>
-            <PosterBody poster=poster admin=user.is_admin()/>
+            <PosterBody poster=poster admin=user.is_admin() response=response.clone()/>
         </SignedIn>
     }
 }
@@ -581,6 +580,7 @@ pub fn PosterPage() -> impl IntoView {
 fn PosterBody(
     poster: Resource<Option<Result<StreetPoster, AppError>>>,
     admin: bool,
+    response: PageResponse,
 ) -> impl IntoView {
     let back = if admin {
         BACK_STREETS
@@ -594,25 +594,31 @@ fn PosterBody(
     };
     view! {
         <Suspense fallback=|| view! { <p class="muted">{t::LOADING}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let response = response.clone();
+                Suspend::new(async move {
                 match poster.await {
                     None => ().into_any(),
                     Some(Ok(p)) => view! { <Poster poster=p back=back back_label=back_label/> }.into_any(),
                     Some(Err(AppError::Forbidden)) => {
-                        view! { <Forbidden message=t::POSTER_FORBIDDEN/> }.into_any()
+                        view! { <Forbidden message=t::POSTER_FORBIDDEN response=response/> }.into_any()
                     }
-                    Some(Err(AppError::NotFound)) => view! {
+                    Some(Err(AppError::NotFound)) => {
+                        response.set_status(404);
+                        view! {
                         <section class="card">
                             <h1>{t::POSTER_NOT_FOUND}</h1>
                             <a class="button" href=back>{back_label}</a>
                         </section>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Some(Err(e)) => {
+                        response.set_status(e.status());
                         view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -64,13 +64,7 @@ fn date_line(
 #[component]
 pub fn HonoursPage() -> impl IntoView {
     // The same for everyone (no names, no phones): shared caches may keep it for a minute.
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("public, max-age=60"),
-        );
-    }
+    crate::page_response::PageResponse::current().cache_control("public, max-age=60");
     let (q, thanks, err) = use_query_map().with_untracked(|m| {
         (
             m.get("q").unwrap_or_default(),

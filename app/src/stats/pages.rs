@@ -6,6 +6,7 @@ use super::api::stats_offices;
 use super::chart::{self, Bar, BarChart, Row, Series};
 use super::strings as t;
 use super::{OfficeStats, StatsOverview, ranking};
+use crate::page_response::PageResponse;
 use crate::staff::workflow::{OfficeRecord, format_duration, format_permille};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,25 +16,18 @@ const CLOSED_COLOR: &str = "#1f7a4d";
 
 /// The figures are public and the same for everyone: shared caches may keep them 5 minutes.
 /// An error is never cached.
-fn cache_for_everyone(ok: bool) {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static(if ok {
-                "public, max-age=300"
-            } else {
-                "no-store"
-            }),
-        );
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = ok;
+fn cache_for_everyone(response: &PageResponse, ok: bool) {
+    response.cache_control(if ok {
+        "public, max-age=300"
+    } else {
+        "no-store"
+    });
 }
 
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| stats_offices());
+    let response = PageResponse::current();
     view! {
         <Title text=t::TITLE/>
         <leptos_meta::Stylesheet id="stats-css" href="/stats.css"/>
@@ -41,18 +35,20 @@ pub fn StatsPage() -> impl IntoView {
             <h1>{t::TITLE}</h1>
             <p class="muted">{t::INTRO}</p>
             <Suspense fallback=|| view! { <p class="muted">{t::LOADING}</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let response = response.clone();
+                    Suspend::new(async move {
                     match data.await {
                         Ok(o) => {
-                            cache_for_everyone(true);
+                            cache_for_everyone(&response, true);
                             view! { <Overview o=o/> }.into_any()
                         }
                         Err(_) => {
-                            cache_for_everyone(false);
+                            cache_for_everyone(&response, false);
                             view! { <p class="alert" role="alert">{t::ERROR}</p> }.into_any()
                         }
                     }
-                })}
+                })}}
             </Suspense>
             <p><a class="button" href="/" data-testid="back-home">{t::BACK_HOME}</a></p>
         </div>

@@ -124,6 +124,8 @@ async fn spawn(
         addr,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request that never answers fails its test instead of hanging the run.
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("client"),
         db,

@@ -8,6 +8,7 @@ use super::super::{ReportDetail, StaffEvent};
 use super::{Flash, SignedIn};
 use crate::areas::api::get_reference_data;
 use crate::error::AppError;
+use crate::page_response::PageResponse;
 use crate::reports::PhotoKind;
 use crate::reports::pages::{PhotoThumb, StatusBadge};
 use leptos::prelude::*;
@@ -36,27 +37,27 @@ pub fn ReportDetailPage() -> impl IntoView {
             Ok::<_, AppError>((detail, refs, offices))
         },
     );
+    // Taken here, while the page is built (see `PageResponse`).
+    let response = PageResponse::current();
     view! {
         <Title text=t::DETAIL_TITLE/>
-        <SignedIn let:_user><Detail data=data/></SignedIn>
+        <SignedIn let:_user><Detail data=data response=response.clone()/></SignedIn>
     }
 }
 
 #[component]
-fn Detail(data: Resource<Result<Data, AppError>>) -> impl IntoView {
+fn Detail(data: Resource<Result<Data, AppError>>, response: PageResponse) -> impl IntoView {
     view! {
         <p><a href="/staff">"← "{t::BACK_TO_QUEUE}</a></p>
         <Flash/>
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let response = response.clone();
+                Suspend::new(async move {
                 match data.await {
                     Ok((d, refs, offices)) => view! { <DetailView d=d refs=refs offices=offices/> }.into_any(),
                     Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                            res.set_status(axum::http::StatusCode::from_u16(e.status())
-                                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
-                        }
+                        response.set_status(e.status());
                         let msg = match e {
                             AppError::NotFound | AppError::Forbidden => t::NOT_FOUND.to_string(),
                             other => other.to_string(),
@@ -64,7 +65,7 @@ fn Detail(data: Resource<Result<Data, AppError>>) -> impl IntoView {
                         view! { <p class="alert" role="alert" data-testid="detail-error">{msg}</p> }.into_any()
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -15,6 +15,7 @@ pub use queue::QueuePage;
 use super::StaffUser;
 use super::strings as t;
 use crate::error::AppError;
+use crate::page_response::PageResponse;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -34,19 +35,16 @@ where
 {
     let me = Resource::new(|| (), |_| whoami());
     let children = std::sync::Arc::new(children);
+    // Taken now, not inside the Suspend (see `PageResponse`).
+    let response = PageResponse::current();
     // Staff pages carry personal data (contact phones): never stored by a cache.
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        );
-    }
+    response.cache_control("no-store");
     view! {
         <StaffStyles/>
         <Suspense fallback=|| ()>
             {move || {
                 let children = children.clone();
+                let response = response.clone();
                 Suspend::new(async move {
                     match me.await {
                         Ok(Some(user)) => Some(
@@ -57,8 +55,7 @@ where
                             .into_any(),
                         ),
                         _ => {
-                            #[cfg(feature = "ssr")]
-                            redirect_page(super::LOGIN_PATH);
+                            response.redirect(super::LOGIN_PATH);
                             None
                         }
                     }
@@ -104,18 +101,5 @@ pub fn Flash() -> impl IntoView {
     view! {
         {err.map(|e| view! { <p class="alert" role="alert" data-testid="flash-error">{e}</p> })}
         {(ok).then(|| view! { <p class="notice ok" role="status" data-testid="flash-ok">{t::DONE}</p> })}
-    }
-}
-
-/// A page answered with a plain 302 (a page GET, whatever its Accept header says).
-#[cfg(feature = "ssr")]
-pub fn redirect_page(to: &str) {
-    use axum::http::{HeaderValue, StatusCode, header};
-    if let (Some(res), Ok(v)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(to),
-    ) {
-        res.set_status(StatusCode::FOUND);
-        res.insert_header(header::LOCATION, v);
     }
 }
