@@ -372,6 +372,55 @@ async fn signed_out_redirect_holds_under_concurrent_load() {
     }
 }
 
+/// Each page answers the status of what it shows (the page decides, not the data calls made
+/// while it renders): another office's report, queue or dashboard is 403, and so on.
+#[tokio::test]
+async fn staff_pages_answer_the_status_of_what_they_show() {
+    let app = spawn_app().await;
+    let (id, _) = report(&app).await; // 太昊路办事处's
+    let (other_office,): (i64,) =
+        sqlx::query_as("SELECT id FROM offices WHERE name = '淮河路办事处'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let taihao = login(&app, "taihao").await;
+    let huaihe = login(&app, "huaihe").await;
+    let get = |path: String, cookie: &str| {
+        app.client
+            .get(app.url(&path))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+    };
+    let cases = [
+        (format!("/staff/report/{id}"), &taihao, 200),
+        (format!("/staff/report/{id}"), &huaihe, 403),
+        (format!("/staff/report/{}", id + 1000), &taihao, 404),
+        ("/staff".to_string(), &taihao, 200),
+        (format!("/staff?office={other_office}"), &taihao, 403),
+        ("/staff?from=2026-13-40".to_string(), &taihao, 400),
+        ("/staff/dashboard".to_string(), &taihao, 200),
+        (
+            format!("/staff/dashboard?office={other_office}"),
+            &taihao,
+            403,
+        ),
+        ("/admin".to_string(), &taihao, 403),
+    ];
+    for (path, cookie, want) in cases {
+        let res = get(path.clone(), cookie).await.unwrap();
+        assert_eq!(res.status().as_u16(), want, "{path}");
+        assert!(
+            res.headers().get(reqwest::header::LOCATION).is_none(),
+            "{path}"
+        );
+    }
+    // The public /track page, too.
+    for (path, want) in [("/track?code=ABCD2345", 404), ("/track?code=ABC", 400)] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), want, "{path}");
+    }
+}
+
 // ---- authorization ----
 
 /// (anonymous, staff of A, staff of B, admin) × every staff server function. The report is

@@ -2,6 +2,7 @@
 
 use crate::domain::TrackingCode;
 use crate::error::AppError;
+use crate::page_response::PageResponse;
 use crate::reports::api::track_report;
 use crate::reports::strings::ui as t;
 use crate::reports::{PhotoKind, PhotoRef, PublicReport};
@@ -31,6 +32,7 @@ pub fn TrackPage() -> impl IntoView {
     });
     let initial = code();
     let (ok, err) = query.with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
+    let response = PageResponse::current();
     view! {
         <Title text=t::TRACK_TITLE/>
         <h1>{t::TRACK_TITLE}</h1>
@@ -53,11 +55,15 @@ pub fn TrackPage() -> impl IntoView {
         {err.map(|e| view! { <p class="alert" role="alert" data-testid="flash-error">{e}</p> })}
         {ok.then(|| view! { <p class="notice ok" role="status" data-testid="flash-ok">{t::FEEDBACK_THANKS}</p> })}
         <Suspense fallback=|| view! { <p class="muted">{t::TRACK_LOADING}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let response = response.clone();
+                Suspend::new(async move {
                 match report.await {
                     None => EitherOf3::A(()),
                     Some(Ok(r)) => EitherOf3::B(view! { <PublicReportView report=r/> }),
                     Some(Err(e)) => {
+                        // 404 for an unknown code, 400 for a malformed one.
+                        response.set_status(e.status());
                         let message = match e {
                             AppError::NotFound => t::TRACK_NOT_FOUND.to_string(),
                             other => other.to_string(),
@@ -65,7 +71,7 @@ pub fn TrackPage() -> impl IntoView {
                         EitherOf3::C(view! { <p class="alert" role="alert">{message}</p> })
                     }
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

@@ -7,6 +7,7 @@ use super::super::{Dashboard, StaffUser, format_date};
 use super::{Flash, SignedIn};
 use crate::domain::Millis;
 use crate::error::AppError;
+use crate::page_response::PageResponse;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -35,9 +36,10 @@ pub fn DashboardPage() -> impl IntoView {
             }
         },
     );
+    let response = PageResponse::current();
     view! {
         <Title text=t::DASH_TITLE/>
-        <SignedIn let:user><Board user=user data=data office_sel=office_sel.clone()/></SignedIn>
+        <SignedIn let:user><Board user=user data=data office_sel=office_sel.clone() response=response.clone()/></SignedIn>
     }
 }
 
@@ -46,6 +48,7 @@ fn Board(
     user: StaffUser,
     data: Resource<Result<Data, AppError>>,
     office_sel: String,
+    response: PageResponse,
 ) -> impl IntoView {
     let admin = user.is_admin();
     view! {
@@ -54,8 +57,13 @@ fn Board(
         <Suspense fallback=|| ()>
             {move || {
                 let office_sel = office_sel.clone();
+                let response = response.clone();
                 Suspend::new(async move {
-                    match data.await {
+                    let data = data.await;
+                    if let Err(e) = &data {
+                        response.set_status(e.status());
+                    }
+                    match data {
                         Ok((d, offices)) => view! {
                             <form class="card filters" method="get" action="/staff/dashboard">
                                 {admin.then(|| view! {

@@ -8,6 +8,7 @@ use super::{Flash, SignedIn};
 use crate::areas::api::get_reference_data;
 use crate::domain::ReportStatus;
 use crate::error::AppError;
+use crate::page_response::PageResponse;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -114,9 +115,10 @@ pub fn QueuePage() -> impl IntoView {
             Ok::<_, AppError>((r, offices))
         },
     );
+    let response = PageResponse::current();
     view! {
         <Title text=t::QUEUE_TITLE/>
-        <SignedIn let:user><Queue user=user q=q.clone() page=page refs=refs/></SignedIn>
+        <SignedIn let:user><Queue user=user q=q.clone() page=page refs=refs response=response.clone()/></SignedIn>
     }
 }
 
@@ -126,6 +128,7 @@ fn Queue(
     q: Q,
     page: Resource<Result<Page, AppError>>,
     refs: Resource<Result<Refs, AppError>>,
+    response: PageResponse,
 ) -> impl IntoView {
     view! {
         <h1>{t::QUEUE_TITLE}</h1>
@@ -137,9 +140,14 @@ fn Queue(
                 move || {
                     let q = q.clone();
                     let user = user.clone();
+                    let response = response.clone();
                     Suspend::new(async move {
                         let refs = refs.await;
                         let page = page.await;
+                        // Another office's queue (403) or a bad filter (400).
+                        if let Err(e) = &page {
+                            response.set_status(e.status());
+                        }
                         view! {
                             {refs.ok().map(|(r, offices)| view! { <Filters q=q.clone() user=user.clone() refs=r offices=offices/> })}
                             {match page {
