@@ -13,18 +13,24 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# Both tools are built from crates.io. cargo-leptos's own release profile asks for fat LTO
+# with one codegen unit, which alone took 28 min on 2 cores; these tools only drive the
+# build, so an ordinary optimised build of them does (the project's own profiles are
+# untouched: these variables are set for the two installs only).
+quick_install=(env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16)
+
 # The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock exactly.
 wb_version="$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
   step "cargo install wasm-bindgen-cli $wb_version"
   # No --locked: its lockfile pins a yanked crate.
-  cargo install wasm-bindgen-cli --version "$wb_version" --force
+  "${quick_install[@]}" cargo install wasm-bindgen-cli --version "$wb_version" --force
 fi
 
 leptos_version="0.3.11"
 if ! cargo leptos --version 2>/dev/null | grep -q "$leptos_version"; then
   step "cargo install cargo-leptos $leptos_version (no_downloads: it uses the tools on PATH)"
-  cargo install cargo-leptos --version "$leptos_version" --locked --ignore-rust-version \
+  "${quick_install[@]}" cargo install cargo-leptos --version "$leptos_version" --locked --ignore-rust-version \
     --features no_downloads --force
 fi
 
