@@ -6,7 +6,7 @@ mod common;
 
 use app::error::AppError;
 use app::reports::{MyReport, PublicReport, Receipt};
-use common::{TestApp, spawn_app, spawn_app_with};
+use common::{TestApp, post_multipart, spawn_app, spawn_app_with};
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
 use reqwest::multipart::{Form, Part};
@@ -93,12 +93,7 @@ fn form(report: &str, photos: &[Vec<u8>]) -> Form {
 }
 
 async fn submit_raw(app: &TestApp, report: &str, photos: &[Vec<u8>]) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/reports/submit"))
-        .multipart(form(report, photos))
-        .send()
-        .await
-        .unwrap()
+    post_multipart(app, "/api/reports/submit", None, form(report, photos)).await
 }
 
 async fn submit(app: &TestApp, report: &Value, photos: &[Vec<u8>]) -> reqwest::Response {
@@ -444,13 +439,7 @@ async fn unknown_parts_are_refused() {
     let r = refs(&app).await;
     let form = form(&draft(&r).to_string(), &[jpeg(64, 48, 1)])
         .part("attachment", Part::bytes(vec![1, 2, 3]));
-    let res = app
-        .client
-        .post(app.url("/api/reports/submit"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = post_multipart(&app, "/api/reports/submit", None, form).await;
     let err = refusal(res, 400).await;
     assert!(
         matches!(&err, AppError::BadRequest(m) if m.contains("attachment")),

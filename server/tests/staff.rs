@@ -10,7 +10,8 @@ use app::error::AppError;
 use app::reports::PublicReport;
 use app::staff::{Dashboard, QueuePage, ReportDetail};
 use common::{
-    TestApp, id_of, login, small_jpeg as jpeg, spawn_app, spawn_app_with, submit_street_report,
+    TestApp, id_of, login, post_multipart, small_jpeg as jpeg, spawn_app, spawn_app_with,
+    submit_street_report,
 };
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
@@ -148,12 +149,7 @@ async fn feedback(app: &TestApp, code: &str, answer: &str, photo: bool) -> reqwe
                 .unwrap(),
         );
     }
-    app.client
-        .post(app.url("/api/reports/feedback"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    post_multipart(app, "/api/reports/feedback", None, form).await
 }
 
 async fn queue(app: &TestApp, cookie: &str, query: &[(&str, &str)]) -> QueuePage {

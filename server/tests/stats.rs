@@ -9,7 +9,8 @@ use app::domain::Millis;
 use app::staff::workflow::format_permille;
 use app::stats::StatsOverview;
 use common::{
-    TestApp, id_of, login, small_jpeg as jpeg, spawn_app, spawn_app_with, submit_street_report,
+    TestApp, id_of, login, post_multipart, small_jpeg as jpeg, spawn_app, spawn_app_with,
+    submit_street_report,
 };
 use reqwest::multipart::{Form, Part};
 
@@ -68,14 +69,7 @@ async fn rectify(app: &TestApp, cookie: &str, id: i64) {
                 .mime_str("image/jpeg")
                 .unwrap(),
         );
-    let res = app
-        .client
-        .post(app.url("/api/staff/rectify"))
-        .header(reqwest::header::COOKIE, cookie)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = post_multipart(app, "/api/staff/rectify", Some(cookie), form).await;
     ok(res).await;
 }
 
@@ -102,13 +96,7 @@ async fn not_fixed(app: &TestApp, code: &str) {
                 .mime_str("image/jpeg")
                 .unwrap(),
         );
-    let res = app
-        .client
-        .post(app.url("/api/reports/feedback"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let res = post_multipart(app, "/api/reports/feedback", None, form).await;
     ok(res).await;
 }
 

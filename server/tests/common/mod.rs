@@ -229,13 +229,7 @@ pub async fn submit_street_report(
                 .mime_str("image/jpeg")
                 .expect("mime"),
         );
-    let res = app
-        .client
-        .post(app.url("/api/reports/submit"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("submit");
+    let res = post_multipart(app, "/api/reports/submit", None, form).await;
     assert_eq!(res.status(), 200);
     let receipt: app::reports::Receipt = res.json().await.expect("receipt");
     let code = receipt.tracking_code.to_string();
@@ -245,4 +239,18 @@ pub async fn submit_street_report(
     )
     .await;
     (id, code)
+}
+
+/// POSTs a multipart form to `path`, with a session cookie when given.
+pub async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    form: reqwest::multipart::Form,
+) -> reqwest::Response {
+    let mut req = app.client.post(app.url(path)).multipart(form);
+    if let Some(cookie) = cookie {
+        req = req.header(reqwest::header::COOKIE, cookie);
+    }
+    req.send().await.expect("multipart post")
 }
