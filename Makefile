@@ -18,4 +18,4 @@ setup:
 	./scripts/setup.sh
 
 build:
-	cargo leptos build --release --precompress
+	./scripts/build-release.sh
