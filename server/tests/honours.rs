@@ -9,6 +9,7 @@ mod common;
 use app::domain::Millis;
 use app::domain::time::DAY_MS;
 use app::error::AppError;
+use app::honours::strings as hs;
 use app::honours::{ImportPreview, StaffHonours};
 use common::{TestApp, id_of, login, small_jpeg as jpeg, spawn_app, submit_street_report};
 use reqwest::multipart::{Form, Part};
@@ -574,6 +575,33 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
         400,
     )
     .await;
+
+    // A small .xlsx that would unpack to gigabytes (a "zip bomb") is refused unread.
+    let bomb = {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/sharedStrings.xml", opts).unwrap();
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..100 {
+            w.write_all(&zeros).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    };
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let before = count(&app, "SELECT COUNT(*) FROM honour_imports").await;
+    let form = Form::new().part("file", Part::bytes(bomb).file_name("名单.xlsx"));
+    let e = refused(
+        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        400,
+    )
+    .await;
+    assert_eq!(e.to_string(), hs::IMPORT_XLSX_EXPANDS_TOO_MUCH);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM honour_imports").await,
+        before
+    );
 }
 
 #[tokio::test]

@@ -110,13 +110,52 @@ pub fn parse_csv(text: &str) -> Result<Grid, AppError> {
     Ok(out)
 }
 
+/// The most an .xlsx upload may expand to. A 示范户 list at the row limit is well under
+/// 1 MB of XML, styles included; 2 MB of deflated zeros (the upload limit) would be about
+/// 2 GB, a "zip bomb" that calamine would unpack into memory.
+pub const MAX_XLSX_EXPANDED_BYTES: u64 = 32 * 1024 * 1024;
+/// An ordinary workbook has a dozen parts.
+pub const MAX_XLSX_PARTS: usize = 500;
+
+fn unreadable_xlsx(e: &dyn std::fmt::Display) -> AppError {
+    tracing::info!(error = %e, "unreadable xlsx upload");
+    AppError::bad_request(s::IMPORT_BAD_XLSX)
+}
+
+/// Unpacks every part of the zip into nothing, counting bytes, and stops as soon as the
+/// total passes [`MAX_XLSX_EXPANDED_BYTES`]. It counts what really comes out, not the sizes
+/// the zip declares (a crafted file can state any size).
+pub fn check_xlsx_expansion(bytes: &[u8]) -> Result<(), AppError> {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable_xlsx(&e))?;
+    if zip.len() > MAX_XLSX_PARTS {
+        tracing::info!(parts = zip.len(), "xlsx upload with too many parts");
+        return Err(AppError::bad_request(s::IMPORT_XLSX_EXPANDS_TOO_MUCH));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| unreadable_xlsx(&e))?;
+        let left = MAX_XLSX_EXPANDED_BYTES - total;
+        let n = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+            .map_err(|e| unreadable_xlsx(&e))?;
+        total += n;
+        if total > MAX_XLSX_EXPANDED_BYTES {
+            tracing::info!(
+                compressed = bytes.len(),
+                "xlsx upload expands past the limit"
+            );
+            return Err(AppError::bad_request(s::IMPORT_XLSX_EXPANDS_TOO_MUCH));
+        }
+    }
+    Ok(())
+}
+
 /// The first sheet of an .xlsx file.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Grid, AppError> {
     use calamine::{Data, Reader, Xlsx};
-    let bad = |e: &dyn std::fmt::Display| {
-        tracing::info!(error = %e, "unreadable xlsx upload");
-        AppError::bad_request(s::IMPORT_BAD_XLSX)
-    };
+    check_xlsx_expansion(bytes)?;
+    let bad = |e: &dyn std::fmt::Display| unreadable_xlsx(e);
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
     let range = book
@@ -482,5 +521,51 @@ mod tests {
         assert!(rows_from_grid(&parse_csv("类型,名称,居委会,称号\n").unwrap()).is_err());
         assert!(read_grid("a.xlsx", b"not a zip").is_err());
         assert!(read_grid("a.csv", &[0xff, 0xfe, 0x00]).is_err());
+    }
+
+    /// A zip of the given parts, deflated.
+    fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, body) in parts {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(body).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn an_xlsx_that_expands_past_the_limit_is_refused_before_it_is_read() {
+        let limit = MAX_XLSX_EXPANDED_BYTES as usize;
+        // One part of zeros just over the limit: a few tens of KB on the wire.
+        let bomb = zip_of(&[("xl/sharedStrings.xml", vec![0u8; limit + 1])]);
+        assert!(bomb.len() < 100_000, "{}", bomb.len());
+        let e = read_grid("名单.xlsx", &bomb).unwrap_err();
+        assert_eq!(e.to_string(), s::IMPORT_XLSX_EXPANDS_TOO_MUCH);
+        // The same total spread over several parts.
+        let half = vec![b' '; limit / 2 + 1];
+        let spread = zip_of(&[("a.xml", half.clone()), ("b.xml", half)]);
+        assert_eq!(
+            read_grid("名单.xlsx", &spread).unwrap_err().to_string(),
+            s::IMPORT_XLSX_EXPANDS_TOO_MUCH
+        );
+        // Too many parts.
+        let names: Vec<String> = (0..=MAX_XLSX_PARTS).map(|i| format!("p{i}.xml")).collect();
+        let many: Vec<(&str, Vec<u8>)> = names.iter().map(|n| (n.as_str(), Vec::new())).collect();
+        assert_eq!(
+            read_grid("名单.xlsx", &zip_of(&many))
+                .unwrap_err()
+                .to_string(),
+            s::IMPORT_XLSX_EXPANDS_TOO_MUCH
+        );
+        // Exactly at the limit is checked, then read (and is no workbook).
+        let at_limit = zip_of(&[("a.xml", vec![0u8; limit])]);
+        assert!(check_xlsx_expansion(&at_limit).is_ok());
+        assert_eq!(
+            read_grid("名单.xlsx", &at_limit).unwrap_err().to_string(),
+            s::IMPORT_BAD_XLSX
+        );
     }
 }

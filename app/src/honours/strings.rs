@@ -127,6 +127,8 @@ pub const IMPORT_NOT_UTF8: &str =
     "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或直接上传 .xlsx";
 pub const IMPORT_BAD_CSV: &str = "CSV 格式有误：引号未闭合";
 pub const IMPORT_BAD_XLSX: &str = "无法读取 Excel 文件，请确认是 .xlsx 格式";
+pub const IMPORT_XLSX_EXPANDS_TOO_MUCH: &str =
+    "Excel 文件解压后过大，请只保留示范户名单这一张表后重新上传";
 pub const IMPORT_EMPTY: &str = "文件中没有数据行";
 pub const IMPORT_TOO_MANY_ROWS: &str = "一次最多导入1000行";
 pub const IMPORT_ALREADY_DONE: &str = "该文件已经导入过了";
