@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod database;
+pub mod origin;
 pub mod photos;
 pub mod pwa;
 pub mod ratelimit;

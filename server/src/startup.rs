@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::database;
-use crate::{photos, pwa, submission};
+use crate::{origin, photos, pwa, submission};
 use anyhow::{Context, Result};
 use app::app::{App, shell};
 use app::db::Db;
@@ -97,6 +97,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             submission::SubmitGuard::from_config(config),
             submission::guard,
         ))
+        .layer(axum::middleware::from_fn(origin::guard))
         .layer(axum::middleware::map_response(security_headers))
         // Brotli 5: a third smaller HTML than the default level 4 for about the same CPU
         // (/report: 3,587 instead of 3,892 bytes); /pkg is precompressed at the maximum.

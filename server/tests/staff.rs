@@ -529,6 +529,60 @@ async fn authorization_matrix() {
 // ---- the workflow ----
 
 #[tokio::test]
+async fn another_sites_page_cannot_act_with_a_staff_session() {
+    let app = spawn_app().await;
+    let staff = login(&app, "taihao").await;
+    let (id, _) = report(&app).await;
+    let category = id_of(
+        &app,
+        "SELECT id FROM categories WHERE code = 'piled_materials'",
+    )
+    .await;
+    let before = snapshot(&app, id).await;
+    let fields = [
+        ("report", id.to_string()),
+        ("version", version(&app, id).await.to_string()),
+        ("action", "accept".to_string()),
+        ("category", category.to_string()),
+    ];
+    let send = |headers: Vec<(&'static str, String)>| {
+        let mut req = app
+            .client
+            .post(app.url("/api/staff/act"))
+            .form(&fields)
+            .header(reqwest::header::COOKIE, staff.as_str());
+        for (name, value) in headers {
+            req = req.header(name, value);
+        }
+        req.send()
+    };
+    // What a browser says about a form or fetch from another site's page.
+    for headers in [
+        vec![("sec-fetch-site", "cross-site".to_string())],
+        vec![("sec-fetch-site", "same-site".to_string())],
+        vec![("origin", "http://evil.test".to_string())],
+        vec![("origin", "null".to_string())],
+    ] {
+        let e = refused(send(headers.clone()).await.unwrap(), 403).await;
+        assert_eq!(e, AppError::Forbidden, "{headers:?}");
+        assert_eq!(
+            snapshot(&app, id).await,
+            before,
+            "{headers:?} changed the report"
+        );
+    }
+    // The same request from the app's own page goes through.
+    ok(send(vec![
+        ("sec-fetch-site", "same-origin".to_string()),
+        ("origin", format!("http://{}", app.addr)),
+    ])
+    .await
+    .unwrap())
+    .await;
+    assert_eq!(detail(&app, &staff, id).await.status.code(), "accepted");
+}
+
+#[tokio::test]
 async fn accept_dispatch_rectify_close_and_the_public_page_shows_before_and_after() {
     let app = spawn_app().await;
     let staff = login(&app, "taihao").await;
