@@ -8,6 +8,8 @@
 # alongside, with the same command cargo-leptos runs for it (`cargo leptos build -vv` prints
 # it), and cargo-leptos's own server step then finds it built. Only cargo-leptos's result
 # counts: if this early compile fails, its server step fails with the same errors.
+# Measured here: after an app edit 3 min 11 s instead of 3 min 41 s; a cold build keeps both
+# cores busy anyway and took about as long either way (about 10½ min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
