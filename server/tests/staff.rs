@@ -86,13 +86,24 @@ async fn act_at(
     action: &str,
     extra: &[(&str, &str)],
 ) -> reqwest::Response {
+    let fields = act_fields(id, version, action, extra);
+    post_form(app, cookie, "/api/staff/act", &fields).await
+}
+
+/// The form fields of a `/api/staff/act` call.
+fn act_fields<'a>(
+    id: i64,
+    version: i64,
+    action: &str,
+    extra: &[(&'a str, &str)],
+) -> Vec<(&'a str, String)> {
     let mut fields = vec![
         ("report", id.to_string()),
         ("version", version.to_string()),
         ("action", action.to_string()),
     ];
     fields.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
-    post_form(app, cookie, "/api/staff/act", &fields).await
+    fields
 }
 
 async fn ok(res: reqwest::Response) -> String {
@@ -539,12 +550,13 @@ async fn another_sites_page_cannot_act_with_a_staff_session() {
     )
     .await;
     let before = snapshot(&app, id).await;
-    let fields = [
-        ("report", id.to_string()),
-        ("version", version(&app, id).await.to_string()),
-        ("action", "accept".to_string()),
-        ("category", category.to_string()),
-    ];
+    let category = category.to_string();
+    let fields = act_fields(
+        id,
+        version(&app, id).await,
+        "accept",
+        &[("category", &category)],
+    );
     let send = |headers: Vec<(&'static str, String)>| {
         let mut req = app
             .client

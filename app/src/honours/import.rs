@@ -155,13 +155,12 @@ pub fn check_xlsx_expansion(bytes: &[u8]) -> Result<(), AppError> {
 pub fn read_xlsx(bytes: &[u8]) -> Result<Grid, AppError> {
     use calamine::{Data, Reader, Xlsx};
     check_xlsx_expansion(bytes)?;
-    let bad = |e: &dyn std::fmt::Display| unreadable_xlsx(e);
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| bad(&e))?;
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| unreadable_xlsx(&e))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| AppError::bad_request(s::IMPORT_EMPTY))?
-        .map_err(|e| bad(&e))?;
+        .map_err(|e| unreadable_xlsx(&e))?;
     let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
     let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
     let mut out = Grid::new();
