@@ -1,0 +1,23 @@
+//! The photo pipeline: sniff the format, decode under limits, orient, downscale, flatten,
+//! re-encode as JPEG and make the thumbnail.
+#![no_main]
+
+use app::reports::PHOTO_LONG_EDGE;
+use app::reports::photo::{PhotoError, process};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    match process(data) {
+        Ok(p) => {
+            // MIN_DIMENSION is checked on the upload, before the downscale: a 24×10516
+            // sliver is stored as 1600×4 with a 320×1 thumbnail (regressions/photo/),
+            // so only "not empty" here.
+            assert!(p.width >= 1 && p.height >= 1);
+            assert!(p.width.max(p.height) <= PHOTO_LONG_EDGE);
+            assert!(!p.jpeg.is_empty() && !p.thumb.is_empty());
+        }
+        // Our own encoding failing is a 500: no upload may cause it.
+        Err(PhotoError::Encode(e)) => panic!("re-encoding failed: {e}"),
+        Err(_) => {}
+    }
+});
