@@ -12,4 +12,11 @@ export LEPTOS_ENV=PROD
 # target/release/hash.txt.
 export LEPTOS_HASH_FILES=true
 export RUST_LOG="${RUST_LOG:-warn}"
+# The demo offices, streets and accounts (the binary's default is none).
+export SEED_DEMO=true
+# Every test's "resident" comes from 127.0.0.1, like a whole town behind one carrier NAT:
+# the per-address look-up budget is tested in the Rust tests, not spent here.
+export LOOKUP_RATE_LIMIT=100000/600
+# The tests read the server's counts (POST /api/site_summary) right after each upload.
+export PUBLIC_CACHE_SECS=0
 exec "$root/target/release/server"

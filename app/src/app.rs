@@ -17,7 +17,21 @@ use leptos_router::{
 const SW_REGISTER: &str = "if ('serviceWorker' in navigator) { addEventListener('load', \
     function () { navigator.serviceWorker.register('/sw.js').catch(function () {}); }); }";
 
+/// Internal response header: the page's CSP nonce, from the shell to the server's security
+/// headers (server/src/csp.rs), which turn it into `script-src 'nonce-…'` and remove it.
+pub const CSP_NONCE_HEADER: &str = "x-csp-nonce";
+
+/// Every HTML page, the error pages included. leptos_axum draws a fresh nonce for each
+/// response; every inline script carries it (Leptos's own ones by themselves), and the
+/// response's CSP allows only scripts with it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    #[cfg(feature = "ssr")]
+    if let (Some(n), Some(res)) = (&nonce, use_context::<leptos_axum::ResponseOptions>())
+        && let Ok(value) = axum::http::HeaderValue::from_str(n)
+    {
+        res.insert_header(axum::http::HeaderName::from_static(CSP_NONCE_HEADER), value);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -35,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
                 // The service worker (server/src/pwa.rs) after the page has loaded, so its
                 // precaching never competes with the first load.
-                <script>{SW_REGISTER}</script>
+                <script nonce=nonce>{SW_REGISTER}</script>
             </head>
             <body>
                 <App/>

@@ -6,6 +6,7 @@ pub mod app;
 pub mod areas;
 pub mod domain;
 pub mod error;
+pub mod flash;
 pub mod home;
 pub mod honours;
 pub mod page_response;
@@ -15,7 +16,15 @@ pub mod stats;
 pub mod strings;
 
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
+pub mod client_addr;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod photo_sweep;
+#[cfg(feature = "ssr")]
+pub mod ratelimit;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

@@ -18,6 +18,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Mark the session cookie `Secure` (serving over https).
     pub cookie_secure: bool,
+    /// Signs the messages put into redirect URLs (`flash.rs`); shared by all instances.
+    pub message_key: crate::flash::MessageKey,
 }
 
 impl Settings {
@@ -28,6 +30,7 @@ impl Settings {
             photo_max_bytes: DEFAULT_PHOTO_MAX_BYTES,
             trust_proxy: false,
             cookie_secure: false,
+            message_key: crate::flash::MessageKey([0; 32]),
         }
     }
 
@@ -44,6 +47,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// Rate limits of the public look-ups (per instance, in memory).
+    pub limits: Arc<crate::ratelimit::PublicLimits>,
+    /// Short-lived caches of the public pages' figures.
+    pub caches: Arc<crate::cache::PublicCaches>,
 }
 
 /// The state of the running server, for use inside a server function.

@@ -72,9 +72,22 @@ impl PhotoStore {
     }
 
     /// Stores `bytes` unless the file is already there (same name, same content).
+    ///
+    /// The photo is marked in use first (see [`sweep`](Self::sweep)): a row that is about to
+    /// reference it is never left pointing at a swept file. An existing file's time is
+    /// refreshed, so it counts as new again.
     pub async fn put(&self, sha: &PhotoSha, variant: PhotoVariant, bytes: &[u8]) -> io::Result<()> {
+        mark_in_use(sha);
         let path = self.path(sha, variant);
         if tokio::fs::try_exists(&path).await? {
+            let touch = path.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                std::fs::File::options()
+                    .append(true)
+                    .open(&touch)
+                    .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+            })
+            .await;
             return Ok(());
         }
         let dir = path.parent().unwrap_or(&self.root);
@@ -93,13 +106,90 @@ impl PhotoStore {
             file.write_all(bytes).await?;
             file.sync_all().await?;
             drop(file);
-            tokio::fs::rename(&tmp, &path).await
+            tokio::fs::rename(&tmp, &path).await?;
+            // The rename is durable only once the directory itself is synced.
+            let dir = dir.to_path_buf();
+            tokio::task::spawn_blocking(move || std::fs::File::open(&dir)?.sync_all())
+                .await
+                .map_err(io::Error::other)?
         }
         .await;
         if result.is_err() {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
         result
+    }
+
+    /// Photos (by sha) whose files are all older than `min_age`, for the orphan sweep: up to
+    /// `limit` from one fan-out directory (`00` … `ff`).
+    pub fn old_photos(
+        &self,
+        prefix: u8,
+        min_age: std::time::Duration,
+        limit: usize,
+    ) -> io::Result<Vec<PhotoSha>> {
+        let dir = self.root.join(format!("{prefix:02x}"));
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let now = std::time::SystemTime::now();
+        let mut young = std::collections::HashSet::new();
+        let mut old = std::collections::HashSet::new();
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            // Leftover temporary files of a crashed write are named `.<sha>…tmp`.
+            let Some(sha) = PhotoSha::parse(name.trim_start_matches('.').get(..64).unwrap_or(""))
+            else {
+                continue;
+            };
+            let age = entry
+                .metadata()?
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .unwrap_or_default();
+            if age < min_age {
+                young.insert(sha);
+            } else {
+                old.insert(sha);
+            }
+        }
+        let mut out: Vec<PhotoSha> = old.difference(&young).cloned().collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Deletes every file of `sha` (both variants and temporary leftovers) unless a
+    /// submission has marked it in use within [`IN_USE_FOR`]. The check and the deletion
+    /// happen under the same lock as the marking, so a `put` either sees no file and writes
+    /// it afresh, or marked it first and the sweep leaves it. Returns whether it deleted.
+    pub fn remove_unless_in_use(&self, sha: &PhotoSha) -> io::Result<bool> {
+        let mut in_use = in_use_lock();
+        let now = std::time::Instant::now();
+        if in_use
+            .get(sha)
+            .is_some_and(|t| now.duration_since(*t) < IN_USE_FOR)
+        {
+            return Ok(false);
+        }
+        in_use.remove(sha);
+        let dir = self.root.join(&sha.0[..2]);
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let name = entry.file_name();
+            if name
+                .to_str()
+                .is_some_and(|n| n.trim_start_matches('.').starts_with(&sha.0))
+            {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(true)
     }
 
     /// The stored bytes, or `None` when there is no such file.
@@ -110,6 +200,34 @@ impl PhotoStore {
             Err(e) => Err(e),
         }
     }
+}
+
+/// How long a photo stays protected from the sweep after a submission stored (or reused)
+/// it: far longer than any transaction that inserts its row.
+pub const IN_USE_FOR: std::time::Duration = std::time::Duration::from_secs(3600);
+
+type InUse = std::collections::HashMap<PhotoSha, std::time::Instant>;
+
+fn in_use_lock() -> std::sync::MutexGuard<'static, InUse> {
+    static IN_USE: std::sync::OnceLock<std::sync::Mutex<InUse>> = std::sync::OnceLock::new();
+    IN_USE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Forgets which photos were in use (as a restart does); for tests of the sweep.
+pub fn forget_in_use() {
+    in_use_lock().clear();
+}
+
+fn mark_in_use(sha: &PhotoSha) {
+    let mut in_use = in_use_lock();
+    let now = std::time::Instant::now();
+    if in_use.len() > 100_000 {
+        in_use.retain(|_, t| now.duration_since(*t) < IN_USE_FOR);
+    }
+    in_use.insert(sha.clone(), now);
 }
 
 #[cfg(test)]

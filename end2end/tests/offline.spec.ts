@@ -480,3 +480,80 @@ test('12 slow network (CDP throttling) → progress bar moves, no overlapping se
   await expect(page.getByTestId('sync-progress')).toBeHidden();
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
 });
+
+test('13 the phone cannot read the photos back → stays 待上传, nothing sent without them; then uploads with both', async ({
+  page,
+  context,
+  request,
+}) => {
+  // Issue 11 (10): the sync engine's read of a report's photos from IndexedDB (`photos` store,
+  // IDBObjectStore.get) is made to fail by a plan the page consumes read by read: twice the
+  // read errors (its transaction aborts, so the request fires `error`), once it comes back with
+  // one of the two photos. After that, reads are real.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __photoPlan: string[]; __photoReads: { at: number; mode: string }[] };
+    w.__photoPlan = [];
+    w.__photoReads = [];
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+      if (this.name !== 'photos') return get.call(this, key);
+      const mode = w.__photoPlan.shift() ?? 'ok';
+      w.__photoReads.push({ at: performance.now(), mode });
+      const req = get.call(this, key);
+      if (mode === 'error') {
+        this.transaction.abort();
+      } else if (mode === 'short') {
+        const real = Object.getOwnPropertyDescriptor(IDBRequest.prototype, 'result')!.get!;
+        Object.defineProperty(req, 'result', {
+          get() {
+            const value = real.call(req) as { id: string; blobs: Blob[] } | undefined;
+            return value && { ...value, blobs: value.blobs.slice(0, 1) };
+          },
+        });
+      }
+      return req;
+    };
+  });
+  await openForm(page);
+  await context.setOffline(true);
+  const id = await queueReport(page, { photos: [fixture('alley.jpg'), fixture('rotated-exif6.jpg')] });
+
+  const bodies: string[] = [];
+  await context.route(SUBMIT_GLOB, async (route) => {
+    bodies.push(route.request().postDataBuffer()?.toString('latin1') ?? '');
+    await route.fallback();
+  });
+  const submits = new SubmitLog().watch(page);
+  const reads = () => page.evaluate(() => (window as any).__photoReads as { at: number; mode: string }[]);
+  await page.evaluate(() => ((window as any).__photoPlan = ['error', 'error', 'short']));
+  const before = await reportsReceived(request);
+  await context.setOffline(false);
+
+  // Three failed reads, each after the last one's backoff: nothing sent, the item waits.
+  await expect.poll(async () => (await reads()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+  // (The fourth read comes at least 4 s after the third.)
+  await sleep(1_000);
+  expect((await reads()).length).toBe(3);
+  expect(submits.count, 'nothing is sent while the photos cannot be read').toBe(0);
+  await expectItemState(page, id, 'queued', 1_000);
+  await expect(page.getByTestId('queue-banner')).toHaveText('1 条待上传');
+  await expect(queueItem(page, id).getByTestId('queue-photos')).toHaveText('2 张照片');
+  expect((await deviceQueue(page))?.photos).toHaveLength(2);
+
+  // The next read is real: the report goes, once, with both photos (no 重试 needed, so it was
+  // never 需处理).
+  await expectItemState(page, id, 'synced', 30_000);
+  const seen = await reads();
+  console.log(`photo reads: ${seen.map((r) => `${r.mode}@${Math.round(r.at)}`).join(', ')}`);
+  expect(seen.slice(0, 4).map((r) => r.mode)).toEqual(['error', 'error', 'short', 'ok']);
+  for (let i = 1; i < 4; i++) expect(seen[i].at - seen[i - 1].at, 'retried after a backoff').toBeGreaterThanOrEqual(900);
+  expect(submits.count).toBe(1);
+  expect(bodies).toHaveLength(1);
+  expect(bodies[0]).toContain(`"report_id":"${id}"`);
+  expect(bodies[0].match(/filename="photo\d\.jpg"/g)).toHaveLength(2);
+  const code = await itemCode(page, id);
+  await expectNewReports(request, before, 1);
+  const track = await request.post('/api/reports/track', { form: { code } });
+  expect(track.status()).toBe(200);
+  expect((await track.json()).photos).toHaveLength(2);
+});

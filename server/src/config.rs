@@ -3,7 +3,6 @@
 use anyhow::{Context, Result};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -20,52 +19,37 @@ pub struct Config {
     pub photo_max_bytes: usize,
     /// Report submissions allowed per client IP in a sliding window.
     pub report_rate_limit: RateLimit,
+    /// Units of public look-ups per client (app::ratelimit: a miss costs 5, a hit 1).
+    pub lookup_rate_limit: RateLimit,
     /// Take the client IP from `X-Forwarded-For` (set only behind a proxy you run).
     pub trust_proxy: bool,
     /// Also put demo 示范户 into an empty honours table (default: as `seed_demo`).
     pub seed_demo_honours: bool,
     /// `Secure` session cookies (`COOKIE_SECURE=true` when served over https).
     pub cookie_secure: bool,
+    /// How long the public pages' figures are kept (`PUBLIC_CACHE_SECS`, default 30).
+    pub public_cache: std::time::Duration,
+    /// Header read, body pace and shutdown deadlines.
+    pub timeouts: crate::serve::Timeouts,
 }
 
-/// At most `max` requests in any `window` (`REPORT_RATE_LIMIT=60/600`: 60 per 10 minutes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    pub max: u32,
-    pub window: Duration,
-}
+pub use app::ratelimit::RateLimit;
 
-impl RateLimit {
-    pub fn parse(s: &str) -> Result<Self> {
-        let (max, secs) = s
+/// A whole number of seconds above zero, or `default` when unset.
+fn secs(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: std::time::Duration,
+) -> Result<std::time::Duration> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => v
             .trim()
-            .split_once('/')
-            .with_context(|| format!("expected count/seconds, e.g. 60/600, not {s}"))?;
-        let max: u32 = max
-            .trim()
-            .parse()
-            .with_context(|| format!("not a count: {max}"))?;
-        let secs: u64 = secs
-            .trim()
-            .parse()
-            .with_context(|| format!("not a number of seconds: {secs}"))?;
-        anyhow::ensure!(
-            max > 0 && secs > 0,
-            "count and seconds must be above 0: {s}"
-        );
-        Ok(Self {
-            max,
-            window: Duration::from_secs(secs),
-        })
-    }
-}
-
-impl Default for RateLimit {
-    fn default() -> Self {
-        Self {
-            max: 60,
-            window: Duration::from_secs(600),
-        }
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(std::time::Duration::from_secs)
+            .with_context(|| format!("{name} is not a number of seconds: {v}")),
     }
 }
 
@@ -110,7 +94,8 @@ impl Config {
         let bind_addr = bind
             .parse()
             .with_context(|| format!("BIND_ADDR is not an address: {bind}"))?;
-        let seed_demo = flag("SEED_DEMO", get("SEED_DEMO"), true)?;
+        // Off unless asked for: the demo accounts' password is published in the README.
+        let seed_demo = flag("SEED_DEMO", get("SEED_DEMO"), false)?;
         let photo_max_bytes = match get("PHOTO_MAX_BYTES") {
             None => app::state::DEFAULT_PHOTO_MAX_BYTES,
             Some(v) => {
@@ -124,10 +109,41 @@ impl Config {
         };
         let report_rate_limit = match get("REPORT_RATE_LIMIT") {
             None => RateLimit::default(),
-            Some(v) => RateLimit::parse(&v).context("REPORT_RATE_LIMIT")?,
+            Some(v) => RateLimit::parse(&v)
+                .map_err(anyhow::Error::msg)
+                .context("REPORT_RATE_LIMIT")?,
+        };
+        let lookup_rate_limit = match get("LOOKUP_RATE_LIMIT") {
+            None => app::ratelimit::DEFAULT_LOOKUP_LIMIT,
+            Some(v) => RateLimit::parse(&v)
+                .map_err(anyhow::Error::msg)
+                .context("LOOKUP_RATE_LIMIT")?,
         };
         let trust_proxy = flag("TRUST_PROXY", get("TRUST_PROXY"), false)?;
         let cookie_secure = flag("COOKIE_SECURE", get("COOKIE_SECURE"), false)?;
+        let public_cache =
+            match get("PUBLIC_CACHE_SECS") {
+                None => std::time::Duration::from_secs(30),
+                Some(v) => std::time::Duration::from_secs(v.trim().parse().with_context(|| {
+                    format!("PUBLIC_CACHE_SECS is not a number of seconds: {v}")
+                })?),
+            };
+        let defaults = crate::serve::Timeouts::default();
+        let timeouts = crate::serve::Timeouts {
+            header_read: secs(&get, "HEADER_READ_TIMEOUT", defaults.header_read)?,
+            body_grace: secs(&get, "BODY_GRACE", defaults.body_grace)?,
+            body_min_rate: match get("BODY_MIN_RATE") {
+                None => defaults.body_min_rate,
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .with_context(|| format!("BODY_MIN_RATE is not a number of bytes: {v}"))?,
+            },
+            body_idle: secs(&get, "BODY_IDLE_TIMEOUT", defaults.body_idle)?,
+            shutdown_grace: secs(&get, "SHUTDOWN_GRACE", defaults.shutdown_grace)?,
+        };
         let seed_demo_honours = flag("SEED_DEMO_HONOURS", get("SEED_DEMO_HONOURS"), seed_demo)?;
         Ok(Self {
             database_url,
@@ -137,9 +153,12 @@ impl Config {
             seed_demo,
             photo_max_bytes,
             report_rate_limit,
+            lookup_rate_limit,
             trust_proxy,
             cookie_secure,
             seed_demo_honours,
+            public_cache,
+            timeouts,
         })
     }
 }
@@ -148,6 +167,7 @@ impl Config {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::time::Duration;
 
     fn cfg(pairs: &[(&str, &str)]) -> Result<Config> {
         let env: HashMap<String, String> = pairs
@@ -162,7 +182,8 @@ mod tests {
         let c = cfg(&[]).unwrap();
         assert_eq!(c.database_url, "sqlite://data/jiexiang.db?mode=rwc");
         assert_eq!(c.bind_addr.to_string(), "127.0.0.1:3000");
-        assert!(c.seed_demo);
+        assert!(!c.seed_demo, "no demo accounts unless asked for");
+        assert!(!c.seed_demo_honours);
         assert_eq!(c.photo_max_bytes, 5 * 1024 * 1024);
         assert_eq!(
             c.report_rate_limit,
@@ -208,12 +229,12 @@ mod tests {
         let c = cfg(&[
             ("DATA_DIR", "/srv/jx"),
             ("BIND_ADDR", "0.0.0.0:8080"),
-            ("SEED_DEMO", "false"),
+            ("SEED_DEMO", "true"),
         ])
         .unwrap();
         assert_eq!(c.database_url, "sqlite:///srv/jx/jiexiang.db?mode=rwc");
         assert_eq!(c.bind_addr.port(), 8080);
-        assert!(!c.seed_demo);
+        assert!(c.seed_demo && c.seed_demo_honours);
         let pg = cfg(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap();
         assert_eq!(pg.database_url, "postgres://u@h/db");
     }

@@ -5,11 +5,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod csp;
 pub mod database;
 pub mod origin;
 pub mod photos;
 pub mod pwa;
-pub mod ratelimit;
+pub mod serve;
 pub mod startup;
 pub mod submission;
 pub mod telemetry;

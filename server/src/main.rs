@@ -22,5 +22,6 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind_addr))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
-    startup::serve(listener, startup::router(state, &config)).await
+    startup::spawn_photo_sweep(&state);
+    startup::serve(listener, startup::router(state, &config), &config).await
 }

@@ -36,13 +36,32 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     if config.seed_demo_honours && app::honours::seed::seed_demo_honours(&db).await? {
         tracing::info!("seeded demo honours");
     }
+    // Loud, at every start, for as long as any account still has the published password.
+    let demo = app::staff::seed::accounts_with_demo_password(&db).await?;
+    if !demo.is_empty() {
+        tracing::warn!(
+            accounts = %demo.join(", "),
+            "DEMO ACCOUNTS WITH THE PUBLISHED PASSWORD EXIST: anyone can sign in as them. \
+             On a real deployment change their passwords (`server user passwd NAME`) or \
+             disable them (`server user disable NAME`)."
+        );
+    }
+    let message_key = app::flash::load_or_create_key(&db)
+        .await
+        .context("reading the message key")?;
     Ok(AppState {
         leptos_options,
+        caches: Arc::new(app::cache::PublicCaches::new(config.public_cache)),
+        limits: Arc::new(app::ratelimit::PublicLimits::new(
+            config.lookup_rate_limit,
+            config.trust_proxy,
+        )),
         db,
         settings: Arc::new(Settings {
             photo_max_bytes: config.photo_max_bytes,
             trust_proxy: config.trust_proxy,
             cookie_secure: config.cookie_secure,
+            message_key,
             ..Settings::new(config.data_dir.clone())
         }),
     })
@@ -98,6 +117,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
             submission::guard,
         ))
         .layer(axum::middleware::from_fn(origin::guard))
+        .layer(axum::middleware::from_fn_with_state(
+            config.timeouts,
+            crate::serve::body_deadline,
+        ))
         .layer(axum::middleware::map_response(security_headers))
         // Brotli 5: a third smaller HTML than the default level 4 for about the same CPU
         // (/report: 3,587 instead of 3,892 bytes); /pkg is precompressed at the maximum.
@@ -127,18 +150,11 @@ async fn health(State(db): State<Db>) -> impl IntoResponse {
     (code, [(header::CACHE_CONTROL, "no-store")], Json(body))
 }
 
-/// Leptos's hydration bootstrap is an inline module script, hence 'unsafe-inline' for
-/// scripts until nonces are wired in; 'wasm-unsafe-eval' lets the wasm compile.
-const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
-    worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; \
-    frame-ancestors 'none'; form-action 'self'";
-
-/// For documents (and the service worker, whose script's CSP governs the worker). A CSP on a
-/// stylesheet, script or wasm file does nothing, and on the resident's first load it would
-/// cost about 2 KB of headers over a weak signal.
+/// For documents (and the service worker, whose script's CSP governs the worker), besides the
+/// CSP with the page's nonce (`csp.rs`). A CSP on a stylesheet, script or wasm file does
+/// nothing, and on the resident's first load it would cost about 2 KB of headers over a weak
+/// signal.
 const DOCUMENT_HEADERS: &[(&str, &str)] = &[
-    ("content-security-policy", CSP),
     ("x-frame-options", "DENY"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
     (
@@ -157,6 +173,7 @@ async fn security_headers(mut res: Response) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"))
         || headers.contains_key("service-worker-allowed");
+    crate::csp::apply(headers, is_document);
     if is_document {
         for (name, value) in DOCUMENT_HEADERS {
             if !headers.contains_key(*name) {
@@ -167,15 +184,30 @@ async fn security_headers(mut res: Response) -> Response {
     res
 }
 
-/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
-    Ok(())
+/// Sweeps orphaned photo files ten minutes after the start, then daily.
+pub fn spawn_photo_sweep(state: &AppState) {
+    let db = state.db.clone();
+    let store = state.settings.photo_store();
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        loop {
+            match app::photo_sweep::sweep(&db, &store, app::photo_sweep::MIN_AGE).await {
+                Ok(n) => tracing::info!(removed = n, "photo sweep done"),
+                Err(e) => tracing::warn!(error = %e, "photo sweep failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+        }
+    });
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish (within the
+/// configured grace).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    config: &Config,
+) -> Result<()> {
+    crate::serve::serve(listener, router, config.timeouts, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

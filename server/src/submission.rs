@@ -7,9 +7,9 @@
 //! offline queue decode them the same way.
 
 use crate::config::Config;
-use crate::ratelimit::{ClientKey, RateLimiter, retry_after_secs};
 use app::error::AppError;
 use app::honours::{ACT_PATH as HONOUR_ACT_PATH, IMPORT_PATH as HONOUR_IMPORT_PATH};
+use app::ratelimit::{ClientKey, RateLimiter, retry_after_secs};
 use app::reports::strings::validation as msg;
 use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
 use app::staff::api::{FEEDBACK_PATH, RECTIFY_PATH};
@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use leptos::server_fn::error::FromServerFnError;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -63,7 +63,11 @@ pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -
 
     // Anonymous uploads (reports, residents' answers) are rate-limited per client; staff's
     // 整改 photos are behind a session instead.
-    let client = ClientKey::from_ip(client_ip(&req, guard.trust_proxy));
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| *a);
+    let client = ClientKey::of(req.headers(), peer, guard.trust_proxy);
     if anonymous && let Err(wait) = guard.limiter.check(client, Instant::now()) {
         tracing::info!(?client, "report submissions rate-limited");
         return error_response(&AppError::TooManyRequests {
@@ -159,29 +163,6 @@ async fn drain(body: Body, cap: u64) {
             _ => break,
         }
     }
-}
-
-/// The address the limit is counted against. Behind a proxy of ours (`TRUST_PROXY`), the
-/// last `X-Forwarded-For` entry: the one our proxy appended, which the client cannot forge.
-fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
-    if trust_proxy {
-        let forwarded = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-            .next_back();
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        // Without connection info every client shares one budget: fail safe, not open.
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 /// An [`AppError`] as a server function would answer it: its status, its JSON, and

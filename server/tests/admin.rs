@@ -958,8 +958,11 @@ async fn browser_form_posts_return_to_the_section_with_the_outcome() {
     )
     .await;
     assert_eq!(status, StatusCode::FOUND);
-    assert!(location.starts_with("/admin?err=%E5%8A%9E"), "{location}");
+    // The message, signed: `err=<signature>.<办事处名称已存在, percent-encoded>`.
+    assert!(location.starts_with("/admin?err="), "{location}");
+    assert!(location.contains(".%E5%8A%9E"), "{location}");
     assert!(location.ends_with("#offices"), "{location}");
+    let sent_back = location.trim_end_matches("#offices").to_string();
 
     // No open redirect (nor a broken header) through the hidden field.
     for back in ["https://evil.example/", "//evil.example", "/admin#街巷"] {
@@ -974,7 +977,10 @@ async fn browser_form_posts_return_to_the_section_with_the_outcome() {
         assert_eq!(location, "/admin?ok=1", "{back}");
     }
 
-    // The page shows the error it was sent back with.
+    // The page shows the error it was sent back with, and not one written by hand.
+    let (status, _, html) = page(&app, &sent_back, a, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("办事处名称已存在"), "flash missing");
     let (status, _, html) = page(
         &app,
         "/admin?err=%E5%8A%9E%E4%BA%8B%E5%A4%84%E5%90%8D%E7%A7%B0%E5%B7%B2%E5%AD%98%E5%9C%A8",
@@ -983,7 +989,10 @@ async fn browser_form_posts_return_to_the_section_with_the_outcome() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("办事处名称已存在"), "flash missing");
+    assert!(
+        !html.contains("办事处名称已存在"),
+        "an unsigned message is shown"
+    );
 }
 
 // ---- 3. the pages ----

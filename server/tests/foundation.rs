@@ -203,3 +203,191 @@ async fn pkg_files_are_served_precompressed() {
         .unwrap();
     assert_eq!(missing.status(), 404);
 }
+
+// ---- hardening (issue 11) ----
+
+#[tokio::test]
+async fn the_binary_started_without_seed_demo_has_no_demo_accounts() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("plain.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATA_DIR", dir.path())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}?mode=rwc", db_path.display()),
+        )
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the server binary");
+    let stdout = child.stdout.take().unwrap();
+    let listening = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find(|l| l.contains("listening on"))
+    });
+    let line = listening.join().unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.is_some(), "the binary did not start");
+    use sqlx::Connection;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db_path.display()))
+        .await
+        .unwrap();
+    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    let (offices,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offices")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!((users, offices), (0, 0), "no demo data unless asked for");
+}
+
+#[tokio::test]
+async fn demo_accounts_are_announced_loudly_at_every_start() {
+    let app = common::spawn_app().await;
+    let demo = app::staff::seed::accounts_with_demo_password(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(demo, vec!["admin", "taihao", "huaihe", "kaiyuan"]);
+    app::staff::auth::reset_password(&app.db, "admin", "a-real-long-password")
+        .await
+        .unwrap();
+    let demo = app::staff::seed::accounts_with_demo_password(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(demo, vec!["taihao", "huaihe", "kaiyuan"]);
+}
+
+#[tokio::test]
+async fn a_request_header_that_never_finishes_is_dropped_after_the_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = common::spawn_app_with(&[("HEADER_READ_TIMEOUT", "1")]).await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    // The server closes the connection (maybe after a 408): read to the end.
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "still open after 10 s");
+    let waited = started.elapsed();
+    assert!(
+        waited < std::time::Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+    // The server itself is fine.
+    let res = app.client.get(app.url("/api/health")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_in_is_answered_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = common::spawn_app_with(&[
+        ("BODY_GRACE", "1"),
+        ("BODY_IDLE_TIMEOUT", "1"),
+        ("BODY_MIN_RATE", "1000"),
+    ])
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST /api/reports/track HTTP/1.1\r\nHost: x\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\ncode=",
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "still open after 10 s");
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn orphaned_photos_are_swept_and_referenced_or_fresh_ones_never() {
+    use app::storage::{PhotoSha, PhotoStore, PhotoVariant};
+    let app = common::spawn_app().await;
+    let store = PhotoStore::new(app.data_dir.path());
+    // A report's photos: referenced.
+    common::submit_street_report(&app, "韩营一巷", "exposed_garbage", "", "门口垃圾", 3).await;
+    let (referenced,): (String,) = sqlx::query_as("SELECT sha256 FROM report_photos LIMIT 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let referenced = PhotoSha::parse(&referenced).unwrap();
+    // An orphan: written, but its report's transaction never committed.
+    let orphan = PhotoSha::of(b"orphan");
+    store
+        .put(&orphan, PhotoVariant::Full, b"orphan")
+        .await
+        .unwrap();
+    store
+        .put(&orphan, PhotoVariant::Thumb, b"orphan-t")
+        .await
+        .unwrap();
+    // A fresh orphan: a submission may be about to insert its row.
+    let fresh = PhotoSha::of(b"fresh");
+    store
+        .put(&fresh, PhotoVariant::Full, b"fresh")
+        .await
+        .unwrap();
+    // Age all but the fresh one by two days.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+    for sha in [&referenced, &orphan] {
+        for v in [PhotoVariant::Full, PhotoVariant::Thumb] {
+            let f = std::fs::File::options()
+                .append(true)
+                .open(store.path(sha, v))
+                .unwrap();
+            f.set_modified(old).unwrap();
+        }
+    }
+    // Both aged photos were stored by this process within the hour ("in use"): the sweep
+    // must leave them for now even though one is an orphan.
+    let removed = app::photo_sweep::sweep(&app.db, &store, app::photo_sweep::MIN_AGE)
+        .await
+        .unwrap();
+    assert_eq!(removed, 0);
+    assert!(store.path(&orphan, PhotoVariant::Full).exists());
+    // With the in-use protection expired (a restarted process has none), the orphan goes.
+    app::storage::forget_in_use();
+    let removed = app::photo_sweep::sweep(&app.db, &store, app::photo_sweep::MIN_AGE)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert!(!store.path(&orphan, PhotoVariant::Full).exists());
+    assert!(!store.path(&orphan, PhotoVariant::Thumb).exists());
+    assert!(store.path(&referenced, PhotoVariant::Full).exists());
+    assert!(store.path(&referenced, PhotoVariant::Thumb).exists());
+    assert!(store.path(&fresh, PhotoVariant::Full).exists());
+    // The referenced photo is still served.
+    let res = app
+        .client
+        .get(app.url(&format!("/photos/{referenced}.jpg")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}

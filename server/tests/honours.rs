@@ -604,6 +604,92 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
     );
 }
 
+/// `fixture`'s workbook with `extra` put at the end of its first sheet's data and, when
+/// `sst_count` is given, a shared-string table declaring that many strings.
+fn xlsx_with(fixture_bytes: &[u8], extra: &str, sst_count: Option<&str>) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(fixture_bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut body = String::new();
+        f.read_to_string(&mut body).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            body = body.replace("</sheetData>", &format!("{extra}</sheetData>"));
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(body.as_bytes()).unwrap();
+    }
+    // The fixture (openpyxl) writes inline strings; a shared-string table is added.
+    if let Some(n) = sst_count {
+        out.start_file("xl/sharedStrings.xml", opts).unwrap();
+        write!(
+            out,
+            r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="{n}"><si><t>x</t></si></sst>"#
+        )
+        .unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_sheet_naming_a_far_cell_is_refused_and_the_server_stays_up() {
+    let app = spawn_app().await;
+    let staff = login(&app, "taihao").await;
+    let good = fixture("honours_good.xlsx");
+    // The reproduction: one extra cell at XFD1048576 (calamine asked for a 512 GB grid).
+    let far = xlsx_with(
+        &good,
+        r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        None,
+    );
+    assert!(far.len() < 20_000, "{}", far.len());
+    let before = count(&app, "SELECT COUNT(*) FROM honour_imports").await;
+    let form = Form::new().part("file", Part::bytes(far).file_name("名单.xlsx"));
+    let e = refused(
+        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        400,
+    )
+    .await;
+    assert_eq!(e.to_string(), hs::IMPORT_OUT_OF_RANGE);
+    let health = app.client.get(app.url("/api/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200, "the server is still up");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM honour_imports").await,
+        before
+    );
+
+    // A shared-string table that declares 10^15 strings is read for what it holds.
+    let declared = xlsx_with(&good, "", Some("999999999999999"));
+    let form = Form::new().part("file", Part::bytes(declared).file_name("名单.xlsx"));
+    let res = post_multipart(&app, Some(&staff), "/api/honours/import", form).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    // Too many rows stops the read with the row message.
+    let rows: String = (2..=1100)
+        .map(|i| {
+            format!(
+                r#"<row r="{}"><c r="A{}"><v>{i}</v></c></row>"#,
+                i + 10,
+                i + 10
+            )
+        })
+        .collect();
+    let form = Form::new().part(
+        "file",
+        Part::bytes(xlsx_with(&good, &rows, None)).file_name("名单.xlsx"),
+    );
+    let e = refused(
+        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        400,
+    )
+    .await;
+    assert_eq!(e.to_string(), hs::IMPORT_TOO_MANY_ROWS);
+}
+
 #[tokio::test]
 async fn xlsx_files_import_all_or_nothing_too() {
     let app = spawn_app().await;

@@ -235,6 +235,80 @@ async fn the_shell_links_the_manifest_and_registers_the_worker_after_load() {
     }
 }
 
+/// The nonce in a page's CSP `script-src` (none: the test fails), checked against the page's
+/// scripts: every `<script` carries exactly it, and the policy allows no inline script without.
+async fn page_nonce(app: &TestApp, path: &str) -> String {
+    let res = get(app, path).await;
+    assert!(
+        !res.headers().contains_key("x-csp-nonce"),
+        "{path}: internal header sent"
+    );
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("{path}: no script-src in {csp}"));
+    assert!(
+        !script_src.contains("'unsafe-inline'"),
+        "{path}: {script_src}"
+    );
+    let nonce = script_src
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{path}: no nonce in {script_src}"))
+        .to_string();
+    assert!(nonce.len() >= 16, "{path}: {nonce}");
+    let html = res.text().await.unwrap();
+    let scripts: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|s| &s[..s.find('>').unwrap()])
+        .collect();
+    assert!(
+        scripts.len() >= 2,
+        "{path}: the bootstrap and the worker registration"
+    );
+    for attrs in scripts {
+        assert!(
+            attrs.contains(&format!(r#"nonce="{nonce}""#)),
+            "{path}: <script{attrs}> without the page's nonce"
+        );
+    }
+    assert!(!html.contains(" onclick="), "{path}: an inline handler");
+    nonce
+}
+
+#[tokio::test]
+async fn every_page_has_a_fresh_csp_nonce_on_all_its_scripts() {
+    let app = spawn_app().await;
+    for path in [
+        "/",
+        "/report",
+        "/my",
+        "/track",
+        "/honours",
+        "/stats",
+        "/staff/login",
+        "/nowhere",
+    ] {
+        let first = page_nonce(&app, path).await;
+        let second = page_nonce(&app, path).await;
+        assert_ne!(first, second, "{path}: the same nonce twice");
+    }
+    // Not a page: no nonce to give, and still no inline script allowed.
+    let res = get(&app, "/sw.js").await;
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{csp}"
+    );
+    assert!(!res.headers().contains_key("x-csp-nonce"));
+}
+
 #[tokio::test]
 async fn hashed_pkg_files_are_named_by_the_page_and_cached_for_a_year() {
     let site = tempfile::tempdir().unwrap();

@@ -960,6 +960,149 @@ async fn track_answers_404_for_unknown_and_400_for_malformed_codes() {
 }
 
 #[tokio::test]
+async fn guessing_tracking_codes_runs_out_of_budget_while_a_resident_does_not() {
+    use app::ratelimit::{DEFAULT_LOOKUP_LIMIT, LOOKUP_MISS};
+    let app = spawn_app().await;
+    let r = refs(&app).await;
+    let mine = receipt(submit(&app, &draft(&r), &[jpeg(64, 48, 9)]).await).await;
+    // A resident checking their own report now and then never meets the limit.
+    for _ in 0..10 {
+        assert_eq!(track(&app, mine.tracking_code.as_str()).await.status(), 200);
+    }
+    // 200 random codes in a row: misses cost more, and the 429 comes long before the end.
+    let mut statuses = Vec::new();
+    let mut rng = 7u64;
+    for _ in 0..200 {
+        let code: String = (0..8)
+            .map(|_| {
+                rng = rng
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let alphabet = app::domain::tracking::ALPHABET;
+                alphabet[(rng >> 33) as usize % alphabet.len()] as char
+            })
+            .collect();
+        let res = track(&app, &code).await;
+        if res.status() == 429 {
+            assert!(res.headers().contains_key(reqwest::header::RETRY_AFTER));
+        }
+        statuses.push(res.status().as_u16());
+    }
+    let misses = statuses.iter().filter(|s| **s == 404).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    eprintln!("200 random look-ups: {misses} × 404, {limited} × 429");
+    let budget = (DEFAULT_LOOKUP_LIMIT.max - 10) / LOOKUP_MISS;
+    assert!(misses as u32 <= budget + 1, "{misses} misses answered");
+    assert_eq!(misses + limited, 200);
+    // The page answers 429 too, and so do 我的上报, answers and objections from that address.
+    let res = app
+        .client
+        .get(app.url(&format!("/track?code={}", mine.tracking_code)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429, "/track page");
+    let res = app
+        .client
+        .post(app.url("/api/reports/mine"))
+        .form(&[("codes[0]", mine.tracking_code.to_string())])
+        .send()
+        .await
+        .unwrap();
+    refusal(res, 429).await;
+    let res = app
+        .client
+        .post(app.url("/api/honours/object"))
+        .form(&[("honour", "1"), ("content", "门前堆物")])
+        .send()
+        .await
+        .unwrap();
+    refusal(res, 429).await;
+}
+
+#[tokio::test]
+async fn a_batch_of_unknown_codes_spends_the_budget_at_once() {
+    let app = spawn_app_with(&[("LOOKUP_RATE_LIMIT", "100/600")]).await;
+    let fields: Vec<(String, String)> = (0..21)
+        .map(|i| (format!("codes[{i}]"), format!("ZZZZ{:04}", 2222 + i)))
+        .collect();
+    let res = app
+        .client
+        .post(app.url("/api/reports/mine"))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .post(app.url("/api/reports/mine"))
+        .form(&[("codes[0]", "ZZZZ2222")])
+        .send()
+        .await
+        .unwrap();
+    refusal(res, 429).await;
+}
+
+#[tokio::test]
+async fn only_messages_the_server_signed_appear_on_a_page() {
+    let app = spawn_app().await;
+    for path in [
+        "/track?err=请拨打110领取补贴",
+        "/track?code=ABCD2345&err=%E8%AF%B7%E6%8B%A8%E6%89%93110%E9%A2%86%E5%8F%96%E8%A1%A5%E8%B4%B4",
+        "/honours?err=请拨打110领取补贴",
+        "/staff/login?err=请拨打110领取补贴",
+        "/track?err=0123456789abcdef0123456789abcdef.请拨打110领取补贴",
+    ] {
+        let html = app
+            .client
+            .get(app.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("请拨打110"), "{path} shows the forged text");
+        assert!(!html.contains("flash-error"), "{path}");
+    }
+    // A genuine error of a form post (a browser answering on a report that is not closed)
+    // comes back signed and is shown.
+    let r = refs(&app).await;
+    let mine = receipt(submit(&app, &draft(&r), &[jpeg(64, 48, 5)]).await).await;
+    let form = Form::new()
+        .text("code", mine.tracking_code.to_string())
+        .text("answer", "resolved");
+    let res = app
+        .client
+        .post(app.url("/api/reports/feedback"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()[reqwest::header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(location.contains("err="), "{location}");
+    let html = app
+        .client
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("flash-error"),
+        "{location}: the signed message is shown"
+    );
+}
+
+#[tokio::test]
 async fn my_reports_come_back_in_one_call_newest_first() {
     let app = spawn_app().await;
     let r = refs(&app).await;

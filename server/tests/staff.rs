@@ -286,34 +286,265 @@ async fn a_browser_login_redirects_and_a_wrong_password_comes_back_with_a_messag
 
 #[tokio::test]
 async fn repeated_failed_logins_are_throttled_even_with_the_right_password() {
+    use app::staff::throttle::FREE_PAIR_FAILURES;
     let app = spawn_app().await;
-    for _ in 0..5 {
-        let res = post_form(
-            &app,
-            None,
-            "/api/staff/login",
-            &[
-                ("username", "huaihe".into()),
-                ("password", "guess-guess".into()),
-            ],
-        )
-        .await;
-        refused(res, 400).await;
+    for i in 0..FREE_PAIR_FAILURES + 2 {
+        let res = login_attempt(&app, "huaihe", "guess-guess", None, None).await;
+        if i < FREE_PAIR_FAILURES {
+            refused(res, 400).await;
+        } else {
+            // Past the free failures this address must wait (1 s, doubling) on this account.
+            assert!(res.headers().contains_key(reqwest::header::RETRY_AFTER));
+            refused(res, 429).await;
+        }
     }
-    let res = post_form(
+    let res = login_attempt(&app, "huaihe", common::DEMO_PASSWORD, None, None).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key(reqwest::header::RETRY_AFTER));
+    // Another account from the same address is not slowed by it.
+    login(&app, "taihao").await;
+    // Once the delay has passed, the right password works again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let res = login_attempt(&app, "huaihe", common::DEMO_PASSWORD, None, None).await;
+    assert_eq!(res.status(), 200);
+}
+
+/// A JSON (not browser) login from `forwarded` (behind a trusted proxy) with an optional
+/// device cookie.
+async fn login_attempt(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+    forwarded: Option<&str>,
+    device: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url("/api/staff/login"))
+        .form(&[("username", username), ("password", password)]);
+    if let Some(ip) = forwarded {
+        req = req.header("x-forwarded-for", format!("203.0.113.250, {ip}"));
+    }
+    if let Some(d) = device {
+        req = req.header(reqwest::header::COOKIE, d);
+    }
+    req.send().await.unwrap()
+}
+
+/// The `jx_device=…` cookie a login set, if any.
+fn device_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("jx_device="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn sixty_concurrent_wrong_logins_check_only_the_free_few_passwords() {
+    use app::staff::throttle::FREE_PAIR_FAILURES;
+    let app = std::sync::Arc::new(spawn_app().await);
+    let started = std::time::Instant::now();
+    let tasks: Vec<_> = (0..60)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let res = login_attempt(&app, "huaihe", "wrong-password", None, None).await;
+                (
+                    res.status().as_u16(),
+                    res.headers().contains_key("retry-after"),
+                )
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    let mut throttled = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (400, _) => checked += 1,
+            (429, true) => throttled += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    eprintln!(
+        "60 concurrent wrong logins: {checked} checked (400), {throttled} throttled (429) in {:?}",
+        started.elapsed()
+    );
+    assert!(
+        checked <= FREE_PAIR_FAILURES as usize,
+        "{checked} passwords checked"
+    );
+    assert_eq!(checked + throttled, 60);
+    // Every checked attempt is on record; the throttled ones were never verified.
+    let stored = id_of(
         &app,
+        "SELECT COUNT(*) FROM login_failures WHERE username = 'huaihe'",
+    )
+    .await;
+    assert_eq!(stored, checked as i64);
+}
+
+#[tokio::test]
+async fn an_attackers_burst_locks_out_neither_other_addresses_nor_known_devices() {
+    let app = spawn_app_with(&[("TRUST_PROXY", "true")]).await;
+    // The administrator signs in from the office once: the device is remembered.
+    let res = login_attempt(&app, "admin", common::DEMO_PASSWORD, Some("10.1.1.1"), None).await;
+    assert_eq!(res.status(), 200);
+    let device = device_cookie(&res).expect("a device cookie");
+    assert!(
+        res.headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().unwrap().contains("Path=/api/staff/login")),
+        "the device cookie goes only to the login"
+    );
+
+    // An attacker's burst of wrong passwords on admin from one address.
+    let attacker = "198.51.100.7";
+    let burst: Vec<_> = (0..30)
+        .map(|_| login_attempt(&app, "admin", "guess-guess", Some(attacker), None))
+        .collect();
+    let answers = futures_util::future::join_all(burst).await;
+    assert!(answers.iter().any(|r| r.status() == 429));
+    // The attacker's own right guess would now wait too.
+    let res = login_attempt(&app, "admin", common::DEMO_PASSWORD, Some(attacker), None).await;
+    assert_eq!(res.status(), 429);
+
+    // The right password from another address logs in at once…
+    let res = login_attempt(&app, "admin", common::DEMO_PASSWORD, Some("10.2.2.2"), None).await;
+    assert_eq!(res.status(), 200);
+    // …and so does the known device, even from the attacker's own address.
+    let res = login_attempt(
+        &app,
+        "admin",
+        common::DEMO_PASSWORD,
+        Some(attacker),
+        Some(&device),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        device_cookie(&res).is_none(),
+        "a known device keeps its cookie"
+    );
+
+    // The client-written first X-Forwarded-For entry changes nothing: only the last counts.
+    let res = app
+        .client
+        .post(app.url("/api/staff/login"))
+        .header("x-forwarded-for", format!("10.9.9.9, {attacker}"))
+        .form(&[("username", "admin"), ("password", common::DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+}
+
+/// Failures as the throttle records them, put straight into the table.
+async fn record_failures(app: &TestApp, rows: &[(&str, &str)]) {
+    let now = app::domain::Millis::now().0;
+    for (username, client) in rows {
+        sqlx::query(
+            "INSERT INTO login_failures (username, client_ip, device, created_at) \
+             VALUES ($1, $2, NULL, $3)",
+        )
+        .bind(*username)
+        .bind(*client)
+        .bind(now - 60_000)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn distributed_guessing_stops_unknown_clients_but_not_the_accounts_own_devices() {
+    use app::staff::throttle::MAX_ACCOUNT_FAILURES;
+    let app = spawn_app_with(&[("TRUST_PROXY", "true")]).await;
+    let res = login_attempt(
+        &app,
+        "kaiyuan",
+        common::DEMO_PASSWORD,
+        Some("10.1.1.1"),
         None,
-        "/api/staff/login",
-        &[
-            ("username", "huaihe".into()),
-            ("password", common::DEMO_PASSWORD.into()),
-        ],
+    )
+    .await;
+    let device = device_cookie(&res).expect("a device cookie");
+    // Many addresses, one failure each: the account-wide limit for unknown clients.
+    let ips: Vec<String> = (0..MAX_ACCOUNT_FAILURES)
+        .map(|i| format!("192.0.2.{}", i % 250))
+        .collect();
+    let rows: Vec<(&str, &str)> = ips.iter().map(|ip| ("kaiyuan", ip.as_str())).collect();
+    record_failures(&app, &rows).await;
+    let res = login_attempt(
+        &app,
+        "kaiyuan",
+        common::DEMO_PASSWORD,
+        Some("10.3.3.3"),
+        None,
     )
     .await;
     assert_eq!(res.status(), 429);
-    assert!(res.headers().contains_key(reqwest::header::RETRY_AFTER));
-    // Another account is not locked by it.
-    login(&app, "taihao").await;
+    let res = login_attempt(
+        &app,
+        "kaiyuan",
+        common::DEMO_PASSWORD,
+        Some("10.3.3.3"),
+        Some(&device),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "a device that signed in before is spared"
+    );
+    // Other accounts are untouched.
+    let res = login_attempt(
+        &app,
+        "taihao",
+        common::DEMO_PASSWORD,
+        Some("10.3.3.3"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn password_spraying_from_one_address_stops_at_the_address_limit() {
+    use app::staff::throttle::MAX_ADDRESS_FAILURES;
+    let app = spawn_app_with(&[("TRUST_PROXY", "true")]).await;
+    let sprayer = "198.51.100.9";
+    let names: Vec<String> = (0..MAX_ADDRESS_FAILURES)
+        .map(|i| format!("user{i}"))
+        .collect();
+    let rows: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), sprayer)).collect();
+    record_failures(&app, &rows).await;
+    // A new account from that address: refused before any password check.
+    let res = login_attempt(&app, "huaihe", common::DEMO_PASSWORD, Some(sprayer), None).await;
+    assert_eq!(res.status(), 429);
+    // The same account from elsewhere is fine.
+    let res = login_attempt(
+        &app,
+        "huaihe",
+        common::DEMO_PASSWORD,
+        Some("10.4.4.4"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn usernames_are_checked_before_they_touch_the_database() {
+    let app = spawn_app().await;
+    let huge = "a".repeat(1024 * 1024);
+    for name in [huge.as_str(), "王五", "a b", "x"] {
+        let res = login_attempt(&app, name, "whatever-password", None, None).await;
+        assert_eq!(res.status(), 400, "{}", name.len());
+    }
+    assert_eq!(id_of(&app, "SELECT COUNT(*) FROM login_failures").await, 0);
 }
 
 #[tokio::test]

@@ -50,7 +50,10 @@ fn done(result: Result<(), AppError>, back: &str) -> Result<String, AppError> {
     let location = match (&result, &section) {
         (_, None) => None,
         (Ok(()), Some(f)) => Some(format!("{}#{f}", with_param(&path, "ok", "1"))),
-        (Err(e), Some(f)) => Some(format!("{}#{f}", with_param(&path, "err", &e.to_string()))),
+        (Err(e), Some(f)) => Some(format!(
+            "{}#{f}",
+            with_param(&path, "err", &crate::flash::seal_current(&e.to_string()))
+        )),
     };
     if let Err(e) = &result {
         tracing::info!(error = %e, "admin change refused");

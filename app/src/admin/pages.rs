@@ -626,10 +626,15 @@ fn PosterBody(
 #[component]
 fn Poster(poster: StreetPoster, back: &'static str, back_label: &'static str) -> impl IntoView {
     let p = poster;
+    // This page ships no wasm: a small inline script with the page's CSP nonce (an inline
+    // `onclick=` would be refused, the CSP allows no inline handlers).
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <div class="poster-tools no-print">
-            // Inline handler: the CSP allows inline scripts, and this page ships no wasm.
-            <button type="button" onclick="window.print()">{t::POSTER_PRINT}</button>
+            <button type="button" id="poster-print">{t::POSTER_PRINT}</button>
+            <script nonce=nonce>
+                "document.getElementById('poster-print').onclick = function () { window.print(); };"
+            </script>
             <a class="button secondary" href=back>{back_label}</a>
             <p class="muted small">{t::POSTER_PRINT_HINT}</p>
         </div>

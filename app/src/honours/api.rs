@@ -170,7 +170,15 @@ pub async fn raise_objection(
 ) -> Result<String, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        super::service::object(&state, honour, &content, &contact).await?;
+        let client = state.limits.admit_lookup()?;
+        let done = super::service::object(&state, honour, &content, &contact).await;
+        let units = match &done {
+            Ok(_) => crate::ratelimit::OBJECTION,
+            Err(AppError::NotFound) => crate::ratelimit::LOOKUP_MISS,
+            Err(_) => crate::ratelimit::LOOKUP_HIT,
+        };
+        state.limits.charge(client, units);
+        done?;
         Ok(format!("{PUBLIC_PAGE}?objection=1"))
     }
     .await;

@@ -1,11 +1,14 @@
-//! Import of a 示范户 list from CSV (UTF-8, RFC 4180) or Excel (.xlsx, read with calamine):
+//! Import of a 示范户 list from CSV (UTF-8, RFC 4180) or Excel (.xlsx, read by xlsx.rs):
 //! the file is parsed into rows, every row is checked against the area tree, and the preview
 //! lists each row's problems in Chinese. Rows are created only when the whole file is good,
 //! in one transaction (db.rs).
 
 use super::strings as s;
 use super::workflow::{public_name, title_fits};
-use super::{HonourKind, ImportRow, MAX_IMPORT_ROWS, MAX_NAME_CHARS, parse_title_label};
+use super::{
+    HonourKind, ImportRow, MAX_CELL_CHARS, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, MAX_NAME_CHARS,
+    parse_title_label,
+};
 use crate::areas::ReferenceData;
 use crate::domain::{CommunityId, HonourTitle, OfficeId, StreetId};
 use crate::error::AppError;
@@ -26,8 +29,7 @@ pub struct NewHonour {
 
 // ---- reading the file ----
 
-/// The cells of a file, row by row, with each row's line number (1-based).
-pub type Grid = Vec<(usize, Vec<String>)>;
+pub use super::xlsx::Grid;
 
 /// CSV or XLSX, told apart by content (an .xlsx is a zip file).
 pub fn read_grid(file_name: &str, bytes: &[u8]) -> Result<Grid, AppError> {
@@ -48,6 +50,10 @@ pub fn read_grid(file_name: &str, bytes: &[u8]) -> Result<Grid, AppError> {
 /// RFC 4180: fields separated by commas (or tabs when the first line has tabs and no
 /// commas), `"` quotes a field, `""` is a quote inside one, CRLF or LF ends a record. A UTF-8
 /// BOM (Excel's "CSV UTF-8") is skipped; blank lines are skipped.
+///
+/// Bounded like the Excel reader: a non-blank field past [`MAX_IMPORT_COLUMNS`], a field
+/// longer than [`MAX_CELL_CHARS`] or more than [`MAX_IMPORT_ROWS`] data rows refuse the
+/// file as soon as they are met; blank fields past the last column are dropped.
 pub fn parse_csv(text: &str) -> Result<Grid, AppError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.lines().next().unwrap_or("");
@@ -65,12 +71,35 @@ pub fn parse_csv(text: &str) -> Result<Grid, AppError> {
     let mut chars = text.chars().peekable();
     let push_row = |row: &mut Vec<String>, row_line: usize, out: &mut Grid| {
         if row.iter().any(|c| !c.trim().is_empty()) {
+            // The header row and at most MAX_IMPORT_ROWS data rows.
+            if out.len() > MAX_IMPORT_ROWS {
+                return Err(AppError::bad_request(s::IMPORT_TOO_MANY_ROWS));
+            }
             out.push((row_line, std::mem::take(row)));
         } else {
             row.clear();
         }
+        Ok(())
     };
+    // Ends a field: kept while inside the column limit, refused past it unless blank.
+    let end_field = |row: &mut Vec<String>, field: &mut String| {
+        let f = std::mem::take(field);
+        if row.len() < MAX_IMPORT_COLUMNS {
+            row.push(f);
+            Ok(())
+        } else if f.trim().is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::bad_request(s::IMPORT_OUT_OF_RANGE))
+        }
+    };
+    // Counted in characters as they arrive, so a huge field is refused before it is kept.
+    let mut field_chars = 0usize;
     while let Some(c) = chars.next() {
+        field_chars += 1;
+        if field_chars > MAX_CELL_CHARS {
+            return Err(AppError::bad_request(s::IMPORT_CELL_TOO_LONG));
+        }
         if in_quotes {
             match c {
                 '"' if chars.peek() == Some(&'"') => {
@@ -89,11 +118,15 @@ pub fn parse_csv(text: &str) -> Result<Grid, AppError> {
         }
         match c {
             '"' if field.is_empty() => in_quotes = true,
-            c if c == sep => row.push(std::mem::take(&mut field)),
+            c if c == sep => {
+                end_field(&mut row, &mut field)?;
+                field_chars = 0;
+            }
             '\r' => {}
             '\n' => {
-                row.push(std::mem::take(&mut field));
-                push_row(&mut row, row_line, &mut out);
+                end_field(&mut row, &mut field)?;
+                field_chars = 0;
+                push_row(&mut row, row_line, &mut out)?;
                 line += 1;
                 row_line = line;
             }
@@ -104,15 +137,15 @@ pub fn parse_csv(text: &str) -> Result<Grid, AppError> {
         return Err(AppError::bad_request(s::IMPORT_BAD_CSV));
     }
     if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        push_row(&mut row, row_line, &mut out);
+        end_field(&mut row, &mut field)?;
+        push_row(&mut row, row_line, &mut out)?;
     }
     Ok(out)
 }
 
 /// The most an .xlsx upload may expand to. A 示范户 list at the row limit is well under
 /// 1 MB of XML, styles included; 2 MB of deflated zeros (the upload limit) would be about
-/// 2 GB, a "zip bomb" that calamine would unpack into memory.
+/// 2 GB, a "zip bomb" that a reader would unpack into memory.
 pub const MAX_XLSX_EXPANDED_BYTES: u64 = 32 * 1024 * 1024;
 /// An ordinary workbook has a dozen parts.
 pub const MAX_XLSX_PARTS: usize = 500;
@@ -151,38 +184,13 @@ pub fn check_xlsx_expansion(bytes: &[u8]) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The first sheet of an .xlsx file.
+/// The first sheet of an .xlsx file: its expansion is measured first, then its cells are
+/// read as a stream within the import's limits (`xlsx.rs`).
 pub fn read_xlsx(bytes: &[u8]) -> Result<Grid, AppError> {
-    use calamine::{Data, Reader, Xlsx};
     check_xlsx_expansion(bytes)?;
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| unreadable_xlsx(&e))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::bad_request(s::IMPORT_EMPTY))?
-        .map_err(|e| unreadable_xlsx(&e))?;
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let mut out = Grid::new();
-    for (i, cells) in range.rows().enumerate() {
-        // Columns left of the used range are empty cells.
-        let mut row = vec![String::new(); first_col];
-        row.extend(cells.iter().map(|c| match c {
-            Data::Empty => String::new(),
-            Data::String(v) | Data::DateTimeIso(v) | Data::DurationIso(v) => v.clone(),
-            Data::Int(v) => v.to_string(),
-            // A house number typed as a number: 12, not 12.0.
-            Data::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
-            Data::Float(v) => v.to_string(),
-            Data::Bool(v) => if *v { "是" } else { "否" }.to_string(),
-            Data::DateTime(v) => v.to_string(),
-            Data::Error(_) => String::new(),
-        }));
-        if row.iter().any(|c| !c.trim().is_empty()) {
-            out.push((first_row + i + 1, row));
-        }
-    }
-    Ok(out)
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable_xlsx(&e))?;
+    super::xlsx::read_first_sheet(&mut zip)
 }
 
 // ---- rows ----

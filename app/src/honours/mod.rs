@@ -18,6 +18,8 @@ pub mod import;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod xlsx;
 
 use crate::domain::{CommunityId, HonourId, HonourStatus, HonourTitle, Millis, OfficeId, StreetId};
 use serde::{Deserialize, Serialize};
@@ -32,6 +34,10 @@ pub const MAX_NAME_CHARS: usize = 40;
 /// Largest import file.
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_IMPORT_ROWS: usize = 1000;
+/// Columns an import reads; a value further right refuses the file.
+pub const MAX_IMPORT_COLUMNS: usize = 32;
+/// Longest cell of an import, in characters.
+pub const MAX_CELL_CHARS: usize = 500;
 /// Honours listed on one staff page.
 pub const STAFF_LIST_LIMIT: i64 = 300;
 

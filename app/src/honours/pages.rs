@@ -72,6 +72,7 @@ pub fn HonoursPage() -> impl IntoView {
             m.get("err"),
         )
     });
+    let err = crate::flash::shown_error(err);
     let data = Resource::new(
         {
             let q = q.clone();

@@ -131,6 +131,8 @@ pub const IMPORT_XLSX_EXPANDS_TOO_MUCH: &str =
     "Excel 文件解压后过大，请只保留示范户名单这一张表后重新上传";
 pub const IMPORT_EMPTY: &str = "文件中没有数据行";
 pub const IMPORT_TOO_MANY_ROWS: &str = "一次最多导入1000行";
+pub const IMPORT_OUT_OF_RANGE: &str = "表格超出导入范围：最多1000行、32列，请删除多余的内容后重试";
+pub const IMPORT_CELL_TOO_LONG: &str = "表格中有内容过长的单元格（每格不超过500字）";
 pub const IMPORT_ALREADY_DONE: &str = "该文件已经导入过了";
 pub const IMPORT_HAS_ERRORS_REFUSED: &str = "文件中有错误，未导入任何记录";
 

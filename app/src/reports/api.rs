@@ -29,11 +29,17 @@ pub async fn track_report(code: String) -> Result<PublicReport, AppError> {
     crate::error::with_status(
         async {
             let state = crate::state::app_state()?;
-            let code = crate::domain::TrackingCode::parse(&code)
-                .map_err(|e| AppError::bad_request(e.to_string()))?;
-            super::db::public_report(&state.db, &code)
-                .await?
-                .ok_or(AppError::NotFound)
+            let client = state.limits.admit_lookup()?;
+            let found = async {
+                let code = crate::domain::TrackingCode::parse(&code)
+                    .map_err(|e| AppError::bad_request(e.to_string()))?;
+                super::db::public_report(&state.db, &code)
+                    .await?
+                    .ok_or(AppError::NotFound)
+            }
+            .await;
+            state.limits.charge_outcome(client, &found);
+            found
         }
         .await,
     )
@@ -51,11 +57,20 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
                     super::strings::validation::TOO_MANY_CODES,
                 ));
             }
+            let client = state.limits.admit_lookup()?;
+            let asked = codes.len();
             let codes: Vec<_> = codes
                 .iter()
                 .filter_map(|c| crate::domain::TrackingCode::parse(c).ok())
                 .collect();
-            Ok(super::db::my_reports(&state.db, &codes).await?)
+            let found = super::db::my_reports(&state.db, &codes).await?;
+            // One unit for the call, a miss's cost for every code that matched nothing.
+            let misses = asked.saturating_sub(found.len()) as u32;
+            state.limits.charge(
+                client,
+                crate::ratelimit::LOOKUP_HIT + misses * crate::ratelimit::LOOKUP_MISS,
+            );
+            Ok(found)
         }
         .await,
     )

@@ -397,6 +397,33 @@ pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> sqlx::Result<bool> 
     Ok(row.is_some())
 }
 
+/// Which of `shas` any report or honour event refers to (the orphan sweep asks in batches).
+pub async fn referenced_photos(
+    db: &Db,
+    shas: &[PhotoSha],
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    if shas.is_empty() {
+        return Ok(Default::default());
+    }
+    let list = (1..=shas.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT sha256 FROM report_photos WHERE sha256 IN ({list}) \
+         UNION SELECT photo_sha256 FROM honour_events WHERE photo_sha256 IN ({list})"
+    );
+    let mut q = sqlx::query_as::<_, (String,)>(&sql);
+    for sha in shas {
+        q = q.bind(sha.as_str());
+    }
+    Ok(q.fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(|(s,)| s)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

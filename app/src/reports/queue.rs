@@ -244,6 +244,9 @@ pub fn backoff_ms(failures: u32, jitter: f64) -> i64 {
 pub enum SendResult {
     /// No HTTP answer at all (offline, connection reset, timeout, aborted).
     Network,
+    /// Not sent: the phone could not read all of the report's photos back (the IndexedDB read
+    /// failed, or fewer came back than were stored). A report never goes without its photos.
+    PhotosUnread,
     Http {
         status: u16,
         /// The Retry-After header, if any.
@@ -265,9 +268,16 @@ pub enum Outcome {
     Pause(String),
 }
 
+/// Whether the `read` photos that came back from the phone are all of the item's. Only then
+/// may the report be sent (a failed read is not sent either).
+pub fn photos_complete(item: &QueueItem, read: usize) -> bool {
+    read >= item.photo_count
+}
+
 /// Network error, 408, 429 and 5xx are passing troubles (retry); 400/409/413/422 mean the
 /// report itself must change (需处理); 401/403 pause the queue. A 200 that is not our receipt
-/// (a captive portal answering for the server) is no confirmation: retry.
+/// (a captive portal answering for the server) is no confirmation: retry. Photos the phone
+/// could not read back are a passing trouble of the phone's: retry, never 需处理.
 pub fn classify(id: Uuid, result: &SendResult) -> Outcome {
     let SendResult::Http {
         status,
@@ -275,6 +285,7 @@ pub fn classify(id: Uuid, result: &SendResult) -> Outcome {
         body,
     } = result
     else {
+        // Network, PhotosUnread.
         return Outcome::Retry { after_ms: None };
     };
     // `from_slice`, as the server functions decode their errors: the same code in the wasm.
@@ -553,6 +564,33 @@ mod tests {
             classify(id, &http(404, None, "")),
             Outcome::Retry { after_ms: None }
         );
+    }
+
+    #[test]
+    fn unreadable_photos_keep_the_item_waiting_with_its_backoff() {
+        let mut it = item(1_000);
+        assert_eq!(it.photo_count, 1);
+        // Fewer photos than were stored: not to be sent.
+        assert!(!photos_complete(&it, 0));
+        assert!(photos_complete(&it, 1));
+        it.photo_count = 3;
+        assert!(!photos_complete(&it, 2) && photos_complete(&it, 3));
+        it.photo_count = 1;
+
+        let outcome = classify(it.id(), &SendResult::PhotosUnread);
+        assert_eq!(outcome, Outcome::Retry { after_ms: None });
+        it.start_upload();
+        it.apply(&outcome, Millis(10_000), 1.0);
+        assert_eq!(
+            (it.state, it.attempts, it.reason.as_deref()),
+            (ItemState::Queued, 1, None)
+        );
+        assert!(it.is_pending() && !it.is_due(Millis(11_999)) && it.is_due(Millis(12_000)));
+        // Again: the normal backoff grows.
+        it.start_upload();
+        it.apply(&outcome, Millis(20_000), 1.0);
+        assert_eq!(it.state, ItemState::Queued);
+        assert_eq!(it.next_attempt_at, Millis(24_000));
     }
 
     #[test]

@@ -298,30 +298,40 @@ async fn drain(e: Rc<Engine>, force: bool) {
         if item.state != ItemState::Queued {
             continue;
         }
+        // Never without its photos: a failed read (or fewer photos than were stored) is not
+        // sent; the item stays 待上传 and is read again after its backoff.
+        let blobs = store::photos(id)
+            .await
+            .ok()
+            .filter(|b| queue::photos_complete(&item, b.len()));
         item.start_upload();
-        if store::update(&item).await.is_err() {
-            continue;
-        }
-        replace(&e, &item);
-        let blobs = store::photos(id).await.unwrap_or_default();
         let base = progress.bytes_sent;
-        let result = send(&item.draft_json, &blobs, {
-            let signal = e.view.clone();
-            let size = item.photo_bytes;
-            move |loaded, total| {
-                let part = if total > 0.0 {
-                    (loaded / total * size as f64) as u64
-                } else {
-                    0
-                };
-                signal.update(|s| {
-                    if let Some(p) = &mut s.progress {
-                        p.bytes_sent = base + part.min(size);
+        let result = match blobs {
+            None => SendResult::PhotosUnread,
+            Some(blobs) => {
+                if store::update(&item).await.is_err() {
+                    continue;
+                }
+                replace(&e, &item);
+                send(&item.draft_json, &blobs, {
+                    let signal = e.view.clone();
+                    let size = item.photo_bytes;
+                    move |loaded, total| {
+                        let part = if total > 0.0 {
+                            (loaded / total * size as f64) as u64
+                        } else {
+                            0
+                        };
+                        signal.update(|s| {
+                            if let Some(p) = &mut s.progress {
+                                p.bytes_sent = base + part.min(size);
+                            }
+                        });
                     }
-                });
+                })
+                .await
             }
-        })
-        .await;
+        };
         let outcome = classify(id, &result);
         item.apply(&outcome, client::now(), js_sys::Math::random());
         if let Outcome::Synced(code) = &outcome {

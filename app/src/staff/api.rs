@@ -13,6 +13,8 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Where 整改完成 (multipart) is posted; the server's guard checks its boundary and size.
 pub const RECTIFY_PATH: &str = "/api/staff/rectify";
+/// Where the login form posts (the device cookie is scoped to it).
+pub const LOGIN_API_PATH: &str = "/api/staff/login";
 /// Where the resident's 已解决 / 仍未解决 (multipart) is posted.
 pub const FEEDBACK_PATH: &str = "/api/reports/feedback";
 
@@ -25,12 +27,22 @@ pub async fn staff_login(
     use super::forms::{finish, local_path};
     let result = async {
         let state = crate::state::app_state()?;
-        let ip = super::auth::client_ip(state.settings.trust_proxy);
-        let (_user, token) = super::auth::login(&state.db, &username, &password, &ip).await?;
-        super::auth::set_cookie(&super::auth::session_cookie(
-            &token,
-            state.settings.cookie_secure,
-        ));
+        let client = crate::client_addr::ClientKey::current(state.settings.trust_proxy);
+        let device = use_context::<axum::http::request::Parts>()
+            .and_then(|p| super::auth::cookie(&p.headers, super::auth::DEVICE_COOKIE_NAME));
+        let done = super::auth::login(
+            &state.db,
+            &username,
+            &password,
+            &client.to_string(),
+            device.as_deref(),
+        )
+        .await?;
+        let secure = state.settings.cookie_secure;
+        super::auth::set_cookie(&super::auth::session_cookie(&done.session_token, secure));
+        if let Some(device) = &done.new_device_token {
+            super::auth::set_cookie(&super::auth::device_cookie(device, secure));
+        }
         Ok(local_path(&next, super::STAFF_HOME))
     }
     .await
@@ -38,8 +50,10 @@ pub async fn staff_login(
         AppError::Forbidden => AppError::bad_request(super::strings::ACCOUNT_DISABLED),
         AppError::TooManyRequests { .. } => {
             // Browsers read the message; scripts get the 429 with Retry-After.
-            if super::forms::accepts_html() {
-                AppError::bad_request(super::strings::LOGIN_THROTTLED)
+            if super::forms::accepts_html()
+                && let AppError::TooManyRequests { retry_after_secs } = e
+            {
+                AppError::bad_request(super::strings::login_throttled(retry_after_secs))
             } else {
                 e
             }
@@ -215,6 +229,7 @@ pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> 
     let mut back = "/track".to_string();
     let result = async {
         let state = crate::state::app_state()?;
+        let client = state.limits.admit_lookup()?;
         let multipart = data.into_inner().ok_or_else(|| {
             AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
         })?;
@@ -224,8 +239,9 @@ pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> 
             "/track?code={}",
             super::forms::encode(form.text("code").trim())
         );
-        let code = super::service::resident_feedback(&state, form).await?;
-        Ok(format!("/track?code={code}"))
+        let done = super::service::resident_feedback(&state, form).await;
+        state.limits.charge_outcome(client, &done);
+        Ok(format!("/track?code={}", done?))
     }
     .await;
     super::forms::finish(result, &back)

@@ -3,9 +3,7 @@
 //! Passwords: argon2id (PHC string in `users.password_hash`). Sessions: a random 256-bit token
 //! in an HttpOnly, SameSite=Lax cookie (Secure behind https); the database keeps only its
 //! sha256, so several server instances share sessions and a leaked table opens none.
-//! Login throttling: after [`MAX_FAILURES`] failures for an account or [`MAX_IP_FAILURES`]
-//! from one address within [`FAILURE_WINDOW_MS`], logins are refused without checking the
-//! password.
+//! Login throttling: `throttle.rs`.
 
 use super::strings as s;
 use super::{Role, StaffUser};
@@ -22,9 +20,9 @@ use sqlx::Row;
 pub const COOKIE_NAME: &str = "jx_session";
 /// Sessions last a week (a staff phone stays signed in through a working week).
 pub const SESSION_TTL_MS: i64 = 7 * 24 * 3_600_000;
-pub const MAX_FAILURES: i64 = 5;
-pub const MAX_IP_FAILURES: i64 = 20;
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60_000;
+/// The device cookie: marks a device that has signed in before (login throttling spares
+/// it); sent only to the login endpoint.
+pub const DEVICE_COOKIE_NAME: &str = "jx_device";
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
@@ -208,40 +206,56 @@ pub async fn set_active(db: &Db, user: UserId, active: bool) -> Result<(), AppEr
 
 // ---- login ----
 
-/// Checks the password (with throttling) and opens a session. Returns the cookie token.
+/// The outcome of a successful login: the account, its session token, and the device token
+/// to set as the device cookie (`None` when the device was already known).
+pub struct LoggedIn {
+    pub user: StaffUser,
+    pub session_token: String,
+    pub new_device_token: Option<String>,
+}
+
+/// Checks the password (with throttling, `throttle.rs`) and opens a session. `client` is
+/// the caller's `ClientKey`; `device_token` the device cookie the request carried.
 pub async fn login(
     db: &Db,
     username: &str,
     password: &str,
-    client_ip: &str,
-) -> Result<(StaffUser, String), AppError> {
+    client: &str,
+    device_token: Option<&str>,
+) -> Result<LoggedIn, AppError> {
+    use super::throttle::{self, Attempt};
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
         return Err(AppError::bad_request(s::LOGIN_MISSING));
     }
-    let now = Millis::now();
-    let since = now.0 - FAILURE_WINDOW_MS;
-    let (by_user,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_failures WHERE username = $1 AND created_at > $2",
-    )
-    .bind(username)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
-    let (by_ip,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM login_failures WHERE client_ip = $1 AND created_at > $2",
-    )
-    .bind(client_ip)
-    .bind(since)
-    .fetch_one(&db.pool)
-    .await?;
-    if by_user >= MAX_FAILURES || by_ip >= MAX_IP_FAILURES {
-        tracing::info!(username, client_ip, "login throttled");
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: (FAILURE_WINDOW_MS / 1000) as u64,
-        });
+    // No account has such a name: nothing to look up, store or check.
+    if !valid_username(username) || password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(AppError::bad_request(s::LOGIN_FAILED));
     }
-
+    let now = Millis::now();
+    let device = match device_token {
+        Some(t) => throttle::known_device(db, username, &token_hash(t)).await?,
+        None => None,
+    };
+    let attempt = Attempt {
+        username,
+        client,
+        device: device.as_deref(),
+    };
+    let reservation = match throttle::reserve(db, &attempt, now).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::info!(username, client, "login throttled");
+            return Err(e);
+        }
+    };
+    let turn = match throttle::check_turn().await {
+        Ok(t) => t,
+        Err(e) => {
+            reservation.not_a_failure(db).await?;
+            return Err(e);
+        }
+    };
     let row = sqlx::query("SELECT id, password_hash, active FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(&db.pool)
@@ -255,26 +269,23 @@ pub async fn login(
         None => (None, dummy_hash().to_string(), false),
     };
     let ok = verify_off_thread(hash, password.to_string()).await;
+    drop(turn);
+    // A wrong password keeps its reservation as the failure.
     let Some(id) = id.filter(|_| ok) else {
-        sqlx::query(
-            "INSERT INTO login_failures (username, client_ip, created_at) VALUES ($1, $2, $3)",
-        )
-        .bind(username)
-        .bind(client_ip)
-        .bind(now.0)
-        .execute(&db.pool)
-        .await?;
         return Err(AppError::bad_request(s::LOGIN_FAILED));
     };
+    reservation.succeeded(db, &attempt).await?;
     if !active {
         return Err(AppError::Forbidden);
     }
-    // A success clears the account's failures; old failures of everyone are pruned.
-    sqlx::query("DELETE FROM login_failures WHERE username = $1 OR created_at <= $2")
-        .bind(username)
-        .bind(since)
-        .execute(&db.pool)
-        .await?;
+    let (device_hash, new_device_token) = match device {
+        Some(h) => (h, None),
+        None => {
+            let t = new_token();
+            (token_hash(&t), Some(t))
+        }
+    };
+    throttle::remember_device(db, UserId(id), &device_hash, now).await?;
     let token = new_token();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
@@ -290,7 +301,11 @@ pub async fn login(
         .execute(&db.pool)
         .await?;
     let user = user_by_token(db, &token).await?.ok_or(AppError::Internal)?;
-    Ok((user, token))
+    Ok(LoggedIn {
+        user,
+        session_token: token,
+        new_device_token,
+    })
 }
 
 pub async fn logout(db: &Db, token: &str) -> Result<(), AppError> {
@@ -357,14 +372,29 @@ pub fn clear_cookie(secure: bool) -> String {
 
 /// The session token in a `Cookie` header, if any.
 pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE_NAME)
+}
+
+/// A cookie's value (a token: at most 128 characters), if present and not empty.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, v)| *k == COOKIE_NAME && !v.is_empty())
+        .find(|(k, v)| *k == name && !v.is_empty() && v.len() <= 128)
         .map(|(_, v)| v.to_string())
+}
+
+/// `Set-Cookie` for the device cookie: a year, only sent to the login endpoint.
+pub fn device_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{DEVICE_COOKIE_NAME}={token}; Path={}; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        super::api::LOGIN_API_PATH,
+        super::throttle::DEVICE_TTL_MS / 1000,
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 /// The signed-in account of the current request (page or server function), if any.
@@ -392,27 +422,6 @@ pub async fn require_admin() -> Result<StaffUser, AppError> {
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-/// The client address of the current request (for login throttling).
-pub fn client_ip(trust_proxy: bool) -> String {
-    let Some(parts) = leptos::prelude::use_context::<Parts>() else {
-        return "unknown".into();
-    };
-    if trust_proxy
-        && let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return ip.trim().to_string();
-    }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Adds a `Set-Cookie` to the current server-function response.

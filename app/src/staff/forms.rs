@@ -73,7 +73,11 @@ pub fn finish(result: Result<String, AppError>, back: &str) -> Result<String, Ap
     if accepts_html() {
         match &result {
             Ok(next) => leptos_axum::redirect(&with_param(next, "ok", "1")),
-            Err(e) => leptos_axum::redirect(&with_param(back, "err", &e.to_string())),
+            Err(e) => leptos_axum::redirect(&with_param(
+                back,
+                "err",
+                &crate::flash::seal_current(&e.to_string()),
+            )),
         }
         // The redirect carries the outcome; the body is not read by a browser.
         return Ok(result.unwrap_or_default());

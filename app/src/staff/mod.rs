@@ -19,6 +19,8 @@ pub mod forms;
 pub mod seed;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 use crate::domain::{
     CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId, UserId,

@@ -49,3 +49,25 @@ pub async fn seed_demo_users(db: &Db) -> Result<bool, AppError> {
     }
     Ok(true)
 }
+
+/// The active accounts that still have the published demo password (checked off the async
+/// workers: one argon2 verification per demo name that exists).
+pub async fn accounts_with_demo_password(db: &Db) -> Result<Vec<String>, AppError> {
+    let mut found = Vec::new();
+    for (username, _, _) in DEMO_USERS {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT password_hash FROM users WHERE username = $1 AND active = 1")
+                .bind(*username)
+                .fetch_optional(&db.pool)
+                .await?;
+        let Some((hash,)) = row else { continue };
+        let demo =
+            tokio::task::spawn_blocking(move || super::auth::verify_password(&hash, DEMO_PASSWORD))
+                .await
+                .unwrap_or(false);
+        if demo {
+            found.push(username.to_string());
+        }
+    }
+    Ok(found)
+}

@@ -246,6 +246,8 @@ pub struct FormUpload {
 }
 
 const MAX_FIELD_BYTES: usize = 8 * 1024;
+/// Text fields a form may have (the largest has a dozen): more is no form of ours.
+const MAX_FIELDS: usize = 32;
 
 impl FormUpload {
     pub async fn read(
@@ -271,6 +273,9 @@ impl FormUpload {
                     }
                     photos.push(bytes);
                 } else {
+                    if fields.len() >= MAX_FIELDS {
+                        return Err(AppError::bad_request(s::FORM_BAD));
+                    }
                     let bytes = read_field(&mut field, MAX_FIELD_BYTES, || {
                         AppError::bad_request(s::FORM_BAD)
                     })

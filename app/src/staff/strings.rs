@@ -10,7 +10,6 @@ pub const PASSWORD: &str = "密码";
 pub const LOGIN_BUTTON: &str = "登录";
 pub const LOGOUT_BUTTON: &str = "退出登录";
 pub const LOGIN_FAILED: &str = "用户名或密码不正确";
-pub const LOGIN_THROTTLED: &str = "登录失败次数过多，请15分钟后再试";
 pub const LOGIN_MISSING: &str = "请输入用户名和密码";
 pub const ACCOUNT_DISABLED: &str = "该账号已停用，请联系区管理员";
 
@@ -131,3 +130,12 @@ pub const DASH_MEDIAN: &str = "结案用时中位数";
 pub const DASH_REOPENED: &str = "居民反馈未解决";
 pub const DASH_ALL_OFFICES: &str = "全区";
 pub const DASH_APPLY: &str = "查看";
+
+/// A throttled login, for a person: how long to wait.
+pub fn login_throttled(secs: u64) -> String {
+    if secs < 60 {
+        format!("登录尝试过于频繁，请{secs}秒后再试")
+    } else {
+        format!("登录尝试过于频繁，请{}分钟后再试", secs.div_ceil(60))
+    }
+}

@@ -5,7 +5,11 @@ use leptos::prelude::*;
 #[server(endpoint = "site_summary")]
 pub async fn get_site_summary() -> Result<SiteSummary, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::db::site_summary(&state.db).await?)
+    state
+        .caches
+        .summary
+        .get(|| async { Ok(super::db::site_summary(&state.db).await?) })
+        .await
 }
 
 /// `/stats`: per office (in the district's order) and for the whole district, the record of
@@ -15,7 +19,13 @@ pub async fn stats_offices() -> Result<super::StatsOverview, AppError> {
     crate::error::with_status(
         async {
             let state = crate::state::app_state()?;
-            Ok(super::db::overview(&state.db, crate::domain::Millis::now()).await?)
+            state
+                .caches
+                .stats
+                .get(|| async {
+                    Ok(super::db::overview(&state.db, crate::domain::Millis::now()).await?)
+                })
+                .await
         }
         .await,
     )

@@ -81,6 +81,22 @@ async fn spawn(
         "DATABASE_URL" => Some(database_url.clone()),
         "DATA_DIR" => Some(dir.clone()),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
+        // The demo areas and accounts, unless a test says otherwise.
+        "SEED_DEMO" => Some(
+            extra
+                .iter()
+                .find(|(name, _)| name == "SEED_DEMO")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "true".into()),
+        ),
+        // Figures are checked right after each change; caching is tested on its own.
+        "PUBLIC_CACHE_SECS" => Some(
+            extra
+                .iter()
+                .find(|(name, _)| name == "PUBLIC_CACHE_SECS")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "0".into()),
+        ),
         // Tests that want demo honours seed them themselves.
         "SEED_DEMO_HONOURS" => Some(
             extra
@@ -118,7 +134,7 @@ async fn spawn(
     let addr = listener.local_addr().expect("addr");
     let router = server::startup::router(state, &config);
     tokio::spawn(async move {
-        let _ = server::startup::serve(listener, router).await;
+        let _ = server::startup::serve(listener, router, &config).await;
     });
     TestApp {
         addr,

@@ -32,6 +32,7 @@ pub fn TrackPage() -> impl IntoView {
     });
     let initial = code();
     let (ok, err) = query.with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
+    let err = crate::flash::shown_error(err);
     let response = PageResponse::current();
     view! {
         <Title text=t::TRACK_TITLE/>
