@@ -22,10 +22,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(phone.masked().chars().count(), 11);
     }
 
-    if let Ok(Some(at)) = app::staff::parse_date(s) {
-        let shown = app::staff::format_date(at);
+    if let Ok(Some(at)) = app::forms::parse_date(s) {
+        let shown = at.format_date();
         assert_eq!(
-            app::staff::parse_date(&shown).ok(),
+            app::forms::parse_date(&shown).ok(),
             Some(Some(at)),
             "{s:?} → {shown}"
         );
@@ -44,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
     let _ = app::honours::parse_title_label(s);
 
     let _ = s.parse::<CategoryId>();
-    let _ = app::staff::parse_opt::<OfficeId>(s);
+    let _ = app::forms::parse_opt::<OfficeId>(s);
     let _ = app::reports::queue::parse_retry_after(s);
 });

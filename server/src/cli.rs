@@ -14,8 +14,8 @@ use crate::database;
 use anyhow::{Context, Result, bail};
 use app::db::Db;
 use app::domain::{OfficeId, UserId};
-use app::staff::Role;
-use app::staff::auth;
+use app::session::Role;
+use app::session::auth;
 use std::io::BufRead;
 
 pub const USAGE: &str = "usage:

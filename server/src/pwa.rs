@@ -63,9 +63,9 @@ impl ServiceWorker {
         let digest = hasher.finalize();
         let version = hex::encode(&digest[..8]);
         let script = SW_TEMPLATE
-            .replace("\"__VERSION__\"", &json(&version))
-            .replace("[\"__PRECACHE__\"]", &json(&precache))
-            .replace("[\"__HTML_ROUTES__\"]", &json(&HTML_ROUTES));
+            .replace("\"__VERSION__\"", &json(version.as_str()))
+            .replace("[\"__PRECACHE__\"]", &json(&precache[..]))
+            .replace("[\"__HTML_ROUTES__\"]", &json(HTML_ROUTES));
         Self {
             version,
             precache,
@@ -144,8 +144,9 @@ fn log_worker(sw: &ServiceWorker) {
     );
 }
 
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("strings serialize")
+/// A JSON literal of strings for the worker's script (a `Value`'s text cannot fail).
+fn json(value: impl Into<serde_json::Value>) -> String {
+    value.into().to_string()
 }
 
 fn hash_file(hasher: &mut Sha256, url: &str, path: &Path) {

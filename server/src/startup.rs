@@ -30,14 +30,14 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     if config.seed_demo && app::areas::seed::seed_demo(&db).await? {
         tracing::info!("seeded demo areas and categories");
     }
-    if config.seed_demo && app::staff::seed::seed_demo_users(&db).await? {
+    if config.seed_demo && app::session::seed::seed_demo_users(&db).await? {
         tracing::info!("seeded the demo accounts (README: demo only)");
     }
     if config.seed_demo_honours && app::honours::seed::seed_demo_honours(&db).await? {
         tracing::info!("seeded demo honours");
     }
     // Loud, at every start, for as long as any account still has the published password.
-    let demo = app::staff::seed::accounts_with_demo_password(&db).await?;
+    let demo = app::session::seed::accounts_with_demo_password(&db).await?;
     if !demo.is_empty() {
         tracing::warn!(
             accounts = %demo.join(", "),

@@ -1,6 +1,6 @@
 //! Server functions of the admin area. Thin: ask who is calling (admin only, first thing),
 //! parse the form fields into Chinese 400s, call `db.rs`, and answer through
-//! `staff::forms::finish` (a redirect for a browser's form post, JSON with the real status for
+//! `forms::finish` (a redirect for a browser's form post, JSON with the real status for
 //! any other caller).
 //!
 //! Every field is a `String` with `#[server(default)]`, so a missing or malformed field is
@@ -15,10 +15,11 @@ use {
     super::strings as s,
     super::{
         MAX_AREA_NAME_CHARS, MAX_CATEGORY_NAME_CHARS, parse_active, parse_category_code,
-        parse_deadline_hours, parse_icon, parse_id, parse_name, parse_optional_id, parse_role,
+        parse_deadline_hours, parse_icon, parse_name, parse_role,
     },
     crate::db::Db,
-    crate::staff::auth::require_admin,
+    crate::forms::{parse_id, parse_opt},
+    crate::session::auth::require_admin,
 };
 
 /// The database of the running server.
@@ -30,10 +31,7 @@ fn db() -> Result<Db, AppError> {
 /// `back` made safe (local, ASCII) and split into the path and its `#section`.
 #[cfg(feature = "ssr")]
 fn back_and_section(back: &str) -> (String, Option<String>) {
-    let back = super::back_path(Some(&crate::staff::forms::local_path(
-        back,
-        super::ADMIN_HOME,
-    )));
+    let back = super::back_path(Some(&crate::forms::local_path(back, super::ADMIN_HOME)));
     match back.split_once('#') {
         Some((path, section)) => (path.to_string(), Some(section.to_string())),
         None => (back, None),
@@ -45,7 +43,7 @@ fn back_and_section(back: &str) -> (String, Option<String>) {
 /// kept out of it and put back on the browser's redirect.
 #[cfg(feature = "ssr")]
 fn done(result: Result<(), AppError>, back: &str) -> Result<String, AppError> {
-    use crate::staff::forms::{accepts_html, finish, with_param};
+    use crate::forms::{accepts_html, finish, with_param};
     let (path, section) = back_and_section(back);
     let location = match (&result, &section) {
         (_, None) => None,
@@ -87,7 +85,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 pub async fn get_street_poster(
     #[server(default)] street: String,
 ) -> Result<StreetPoster, AppError> {
-    let user = crate::staff::auth::require_staff().await;
+    let user = crate::session::auth::require_staff().await;
     crate::error::with_status(
         async {
             let user = user?;
@@ -301,10 +299,10 @@ pub async fn add_user(
         admin?;
         let role = parse_role(&role)?;
         let office = match role {
-            crate::staff::Role::Admin => None,
-            crate::staff::Role::Staff => parse_optional_id(&office)?,
+            crate::session::Role::Admin => None,
+            crate::session::Role::Staff => parse_opt(&office)?,
         };
-        crate::staff::auth::create_user(&db()?, &username, &display_name, &password, role, office)
+        crate::session::auth::create_user(&db()?, &username, &display_name, &password, role, office)
             .await
             .map(drop)
     }
@@ -323,12 +321,12 @@ pub async fn reset_user_password(
     let result = async {
         admin?;
         let id = parse_id(&id)?;
-        crate::staff::auth::check_password(&password)?;
+        crate::session::auth::check_password(&password)?;
         let db = db()?;
         let username = super::db::username_of(&db, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::staff::auth::reset_password(&db, &username, &password).await
+        crate::session::auth::reset_password(&db, &username, &password).await
     }
     .await;
     done(result, &back)
@@ -350,7 +348,7 @@ pub async fn set_user_active(
         if !active && id == admin.id {
             return Err(AppError::bad_request(s::CANNOT_DEACTIVATE_SELF));
         }
-        crate::staff::auth::set_active(&db()?, id, active).await
+        crate::session::auth::set_active(&db()?, id, active).await
     }
     .await;
     done(result, &back)

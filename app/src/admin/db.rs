@@ -11,7 +11,7 @@ use super::{
 use crate::db::Db;
 use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId, UserId};
 use crate::error::AppError;
-use crate::staff::Role;
+use crate::session::Role;
 
 /// A unique violation becomes a 409 with `message`; anything else stays a database error.
 fn conflict_on_unique(message: &'static str) -> impl Fn(sqlx::Error) -> AppError {

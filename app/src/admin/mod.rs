@@ -2,7 +2,7 @@
 //! their 处置时限, the staff accounts, and a printable QR poster per street.
 //!
 //! Server-rendered pages with plain HTML forms posting to the server functions in `api.rs`
-//! (see `crate::staff::forms`); no islands, so none of this is in the resident's wasm.
+//! (see `crate::forms`); no islands, so none of this is in the resident's wasm.
 
 pub mod api;
 pub mod pages;
@@ -15,7 +15,7 @@ pub mod qr;
 
 use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId, UserId};
 use crate::error::AppError;
-use crate::staff::Role;
+use crate::session::Role;
 use serde::{Deserialize, Serialize};
 use strings as s;
 
@@ -171,22 +171,6 @@ pub fn parse_icon(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// A row id from a hidden or select field.
-pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
-    raw.trim()
-        .parse::<T>()
-        .map_err(|_| AppError::bad_request(s::FORM_BAD))
-}
-
-/// An optional row id: empty means none.
-pub fn parse_optional_id<T: std::str::FromStr>(raw: &str) -> Result<Option<T>, AppError> {
-    if raw.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse_id(raw).map(Some)
-    }
-}
-
 /// The on/off switch of a category or account: "1" (启用) or "0" (停用).
 pub fn parse_active(raw: &str) -> Result<bool, AppError> {
     match raw.trim() {
@@ -274,11 +258,14 @@ mod tests {
         assert!(parse_active("yes").is_err());
         assert_eq!(parse_role("staff").unwrap(), Role::Staff);
         assert!(parse_role("root").is_err());
-        assert_eq!(parse_id::<OfficeId>(" 3 ").unwrap(), OfficeId(3));
-        assert!(parse_id::<OfficeId>("x").is_err());
-        assert_eq!(parse_optional_id::<OfficeId>("").unwrap(), None);
         assert_eq!(
-            parse_optional_id::<OfficeId>("2").unwrap(),
+            crate::forms::parse_id::<OfficeId>(" 3 ").unwrap(),
+            OfficeId(3)
+        );
+        assert!(crate::forms::parse_id::<OfficeId>("x").is_err());
+        assert_eq!(crate::forms::parse_opt::<OfficeId>("").unwrap(), None);
+        assert_eq!(
+            crate::forms::parse_opt::<OfficeId>("2").unwrap(),
             Some(OfficeId(2))
         );
     }

@@ -16,8 +16,8 @@ use super::{
 };
 use crate::error::AppError;
 use crate::page_response::PageResponse;
+use crate::session::{Role, StaffUser};
 use crate::staff::pages::{Flash, SignedIn, whoami};
-use crate::staff::{Role, StaffUser};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;

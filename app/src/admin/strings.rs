@@ -79,7 +79,6 @@ pub const POSTER_NOT_FOUND: &str = "街巷不存在";
 pub const POSTER_FORBIDDEN: &str = "只能打印本办事处街巷的海报";
 
 // ---- validation and outcomes ----
-pub const FORM_BAD: &str = "表单内容有误，请刷新页面后重试";
 pub const OFFICE_EXISTS: &str = "办事处名称已存在";
 pub const COMMUNITY_EXISTS: &str = "该办事处下已存在同名居委会";
 pub const STREET_EXISTS: &str = "该居委会下已存在同名街巷";

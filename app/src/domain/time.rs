@@ -63,6 +63,57 @@ impl Millis {
         let t = self.to_cst();
         format!("{}月{}日", t.month, t.day)
     }
+
+    /// "2026-11-28", as a date input's value (China time).
+    pub fn format_date(self) -> String {
+        let t = self.to_cst();
+        format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+    }
+
+    /// Midnight China time starting `year-month-day` (None for a day that does not exist or
+    /// lies outside 1970–2200).
+    pub fn cst_midnight(year: i64, month: u32, day: u32) -> Option<Self> {
+        if !(1970..=2200).contains(&year)
+            || !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+        {
+            return None;
+        }
+        Some(Self(
+            days_from_civil(year, month, day) * DAY_MS - CST_OFFSET_MS,
+        ))
+    }
+
+    /// "2026-11-28" (what a date input sends) → midnight China time; None if not such a date.
+    pub fn parse_cst_date(raw: &str) -> Option<Self> {
+        let mut it = raw.trim().splitn(3, '-');
+        let y = it.next()?.parse::<i64>().ok()?;
+        let m = it.next()?.parse::<u32>().ok()?;
+        let d = it.next()?.parse::<u32>().ok()?;
+        Self::cst_midnight(y, m, d)
+    }
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm); the
+/// inverse of [`civil_from_days`].
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
@@ -83,6 +134,37 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_china_midnight() {
+        // 2026-11-28 00:00 CST = 2026-11-27 16:00 UTC
+        let d = Millis::parse_cst_date("2026-11-28").unwrap();
+        assert_eq!(d.0, 1_795_824_000_000 - 8 * HOUR_MS);
+        assert_eq!(d.format_datetime(), "2026年11月28日 00:00");
+        assert_eq!(d.format_date(), "2026-11-28");
+        for bad in [
+            "",
+            "2026-02-30",
+            "2026/11/28",
+            "2026-13-01",
+            "1969-12-31",
+            "x-1-1",
+        ] {
+            assert_eq!(Millis::parse_cst_date(bad), None, "{bad}");
+        }
+        assert_eq!(
+            Millis::parse_cst_date("2024-02-29")
+                .unwrap()
+                .format_datetime(),
+            "2024年2月29日 00:00"
+        );
+        // The two directions agree on every day of four centuries' worth of leap rules.
+        let mut day = Millis::cst_midnight(1970, 1, 1).unwrap();
+        while day.0 < Millis::cst_midnight(2200, 12, 31).unwrap().0 {
+            assert_eq!(Millis::parse_cst_date(&day.format_date()), Some(day));
+            day = Millis(day.0 + DAY_MS);
+        }
+    }
 
     #[test]
     fn epoch_is_8am_in_beijing() {

@@ -1,6 +1,6 @@
 //! Server functions of 示范户. Staff functions check the session and the honour's office on
 //! the server (403 for another office's honour, nothing changed); form posts end with
-//! `staff::forms::finish` (browsers are redirected, other callers get JSON and the status).
+//! `forms::finish` (browsers are redirected, other callers get JSON and the status).
 
 // Form posts arrive as flat fields, one argument each.
 #![allow(clippy::too_many_arguments)]
@@ -36,13 +36,13 @@ pub async fn get_staff_honours(
 ) -> Result<StaffHonours, AppError> {
     crate::error::with_status(
         async {
-            let user = crate::staff::auth::require_staff().await?;
+            let user = crate::session::auth::require_staff().await?;
             let state = crate::state::app_state()?;
             let status = match status.trim() {
                 "" => None,
                 code => Some(
                     crate::domain::HonourStatus::parse(code)
-                        .map_err(|_| AppError::bad_request(super::strings::FORM_BAD))?,
+                        .map_err(|_| AppError::bad_request(crate::forms::strings::FORM_BAD))?,
                 ),
             };
             let scope = if user.is_admin() {
@@ -75,7 +75,7 @@ pub async fn create_honour(
     #[server(default)] note: String,
 ) -> Result<String, AppError> {
     let result = async {
-        let user = crate::staff::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let input = super::service::CreateInput {
             community,
@@ -85,15 +85,14 @@ pub async fn create_honour(
             full_name,
             public_name,
             house_number,
-            show_house_number: show_house_number
-                .is_some_and(|v| matches!(v.as_str(), "1" | "on" | "true")),
+            show_house_number: show_house_number.is_some_and(|v| crate::forms::flag(v.as_str())),
             note,
         };
         let id = super::service::create(&state, &user, input).await?;
         Ok(format!("{STAFF_PAGE}#h{}", id.0))
     }
     .await;
-    crate::staff::forms::finish(result, STAFF_PAGE)
+    crate::forms::finish(result, STAFF_PAGE)
 }
 
 /// A change of status: multipart with `honour`, `version`, `action`, `date` (YYYY-MM-DD:
@@ -101,19 +100,18 @@ pub async fn create_honour(
 #[server(input = MultipartFormData, endpoint = "honours/act")]
 pub async fn honour_act(data: MultipartData) -> Result<String, AppError> {
     let result = async {
-        let user = crate::staff::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let multipart = data.into_inner().ok_or_else(|| {
             AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
         })?;
         let form =
-            crate::staff::service::FormUpload::read(multipart, state.settings.photo_max_bytes)
-                .await?;
+            crate::forms::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
         let id = super::service::act(&state, &user, form).await?;
         Ok(format!("{STAFF_PAGE}#h{}", id.0))
     }
     .await;
-    crate::staff::forms::finish(result, STAFF_PAGE)
+    crate::forms::finish(result, STAFF_PAGE)
 }
 
 /// Upload of a CSV/XLSX file (multipart, part `file`): parsed, checked and kept for the
@@ -121,7 +119,7 @@ pub async fn honour_act(data: MultipartData) -> Result<String, AppError> {
 #[server(input = MultipartFormData, endpoint = "honours/import")]
 pub async fn import_upload(data: MultipartData) -> Result<String, AppError> {
     let result = async {
-        let user = crate::staff::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let multipart = data.into_inner().ok_or_else(|| {
             AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
@@ -130,7 +128,7 @@ pub async fn import_upload(data: MultipartData) -> Result<String, AppError> {
         Ok(format!("{STAFF_PAGE}?import={id}"))
     }
     .await;
-    crate::staff::forms::finish(result, STAFF_PAGE)
+    crate::forms::finish(result, STAFF_PAGE)
 }
 
 /// The preview of an upload: rows and their errors (the uploader or the admin only).
@@ -138,7 +136,7 @@ pub async fn import_upload(data: MultipartData) -> Result<String, AppError> {
 pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
     crate::error::with_status(
         async {
-            let user = crate::staff::auth::require_staff().await?;
+            let user = crate::session::auth::require_staff().await?;
             let state = crate::state::app_state()?;
             super::service::preview(&state, &user, id).await
         }
@@ -151,13 +149,13 @@ pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
 pub async fn import_confirm(id: i64) -> Result<String, AppError> {
     let back = format!("{STAFF_PAGE}?import={id}");
     let result = async {
-        let user = crate::staff::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let n = super::service::confirm(&state, &user, id).await?;
         Ok(format!("{STAFF_PAGE}?imported={n}"))
     }
     .await;
-    crate::staff::forms::finish(result, &back)
+    crate::forms::finish(result, &back)
 }
 
 /// 异议 from the public page, while the honour is in 公示. No account; the phone is optional
@@ -182,7 +180,7 @@ pub async fn raise_objection(
         Ok(format!("{PUBLIC_PAGE}?objection=1"))
     }
     .await;
-    crate::staff::forms::finish(result, PUBLIC_PAGE)
+    crate::forms::finish(result, PUBLIC_PAGE)
 }
 
 /// Staff mark an objection handled, with their note.
@@ -192,11 +190,11 @@ pub async fn handle_objection(
     #[server(default)] note: String,
 ) -> Result<String, AppError> {
     let result = async {
-        let user = crate::staff::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         super::service::handle_objection(&state, &user, id, &note).await?;
         Ok(format!("{STAFF_PAGE}#objections"))
     }
     .await;
-    crate::staff::forms::finish(result, STAFF_PAGE)
+    crate::forms::finish(result, STAFF_PAGE)
 }

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::domain::{HonourStatus, HonourTitle, Millis};
 use crate::error::AppError;
-use crate::staff::StaffUser;
+use crate::session::StaffUser;
 use crate::staff::pages::{Flash, SignedIn};
 use leptos::either::Either;
 use leptos::prelude::*;

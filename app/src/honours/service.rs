@@ -13,8 +13,8 @@ use super::{
 use crate::domain::time::DAY_MS;
 use crate::domain::{CommunityId, HonourId, HonourTitle, Millis, PhoneNumber, StreetId};
 use crate::error::AppError;
-use crate::staff::StaffUser;
-use crate::staff::service::FormUpload;
+use crate::forms::FormUpload;
+use crate::session::StaffUser;
 use crate::state::AppState;
 
 fn note(raw: &str) -> Result<String, AppError> {
@@ -69,9 +69,9 @@ pub async fn create(
             kind.label(),
         )));
     }
-    let community: CommunityId = crate::staff::parse_opt(&input.community)?
+    let community: CommunityId = crate::forms::parse_opt(&input.community)?
         .ok_or_else(|| AppError::bad_request(s::COMMUNITY_REQUIRED))?;
-    let street: Option<StreetId> = crate::staff::parse_opt(&input.street)?;
+    let street: Option<StreetId> = crate::forms::parse_opt(&input.street)?;
     let refs = crate::areas::db::reference_data(&state.db).await?;
     let c = refs
         .community(community)
@@ -136,7 +136,7 @@ pub async fn act(
         return Err(AppError::bad_request(s::REASON_REQUIRED));
     }
     let now = Millis::now();
-    let date = crate::staff::parse_date(form.text("date"))?;
+    let date = crate::forms::parse_date(form.text("date"))?;
     let mut set: Vec<(&'static str, Option<Val>)> = Vec::new();
     match action {
         HonourAction::Publish => {

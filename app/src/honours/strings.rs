@@ -98,7 +98,6 @@ pub const IMPORT_READY: &str = "检查通过，可以导入";
 pub const ROWS_UNIT: &str = "行";
 
 // ---- messages (errors) ----
-pub const FORM_BAD: &str = "表单内容有误，请刷新页面后重试";
 pub const UNKNOWN_ACTION: &str = "未知的操作";
 pub const INVALID_TRANSITION: &str = "当前状态不能进行此操作";
 pub const VERSION_CONFLICT: &str = "该记录已被他人修改，请刷新后重试";

@@ -166,7 +166,7 @@ mod tests {
             (S::Reinspection, A::Keep, S::Awarded),
             (S::Reinspection, A::Revoke, S::Revoked),
         ];
-        let mut cells = 0;
+        let mut allowed_cells = 0;
         for from in S::ALL {
             for action in A::ALL {
                 let expected = allowed
@@ -178,10 +178,18 @@ mod tests {
                     expected,
                     "{from:?} × {action:?}"
                 );
-                cells += 1;
+                allowed_cells += usize::from(expected.is_some());
             }
         }
-        assert_eq!(cells, S::ALL.len() * A::ALL.len());
+        // Every listed cell was met in the grid exactly once: a cell listed twice, or one whose
+        // state or action is missing from ALL, fails here; and ALL holds each one once.
+        assert_eq!(allowed_cells, allowed.len(), "a cell listed twice");
+        for (i, s) in S::ALL.iter().enumerate() {
+            assert!(!S::ALL[i + 1..].contains(s), "{s:?} twice in S::ALL");
+        }
+        for (i, a) in A::ALL.iter().enumerate() {
+            assert!(!A::ALL[i + 1..].contains(a), "{a:?} twice in the actions");
+        }
         // 已摘牌 is final.
         assert!(actions(S::Revoked).is_empty());
         assert_eq!(actions(S::Notice), vec![A::Withdraw, A::Award]);

@@ -7,6 +7,9 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
+/// Where the resident's 已解决 / 仍未解决 (multipart) is posted.
+pub const FEEDBACK_PATH: &str = "/api/reports/feedback";
+
 /// Stores a report with its photos. Multipart: a `report` part (JSON of `ReportDraft`) and
 /// 1–3 `photo` parts. Idempotent on the draft's `report_id`: a retry gets the same receipt.
 #[server(input = MultipartFormData, endpoint = "reports/submit")]
@@ -74,4 +77,30 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
         }
         .await,
     )
+}
+
+/// The resident's answer on /track once the report is closed: multipart with `code`,
+/// `answer` (resolved / unresolved), `note` and an optional `photo`. No account: holding the
+/// tracking code is the permission.
+#[server(input = MultipartFormData, endpoint = "reports/feedback")]
+pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> {
+    let mut back = "/track".to_string();
+    let result = async {
+        let state = crate::state::app_state()?;
+        let client = state.limits.admit_lookup()?;
+        let multipart = data
+            .into_inner()
+            .ok_or_else(|| AppError::bad_request(super::strings::validation::NOT_MULTIPART))?;
+        let form =
+            crate::forms::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
+        back = format!(
+            "/track?code={}",
+            crate::forms::encode(form.text("code").trim())
+        );
+        let done = crate::staff::service::resident_feedback(&state, form).await;
+        state.limits.charge_outcome(client, &done);
+        Ok(format!("/track?code={}", done?))
+    }
+    .await;
+    crate::forms::finish(result, &back)
 }

@@ -13,10 +13,6 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 /// Where 整改完成 (multipart) is posted; the server's guard checks its boundary and size.
 pub const RECTIFY_PATH: &str = "/api/staff/rectify";
-/// Where the login form posts (the device cookie is scoped to it).
-pub const LOGIN_API_PATH: &str = "/api/staff/login";
-/// Where the resident's 已解决 / 仍未解决 (multipart) is posted.
-pub const FEEDBACK_PATH: &str = "/api/reports/feedback";
 
 #[server(endpoint = "staff/login")]
 pub async fn staff_login(
@@ -24,13 +20,14 @@ pub async fn staff_login(
     password: String,
     #[server(default)] next: String,
 ) -> Result<String, AppError> {
-    use super::forms::{finish, local_path};
+    use crate::forms::{finish, local_path};
     let result = async {
         let state = crate::state::app_state()?;
         let client = crate::client_addr::ClientKey::current(state.settings.trust_proxy);
-        let device = use_context::<axum::http::request::Parts>()
-            .and_then(|p| super::auth::cookie(&p.headers, super::auth::DEVICE_COOKIE_NAME));
-        let done = super::auth::login(
+        let device = use_context::<axum::http::request::Parts>().and_then(|p| {
+            crate::session::auth::cookie(&p.headers, crate::session::auth::DEVICE_COOKIE_NAME)
+        });
+        let done = crate::session::auth::login(
             &state.db,
             &username,
             &password,
@@ -39,21 +36,24 @@ pub async fn staff_login(
         )
         .await?;
         let secure = state.settings.cookie_secure;
-        super::auth::set_cookie(&super::auth::session_cookie(&done.session_token, secure));
+        crate::session::auth::set_cookie(&crate::session::auth::session_cookie(
+            &done.session_token,
+            secure,
+        ));
         if let Some(device) = &done.new_device_token {
-            super::auth::set_cookie(&super::auth::device_cookie(device, secure));
+            crate::session::auth::set_cookie(&crate::session::auth::device_cookie(device, secure));
         }
         Ok(local_path(&next, super::STAFF_HOME))
     }
     .await
     .map_err(|e| match e {
-        AppError::Forbidden => AppError::bad_request(super::strings::ACCOUNT_DISABLED),
+        AppError::Forbidden => AppError::bad_request(crate::session::strings::ACCOUNT_DISABLED),
         AppError::TooManyRequests { .. } => {
             // Browsers read the message; scripts get the 429 with Retry-After.
-            if super::forms::accepts_html()
+            if crate::forms::accepts_html()
                 && let AppError::TooManyRequests { retry_after_secs } = e
             {
-                AppError::bad_request(super::strings::login_throttled(retry_after_secs))
+                AppError::bad_request(crate::session::strings::login_throttled(retry_after_secs))
             } else {
                 e
             }
@@ -68,15 +68,17 @@ pub async fn staff_logout() -> Result<String, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
         if let Some(parts) = use_context::<axum::http::request::Parts>()
-            && let Some(token) = super::auth::token_from_headers(&parts.headers)
+            && let Some(token) = crate::session::auth::token_from_headers(&parts.headers)
         {
-            super::auth::logout(&state.db, &token).await?;
+            crate::session::auth::logout(&state.db, &token).await?;
         }
-        super::auth::set_cookie(&super::auth::clear_cookie(state.settings.cookie_secure));
+        crate::session::auth::set_cookie(&crate::session::auth::clear_cookie(
+            state.settings.cookie_secure,
+        ));
         Ok(super::LOGIN_PATH.to_string())
     }
     .await;
-    super::forms::finish(result, super::LOGIN_PATH)
+    crate::forms::finish(result, super::LOGIN_PATH)
 }
 
 /// One page of the queue. Every argument is the raw query-string value ("" = not set);
@@ -95,7 +97,7 @@ pub async fn staff_queue(
 ) -> Result<QueuePage, AppError> {
     crate::error::with_status(
         async {
-            let user = super::auth::require_staff().await?;
+            let user = crate::session::auth::require_staff().await?;
             let filter = super::QueueFilter::parse(
                 &office, &status, &category, &community, &street, &overdue, &from, &until, &after,
             )?;
@@ -127,7 +129,7 @@ pub async fn staff_queue(
 pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
     crate::error::with_status(
         async {
-            let user = super::auth::require_staff().await?;
+            let user = crate::session::auth::require_staff().await?;
             let state = crate::state::app_state()?;
             let now = crate::domain::Millis::now();
             let detail = super::db::detail(&state.db, crate::domain::ReportNo(id), now)
@@ -147,7 +149,7 @@ pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
 pub async fn staff_offices() -> Result<Vec<(crate::domain::OfficeId, String)>, AppError> {
     crate::error::with_status(
         async {
-            let _user = super::auth::require_staff().await?;
+            let _user = crate::session::auth::require_staff().await?;
             let state = crate::state::app_state()?;
             Ok(super::db::other_offices(&state.db, crate::domain::OfficeId(-1)).await?)
         }
@@ -172,7 +174,7 @@ pub async fn staff_act(
 ) -> Result<String, AppError> {
     let back = format!("/staff/report/{report}");
     let result = async {
-        let user = super::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let input = super::service::ActInput {
             report,
@@ -196,7 +198,7 @@ pub async fn staff_act(
         })
     }
     .await;
-    super::forms::finish(result, &back)
+    crate::forms::finish(result, &back)
 }
 
 /// 整改完成: multipart with `report`, `version`, `note`, `public_note` and 1–3 `photo` parts.
@@ -204,13 +206,13 @@ pub async fn staff_act(
 pub async fn staff_rectify(data: MultipartData) -> Result<String, AppError> {
     let mut back = super::STAFF_HOME.to_string();
     let result = async {
-        let user = super::auth::require_staff().await?;
+        let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let multipart = data.into_inner().ok_or_else(|| {
             AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
         })?;
         let form =
-            super::service::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
+            crate::forms::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
         if let Ok(id) = form.int("report") {
             back = format!("/staff/report/{id}");
         }
@@ -218,33 +220,7 @@ pub async fn staff_rectify(data: MultipartData) -> Result<String, AppError> {
         Ok(format!("/staff/report/{}", id.0))
     }
     .await;
-    super::forms::finish(result, &back)
-}
-
-/// The resident's answer on /track once the report is closed: multipart with `code`,
-/// `answer` (resolved / unresolved), `note` and an optional `photo`. No account: holding the
-/// tracking code is the permission.
-#[server(input = MultipartFormData, endpoint = "reports/feedback")]
-pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> {
-    let mut back = "/track".to_string();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let client = state.limits.admit_lookup()?;
-        let multipart = data.into_inner().ok_or_else(|| {
-            AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
-        })?;
-        let form =
-            super::service::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
-        back = format!(
-            "/track?code={}",
-            super::forms::encode(form.text("code").trim())
-        );
-        let done = super::service::resident_feedback(&state, form).await;
-        state.limits.charge_outcome(client, &done);
-        Ok(format!("/track?code={}", done?))
-    }
-    .await;
-    super::forms::finish(result, &back)
+    crate::forms::finish(result, &back)
 }
 
 /// The dashboard of an office (staff: their own; admin: any or the whole district) for
@@ -257,9 +233,9 @@ pub async fn staff_dashboard(
 ) -> Result<Dashboard, AppError> {
     crate::error::with_status(
         async {
-            let user = super::auth::require_staff().await?;
+            let user = crate::session::auth::require_staff().await?;
             let state = crate::state::app_state()?;
-            let asked: Option<crate::domain::OfficeId> = super::parse_opt(&office)?;
+            let asked: Option<crate::domain::OfficeId> = crate::forms::parse_opt(&office)?;
             let scope = if user.is_admin() {
                 asked
             } else {
@@ -269,11 +245,11 @@ pub async fn staff_dashboard(
                 user.office_id
             };
             let now = crate::domain::Millis::now();
-            let until = match super::parse_date(&until)? {
+            let until = match crate::forms::parse_date(&until)? {
                 Some(d) => crate::domain::Millis(d.0 + crate::domain::time::DAY_MS),
                 None => now,
             };
-            let from = super::parse_date(&from)?.unwrap_or(crate::domain::Millis(
+            let from = crate::forms::parse_date(&from)?.unwrap_or(crate::domain::Millis(
                 until.0 - 30 * crate::domain::time::DAY_MS,
             ));
             let record = super::db::office_record(&state.db, scope, from, until).await?;

@@ -1,4 +1,4 @@
-//! 办事处 staff and 区 admin: accounts and sessions, the office-scoped report queue, and the
+//! 办事处 staff and 区 admin: the office-scoped report queue, and the
 //! 数字城管 workflow (受理 → 立案 → 派遣 → 处置 → 核查 → 结案) with per-category 处置时限.
 //!
 //! Every staff page is server-rendered HTML with plain forms that post to the server functions
@@ -10,21 +10,11 @@ pub mod strings;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
-pub mod auth;
-#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod forms;
-#[cfg(feature = "ssr")]
-pub mod seed;
-#[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(feature = "ssr")]
-pub mod throttle;
 
-use crate::domain::{
-    CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId, UserId,
-};
+use crate::domain::{CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId};
 use crate::reports::PhotoRef;
 use serde::{Deserialize, Serialize};
 
@@ -33,60 +23,6 @@ pub const STAFF_HOME: &str = "/staff";
 pub const LOGIN_PATH: &str = "/staff/login";
 /// Reports per page of the queue.
 pub const PAGE_SIZE: usize = 20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 区 admin (创卫办): every office, the admin pages.
-    Admin,
-    /// 办事处 staff: one office.
-    Staff,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Staff => "staff",
-        }
-    }
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "admin" => Some(Self::Admin),
-            "staff" => Some(Self::Staff),
-            _ => None,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Admin => strings::ROLE_ADMIN,
-            Self::Staff => strings::ROLE_STAFF,
-        }
-    }
-}
-
-/// The signed-in account, as every staff server function sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StaffUser {
-    pub id: UserId,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    /// `None` for an admin.
-    pub office_id: Option<OfficeId>,
-    pub office_name: Option<String>,
-}
-
-impl StaffUser {
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-
-    /// Whether this account may see and change a report of `office`.
-    pub fn may_act_in(&self, office: OfficeId) -> bool {
-        self.is_admin() || self.office_id == Some(office)
-    }
-}
 
 /// Filters of the queue `/staff`. All optional; the default is every open report.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -193,71 +129,6 @@ pub struct Dashboard {
     pub overdue_now: i64,
 }
 
-/// An optional id from a form or query value ("" = none).
-pub fn parse_opt<T: std::str::FromStr>(raw: &str) -> Result<Option<T>, crate::error::AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse()
-        .map(Some)
-        .map_err(|_| crate::error::AppError::bad_request(strings::FORM_BAD))
-}
-
-/// "2026-11-28" → midnight of that day in China time (UTC+8); "" → None.
-pub fn parse_date(raw: &str) -> Result<Option<Millis>, crate::error::AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let bad = || crate::error::AppError::bad_request(strings::BAD_DATE);
-    let mut it = raw.splitn(3, '-');
-    let (y, m, d) = (
-        it.next()
-            .and_then(|v| v.parse::<i64>().ok())
-            .ok_or_else(bad)?,
-        it.next()
-            .and_then(|v| v.parse::<u32>().ok())
-            .ok_or_else(bad)?,
-        it.next()
-            .and_then(|v| v.parse::<u32>().ok())
-            .ok_or_else(bad)?,
-    );
-    if !(1970..=2200).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-        return Err(bad());
-    }
-    let days = days_from_civil(y, m, d);
-    Ok(Some(Millis(
-        days * crate::domain::time::DAY_MS - 8 * crate::domain::time::HOUR_MS,
-    )))
-}
-
-/// "2026-11-28" for a date input's value (China time).
-pub fn format_date(at: Millis) -> String {
-    let t = at.to_cst();
-    format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 impl QueueFilter {
     /// The queue's query string, validated. Dates are whole days in China time; `until` is
     /// inclusive of its day.
@@ -273,7 +144,7 @@ impl QueueFilter {
         until: &str,
         after: &str,
     ) -> Result<Self, crate::error::AppError> {
-        let bad = || crate::error::AppError::bad_request(strings::FORM_BAD);
+        let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
         let status = match status.trim() {
             "" => None,
             code => Some(ReportStatus::parse(code).map_err(|_| bad())?),
@@ -289,14 +160,15 @@ impl QueueFilter {
             }
         };
         Ok(Self {
-            office: parse_opt(office)?,
+            office: crate::forms::parse_opt(office)?,
             status,
-            category: parse_opt(category)?,
-            community: parse_opt(community)?,
-            street: parse_opt(street)?,
-            overdue_only: matches!(overdue.trim(), "1" | "on" | "true"),
-            from: parse_date(from)?,
-            until: parse_date(until)?.map(|d| Millis(d.0 + crate::domain::time::DAY_MS)),
+            category: crate::forms::parse_opt(category)?,
+            community: crate::forms::parse_opt(community)?,
+            street: crate::forms::parse_opt(street)?,
+            overdue_only: crate::forms::flag(overdue),
+            from: crate::forms::parse_date(from)?,
+            until: crate::forms::parse_date(until)?
+                .map(|d| Millis(d.0 + crate::domain::time::DAY_MS)),
             after,
         })
     }
@@ -305,22 +177,6 @@ impl QueueFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_are_china_midnight() {
-        // 2026-11-28 00:00 CST = 2026-11-27 16:00 UTC
-        let d = parse_date("2026-11-28").unwrap().unwrap();
-        assert_eq!(d.format_datetime(), "2026年11月28日 00:00");
-        assert_eq!(format_date(d), "2026-11-28");
-        assert_eq!(parse_date("").unwrap(), None);
-        assert!(parse_date("2026-02-30").is_err());
-        assert!(parse_date("2026/11/28").is_err());
-        assert!(parse_date("'; DROP TABLE reports; --").is_err());
-        assert_eq!(
-            parse_date("2024-02-29").unwrap().unwrap().format_datetime(),
-            "2024年2月29日 00:00"
-        );
-    }
 
     #[test]
     fn queue_filter_parses_and_refuses_junk() {

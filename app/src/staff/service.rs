@@ -4,18 +4,15 @@
 //! its event (who, when, from, to, note) and any photos in one transaction whose UPDATE
 //! matches the version — so two staff acting at once cannot both win.
 
-use super::StaffUser;
 use super::db::{self, Head, NewPhoto, Transition, Val, Written};
 use super::strings as s;
 use super::workflow::{Action, MAX_DEADLINE_HOURS, next_status};
 use crate::domain::{CategoryId, Millis, OfficeId, ReportNo, ReportStatus, TrackingCode};
 use crate::error::AppError;
-use crate::reports::MAX_PHOTOS;
+use crate::forms::FormUpload;
 use crate::reports::photo;
-use crate::reports::service::{malformed, read_field};
-use crate::reports::strings::validation as vmsg;
+use crate::session::StaffUser;
 use crate::state::AppState;
-use std::collections::HashMap;
 
 pub const MAX_NOTE_CHARS: usize = 500;
 const MAX_UNIT_CHARS: usize = 64;
@@ -58,7 +55,7 @@ fn note(raw: &str) -> Result<String, AppError> {
 }
 
 fn flag(v: &Option<String>) -> bool {
-    matches!(v.as_deref(), Some("1" | "on" | "true"))
+    v.as_deref().is_some_and(crate::forms::flag)
 }
 
 fn opt_text(v: &Option<String>) -> Option<&str> {
@@ -239,76 +236,6 @@ async fn category_hours_any(state: &AppState, c: CategoryId) -> Result<i64, AppE
 
 // ---- multipart forms: 整改完成 and the resident's answer ----
 
-/// Text fields and photos of a multipart form, read under limits.
-pub struct FormUpload {
-    pub fields: HashMap<String, String>,
-    pub photos: Vec<Vec<u8>>,
-}
-
-const MAX_FIELD_BYTES: usize = 8 * 1024;
-/// Text fields a form may have (the largest has a dozen): more is no form of ours.
-const MAX_FIELDS: usize = 32;
-
-impl FormUpload {
-    pub async fn read(
-        mut multipart: multer::Multipart<'static>,
-        photo_max_bytes: usize,
-    ) -> Result<Self, AppError> {
-        let mut fields = HashMap::new();
-        let mut photos = Vec::new();
-        let result: Result<(), AppError> = async {
-            while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
-                let name = field.name().unwrap_or_default().to_string();
-                if name == "photo" {
-                    let bytes = read_field(&mut field, photo_max_bytes, || {
-                        AppError::PayloadTooLarge(vmsg::photo_too_large(photo_max_bytes))
-                    })
-                    .await?;
-                    // A file input left empty still sends an empty part.
-                    if bytes.is_empty() {
-                        continue;
-                    }
-                    if photos.len() == MAX_PHOTOS {
-                        return Err(AppError::bad_request(vmsg::too_many_photos(MAX_PHOTOS)));
-                    }
-                    photos.push(bytes);
-                } else {
-                    if fields.len() >= MAX_FIELDS {
-                        return Err(AppError::bad_request(s::FORM_BAD));
-                    }
-                    let bytes = read_field(&mut field, MAX_FIELD_BYTES, || {
-                        AppError::bad_request(s::FORM_BAD)
-                    })
-                    .await?;
-                    let text =
-                        String::from_utf8(bytes).map_err(|_| AppError::bad_request(s::FORM_BAD))?;
-                    fields.insert(name, text);
-                }
-            }
-            Ok(())
-        }
-        .await;
-        if let Err(e) = result {
-            while let Ok(Some(field)) = multipart.next_field().await {
-                drop(field);
-            }
-            return Err(e);
-        }
-        Ok(Self { fields, photos })
-    }
-
-    pub fn text(&self, name: &str) -> &str {
-        self.fields.get(name).map(String::as_str).unwrap_or("")
-    }
-
-    pub fn int(&self, name: &str) -> Result<i64, AppError> {
-        self.text(name)
-            .trim()
-            .parse()
-            .map_err(|_| AppError::bad_request(s::FORM_BAD))
-    }
-}
-
 /// Processes (decode, downscale, strip metadata) and stores photos like residents' ones.
 async fn store_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> Result<Vec<NewPhoto>, AppError> {
     let store = state.settings.photo_store();
@@ -339,7 +266,7 @@ pub async fn rectify(
     if form.photos.is_empty() {
         return Err(AppError::bad_request(s::AFTER_PHOTO_REQUIRED));
     }
-    let public_note = matches!(form.text("public_note"), "1" | "on" | "true");
+    let public_note = crate::forms::flag(form.text("public_note"));
     let photos = store_photos(state, form.photos).await?;
     let now = Millis::now();
     write(
@@ -375,7 +302,7 @@ pub async fn resident_feedback(
     let action = match form.text("answer") {
         "resolved" => Action::ResidentConfirm,
         "unresolved" => Action::ResidentReopen,
-        _ => return Err(AppError::bad_request(s::FORM_BAD)),
+        _ => return Err(AppError::bad_request(crate::forms::strings::FORM_BAD)),
     };
     let head = db::head_by_code(&state.db, code.as_str())
         .await?

@@ -1,17 +1,11 @@
 //! zh-CN text of the staff and admin pages, in one place (a second locale goes next to it).
 
-pub const ROLE_ADMIN: &str = "区管理员";
-pub const ROLE_STAFF: &str = "办事处工作人员";
-
 // ---- login ----
 pub const LOGIN_TITLE: &str = "工作人员登录";
 pub const USERNAME: &str = "用户名";
 pub const PASSWORD: &str = "密码";
 pub const LOGIN_BUTTON: &str = "登录";
 pub const LOGOUT_BUTTON: &str = "退出登录";
-pub const LOGIN_FAILED: &str = "用户名或密码不正确";
-pub const LOGIN_MISSING: &str = "请输入用户名和密码";
-pub const ACCOUNT_DISABLED: &str = "该账号已停用，请联系区管理员";
 
 // ---- actions ----
 pub const ACT_ACCEPT: &str = "受理立案";
@@ -43,7 +37,6 @@ pub const CATEGORY_INVALID: &str = "所选类别不存在或已停用";
 pub const AFTER_PHOTO_REQUIRED: &str = "请上传整改后的照片";
 pub const FEEDBACK_NOT_CLOSED: &str = "报告结案后才能反馈";
 pub const FEEDBACK_ALREADY: &str = "本次结案已收到您的反馈，谢谢";
-pub const FORM_BAD: &str = "表单内容有误，请刷新页面后重试";
 
 // ---- queue ----
 pub const QUEUE_TITLE: &str = "报告处置队列";
@@ -70,7 +63,6 @@ pub const UNDER_A_MINUTE: &str = "不足1分钟";
 pub const REOPENED_TIMES: &str = "被居民退回";
 pub const COUNTS_TITLE: &str = "各状态数量";
 pub const AGE: &str = "已过";
-pub const BAD_DATE: &str = "日期格式应为 年-月-日";
 
 // ---- nav ----
 pub const NAV_QUEUE: &str = "处置队列";
@@ -130,12 +122,3 @@ pub const DASH_MEDIAN: &str = "结案用时中位数";
 pub const DASH_REOPENED: &str = "居民反馈未解决";
 pub const DASH_ALL_OFFICES: &str = "全区";
 pub const DASH_APPLY: &str = "查看";
-
-/// A throttled login, for a person: how long to wait.
-pub fn login_throttled(secs: u64) -> String {
-    if secs < 60 {
-        format!("登录尝试过于频繁，请{secs}秒后再试")
-    } else {
-        format!("登录尝试过于频繁，请{}分钟后再试", secs.div_ceil(60))
-    }
-}

@@ -274,7 +274,7 @@ mod tests {
             (S::Closed, A::ResidentReopen, S::Accepted),
             (S::Closed, A::ResidentConfirm, S::Closed),
         ];
-        let mut cells = 0;
+        let mut allowed_cells = 0;
         for from in S::ALL {
             for action in Action::ALL {
                 let expected = allowed
@@ -286,10 +286,21 @@ mod tests {
                     expected,
                     "{from:?} × {action:?}"
                 );
-                cells += 1;
+                allowed_cells += usize::from(expected.is_some());
             }
         }
-        assert_eq!(cells, S::ALL.len() * Action::ALL.len());
+        // Every listed cell was met in the grid exactly once: a cell listed twice, or one whose
+        // state or action is missing from ALL, fails here; and ALL holds each one once.
+        assert_eq!(allowed_cells, allowed.len(), "a cell listed twice");
+        for (i, s) in S::ALL.iter().enumerate() {
+            assert!(!S::ALL[i + 1..].contains(s), "{s:?} twice in S::ALL");
+        }
+        for (i, a) in Action::ALL.iter().enumerate() {
+            assert!(
+                !Action::ALL[i + 1..].contains(a),
+                "{a:?} twice in the actions"
+            );
+        }
         // 转办 never leaves a report in the 转办 state; it goes to the other office's queue.
         assert!(Action::ALL.iter().all(|a| {
             S::ALL

@@ -1,13 +1,14 @@
 //! /staff/dashboard: open, overdue, 结案率, 按期结案率 and median time to close for a period.
 
+use super::super::Dashboard;
 use super::super::api::{staff_dashboard, staff_offices};
 use super::super::strings as t;
 use super::super::workflow::{format_duration, format_permille};
-use super::super::{Dashboard, StaffUser, format_date};
 use super::{Flash, SignedIn};
 use crate::domain::Millis;
 use crate::error::AppError;
 use crate::page_response::PageResponse;
+use crate::session::StaffUser;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -76,9 +77,9 @@ fn Board(
                                         </select>
                                     </label>
                                 })}
-                                <label>{t::FILTER_FROM}<input type="date" name="from" value=format_date(d.from)/></label>
+                                <label>{t::FILTER_FROM}<input type="date" name="from" value=d.from.format_date()/></label>
                                 <label>{t::FILTER_UNTIL}
-                                    <input type="date" name="until" value=format_date(Millis(d.until.0 - 1))/>
+                                    <input type="date" name="until" value=Millis(d.until.0 - 1).format_date()/>
                                 </label>
                                 <button type="submit" class="primary">{t::DASH_APPLY}</button>
                             </form>
@@ -107,7 +108,7 @@ fn Figures(d: Dashboard) -> impl IntoView {
         <section class="card">
             <h2>
                 {d.office_name.clone().unwrap_or_else(|| t::DASH_ALL_OFFICES.to_string())}
-                <span class="muted small">" "{t::DASH_PERIOD}" "{format_date(d.from)}" — "{format_date(Millis(d.until.0 - 1))}</span>
+                <span class="muted small">" "{t::DASH_PERIOD}" "{d.from.format_date()}" — "{Millis(d.until.0 - 1).format_date()}</span>
             </h2>
             <div class="figures">
                 {figure(t::DASH_OPEN, d.open_now.to_string(), "dash-open")}

@@ -12,10 +12,10 @@ pub use detail::ReportDetailPage;
 pub use login::LoginPage;
 pub use queue::QueuePage;
 
-use super::StaffUser;
 use super::strings as t;
 use crate::error::AppError;
 use crate::page_response::PageResponse;
+use crate::session::StaffUser;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -23,7 +23,7 @@ use leptos_router::hooks::use_query_map;
 /// login page by [`SignedIn`].
 #[server(endpoint = "staff/me")]
 pub async fn whoami() -> Result<Option<StaffUser>, AppError> {
-    crate::staff::auth::current_user().await
+    crate::session::auth::current_user().await
 }
 
 /// Renders `children` with the signed-in account, or redirects to the login page.

@@ -1,9 +1,7 @@
 //! The installable app: the service worker at /sw.js (rendered from the site dir at startup),
 //! the web app manifest, the shell's links to both, and cargo-leptos file hashing.
 
-mod common;
-
-use common::{TestApp, spawn_app, spawn_app_with_site};
+use crate::common::{TestApp, spawn_app, spawn_app_with_site};
 use std::path::Path;
 
 /// A built site as cargo-leptos leaves it: pkg files with precompressed twins, a wasm-bindgen

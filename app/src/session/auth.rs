@@ -26,17 +26,6 @@ pub const DEVICE_COOKIE_NAME: &str = "jx_device";
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-pub mod msg {
-    pub const PASSWORD_TOO_SHORT: &str = "密码至少8个字符";
-    pub const PASSWORD_TOO_LONG: &str = "密码过长";
-    pub const USERNAME_INVALID: &str = "用户名须为3至32位字母、数字、下划线或短横线";
-    pub const USERNAME_TAKEN: &str = "用户名已存在";
-    pub const DISPLAY_NAME_INVALID: &str = "姓名须为1至32个字符";
-    pub const STAFF_NEEDS_OFFICE: &str = "办事处工作人员必须指定办事处";
-    pub const OFFICE_UNKNOWN: &str = "办事处不存在";
-    pub const USER_UNKNOWN: &str = "用户不存在";
-}
-
 // ---- passwords ----
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -56,10 +45,10 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 pub fn check_password(password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(AppError::bad_request(msg::PASSWORD_TOO_SHORT));
+        return Err(AppError::bad_request(s::PASSWORD_TOO_SHORT));
     }
     if n > MAX_PASSWORD_CHARS {
-        return Err(AppError::bad_request(msg::PASSWORD_TOO_LONG));
+        return Err(AppError::bad_request(s::PASSWORD_TOO_LONG));
     }
     Ok(())
 }
@@ -113,19 +102,19 @@ pub async fn create_user(
     let username = username.trim();
     let display_name = display_name.trim();
     if !valid_username(username) {
-        return Err(AppError::bad_request(msg::USERNAME_INVALID));
+        return Err(AppError::bad_request(s::USERNAME_INVALID));
     }
     if display_name.is_empty() || display_name.chars().count() > 32 {
-        return Err(AppError::bad_request(msg::DISPLAY_NAME_INVALID));
+        return Err(AppError::bad_request(s::DISPLAY_NAME_INVALID));
     }
     let office = match role {
         Role::Admin => None,
-        Role::Staff => Some(office.ok_or_else(|| AppError::bad_request(msg::STAFF_NEEDS_OFFICE))?),
+        Role::Staff => Some(office.ok_or_else(|| AppError::bad_request(s::STAFF_NEEDS_OFFICE))?),
     };
     if let Some(office) = office
         && !crate::reports::db::office_exists(db, office).await?
     {
-        return Err(AppError::bad_request(msg::OFFICE_UNKNOWN));
+        return Err(AppError::bad_request(s::OFFICE_UNKNOWN));
     }
     check_password(password)?;
     let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
@@ -133,7 +122,7 @@ pub async fn create_user(
         .fetch_optional(&db.pool)
         .await?;
     if exists.is_some() {
-        return Err(AppError::Conflict(msg::USERNAME_TAKEN.into()));
+        return Err(AppError::Conflict(s::USERNAME_TAKEN.into()));
     }
     let hash = hash_password_off_thread(password.to_string()).await?;
     let sql = if office.is_some() {
@@ -154,7 +143,7 @@ pub async fn create_user(
     }
     let (id,) = q.fetch_one(&db.pool).await.map_err(|e| match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::Conflict(msg::USERNAME_TAKEN.into())
+            AppError::Conflict(s::USERNAME_TAKEN.into())
         }
         _ => AppError::from(e),
     })?;
@@ -169,7 +158,7 @@ pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<(
         .bind(username.trim())
         .fetch_optional(&mut *tx)
         .await?;
-    let (id,) = row.ok_or_else(|| AppError::bad_request(msg::USER_UNKNOWN))?;
+    let (id,) = row.ok_or_else(|| AppError::bad_request(s::USER_UNKNOWN))?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(id)
@@ -391,7 +380,7 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
 pub fn device_cookie(token: &str, secure: bool) -> String {
     format!(
         "{DEVICE_COOKIE_NAME}={token}; Path={}; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        super::api::LOGIN_API_PATH,
+        super::LOGIN_API_PATH,
         super::throttle::DEVICE_TTL_MS / 1000,
         if secure { "; Secure" } else { "" }
     )

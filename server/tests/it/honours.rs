@@ -4,14 +4,11 @@
 //! Fixtures: server/tests/fixtures/honours_*.csv (hand-written) and honours_*.xlsx (made by
 //! fixtures/make_honours_xlsx.py with openpyxl).
 
-mod common;
-
+use crate::common::{TestApp, ok, refused, small_jpeg as jpeg, spawn_app};
 use app::domain::Millis;
 use app::domain::time::DAY_MS;
-use app::error::AppError;
 use app::honours::strings as hs;
 use app::honours::{ImportPreview, StaffHonours};
-use common::{TestApp, id_of, login, small_jpeg as jpeg, spawn_app, submit_street_report};
 use reqwest::multipart::{Form, Part};
 
 // ---- helpers ----
@@ -24,86 +21,38 @@ fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    id_of(app, sql).await
-}
-
 /// YYYY-MM-DD `days` from now (China time).
 fn day(days: i64) -> String {
-    app::staff::format_date(Millis(Millis::now().0 + days * DAY_MS))
-}
-
-async fn post_form(
-    app: &TestApp,
-    cookie: Option<&str>,
-    path: &str,
-    fields: &[(&str, String)],
-) -> reqwest::Response {
-    let mut req = app.client.post(app.url(path)).form(fields);
-    if let Some(c) = cookie {
-        req = req.header(reqwest::header::COOKIE, c);
-    }
-    req.send().await.unwrap()
-}
-
-async fn post_multipart(
-    app: &TestApp,
-    cookie: Option<&str>,
-    path: &str,
-    form: Form,
-) -> reqwest::Response {
-    let mut req = app.client.post(app.url(path)).multipart(form);
-    if let Some(c) = cookie {
-        req = req.header(reqwest::header::COOKIE, c);
-    }
-    req.send().await.unwrap()
-}
-
-async fn ok(res: reqwest::Response) -> String {
-    let status = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-async fn refused(res: reqwest::Response, status: u16) -> AppError {
-    let got = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(got.as_u16(), status, "{body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+    Millis(Millis::now().0 + days * DAY_MS).format_date()
 }
 
 async fn community(app: &TestApp, name: &str) -> i64 {
-    id_of(
-        app,
-        &format!("SELECT id FROM communities WHERE name = '{name}'"),
-    )
-    .await
+    app.scalar(&format!("SELECT id FROM communities WHERE name = '{name}'"))
+        .await
 }
 
 /// A household nominated by `cookie` in 韩营 (太昊路办事处) through the create form.
 async fn nominate(app: &TestApp, cookie: &str, full_name: &str) -> i64 {
     let c = community(app, "韩营").await;
-    let res = post_form(
-        app,
-        Some(cookie),
-        "/api/honours/create",
-        &[
-            ("community", c.to_string()),
-            ("kind", "household".into()),
-            ("title", "hygienic_family".into()),
-            ("full_name", full_name.into()),
-            ("public_name", full_name.into()),
-            ("house_number", "韩营一巷12号".into()),
-            ("note", "居委会推荐".into()),
-        ],
-    )
-    .await;
+    let res = app
+        .post_form(
+            "/api/honours/create",
+            Some(cookie),
+            &[
+                ("community", c.to_string()),
+                ("kind", "household".into()),
+                ("title", "hygienic_family".into()),
+                ("full_name", full_name.into()),
+                ("public_name", full_name.into()),
+                ("house_number", "韩营一巷12号".into()),
+                ("note", "居委会推荐".into()),
+            ],
+        )
+        .await;
     ok(res).await;
-    id_of(
-        app,
-        &format!("SELECT MAX(id) FROM honours WHERE full_name = '{full_name}'"),
-    )
+    app.scalar(&format!(
+        "SELECT MAX(id) FROM honours WHERE full_name = '{full_name}'"
+    ))
     .await
 }
 
@@ -149,11 +98,11 @@ async fn act(
                 .unwrap(),
         );
     }
-    post_multipart(app, cookie, "/api/honours/act", form).await
+    app.post_multipart("/api/honours/act", cookie, form).await
 }
 
 async fn staff_view(app: &TestApp, cookie: &str) -> StaffHonours {
-    let res = post_form(app, Some(cookie), "/api/honours/staff", &[]).await;
+    let res = app.post_form("/api/honours/staff", Some(cookie), &[]).await;
     serde_json::from_str(&ok(res).await).unwrap()
 }
 
@@ -166,37 +115,38 @@ async fn page(app: &TestApp, path: &str) -> (u16, String) {
 /// Uploads a file; returns the upload's id (from "/staff/honours?import=ID").
 async fn upload(app: &TestApp, cookie: &str, name: &str, bytes: Vec<u8>) -> i64 {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
-    let body = ok(post_multipart(app, Some(cookie), "/api/honours/import", form).await).await;
+    let body = ok(app
+        .post_multipart("/api/honours/import", Some(cookie), form)
+        .await)
+    .await;
     let path: String = serde_json::from_str(&body).unwrap();
     path.rsplit('=').next().unwrap().parse().unwrap()
 }
 
 async fn preview(app: &TestApp, cookie: &str, id: i64) -> ImportPreview {
-    let res = post_form(
-        app,
-        Some(cookie),
-        "/api/honours/import_preview",
-        &[("id", id.to_string())],
-    )
-    .await;
+    let res = app
+        .post_form(
+            "/api/honours/import_preview",
+            Some(cookie),
+            &[("id", id.to_string())],
+        )
+        .await;
     serde_json::from_str(&ok(res).await).unwrap()
 }
 
 async fn confirm(app: &TestApp, cookie: &str, id: i64) -> reqwest::Response {
-    post_form(
-        app,
-        Some(cookie),
+    app.post_form(
         "/api/honours/import_confirm",
+        Some(cookie),
         &[("id", id.to_string())],
     )
     .await
 }
 
 async fn object(app: &TestApp, honour: i64, content: &str, contact: &str) -> reqwest::Response {
-    post_form(
-        app,
-        None,
+    app.post_form(
         "/api/honours/object",
+        None,
         &[
             ("honour", honour.to_string()),
             ("content", content.into()),
@@ -211,7 +161,7 @@ async fn object(app: &TestApp, honour: i64, content: &str, contact: &str) -> req
 #[tokio::test]
 async fn workflow_goes_through_every_status_and_records_each_change() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let id = nominate(&app, &staff, "王建国").await;
     assert_eq!(snapshot(&app, id).await, ("nominated".into(), 1, 1));
     // A household's public name is masked whatever staff typed.
@@ -307,7 +257,8 @@ async fn workflow_goes_through_every_status_and_records_each_change() {
         .text("action", "publish")
         .text("date", day(3));
     refused(
-        post_multipart(&app, Some(&staff), "/api/honours/act", form).await,
+        app.post_multipart("/api/honours/act", Some(&staff), form)
+            .await,
         409,
     )
     .await;
@@ -351,7 +302,7 @@ async fn workflow_goes_through_every_status_and_records_each_change() {
 #[tokio::test]
 async fn a_browser_form_post_is_redirected_back_with_the_outcome() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let res = app
         .client
         .post(app.url("/api/honours/create"))
@@ -369,7 +320,7 @@ async fn a_browser_form_post_is_redirected_back_with_the_outcome() {
     assert!(res.status().is_redirection());
     let to = res.headers()[reqwest::header::LOCATION].to_str().unwrap();
     assert!(to.starts_with("/staff/honours?err="), "{to}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 0);
 }
 
 // ---- authorization ----
@@ -377,9 +328,9 @@ async fn a_browser_form_post_is_redirected_back_with_the_outcome() {
 #[tokio::test]
 async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
-    let b = login(&app, "huaihe").await;
-    let admin = login(&app, "admin").await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
+    let admin = app.login("admin").await;
     let id = nominate(&app, &a, "王建国").await;
     let before = snapshot(&app, id).await;
 
@@ -389,12 +340,11 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
         401,
     )
     .await;
-    refused(post_form(&app, None, "/api/honours/staff", &[]).await, 401).await;
+    refused(app.post_form("/api/honours/staff", None, &[]).await, 401).await;
     refused(
-        post_form(
-            &app,
-            None,
+        app.post_form(
             "/api/honours/create",
+            None,
             &[
                 ("community", community(&app, "韩营").await.to_string()),
                 ("kind", "household".into()),
@@ -411,7 +361,7 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
         Part::bytes(fixture("honours_good.csv")).file_name("a.csv"),
     );
     refused(
-        post_multipart(&app, None, "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", None, form).await,
         401,
     )
     .await;
@@ -425,10 +375,9 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
     )
     .await;
     refused(
-        post_form(
-            &app,
-            Some(&b),
+        app.post_form(
             "/api/honours/create",
+            Some(&b),
             &[
                 ("community", community(&app, "韩营").await.to_string()),
                 ("kind", "household".into()),
@@ -441,7 +390,7 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
     )
     .await;
     assert_eq!(snapshot(&app, id).await, before);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 1);
     // …and does not see it.
     let view_b = staff_view(&app, &b).await;
     assert!(view_b.honours.is_empty());
@@ -454,10 +403,9 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
     // Another office's upload preview is not theirs either.
     let up = upload(&app, &a, "good.csv", fixture("honours_good.csv")).await;
     refused(
-        post_form(
-            &app,
-            Some(&b),
+        app.post_form(
             "/api/honours/import_preview",
+            Some(&b),
             &[("id", up.to_string())],
         )
         .await,
@@ -465,7 +413,7 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
     )
     .await;
     refused(confirm(&app, &b, up).await, 403).await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 1);
 
     // The admin can act in every office.
     ok(act(&app, Some(&admin), id, "publish", &day(3), "", false).await).await;
@@ -478,30 +426,24 @@ async fn other_offices_and_anonymous_callers_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn a_good_csv_file_imports_every_row_in_one_go() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let up = upload(&app, &staff, "示范户.csv", fixture("honours_good.csv")).await;
     let p = preview(&app, &staff, up).await;
     assert!(p.is_valid(), "{:?}", p.errors);
     assert_eq!(p.rows.len(), 4);
     assert_eq!(p.rows[2].full_name, "韩营便民超市, 东店", "quoted comma");
     // Nothing yet: the preview only.
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 0);
     let body = ok(confirm(&app, &staff, up).await).await;
     assert!(body.contains("imported=4"), "{body}");
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM honours WHERE status = 'nominated'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM honours WHERE status = 'nominated'")
+            .await,
         4
     );
     assert_eq!(
-        count(
-            &app,
-            "SELECT COUNT(*) FROM honour_events WHERE action = 'import'"
-        )
-        .await,
+        app.scalar("SELECT COUNT(*) FROM honour_events WHERE action = 'import'")
+            .await,
         4
     );
     let (public, show): (String, i64) = sqlx::query_as(
@@ -513,13 +455,13 @@ async fn a_good_csv_file_imports_every_row_in_one_go() {
     assert_eq!((public.as_str(), show), ("李**家", 1));
     // Confirming twice imports nothing more.
     refused(confirm(&app, &staff, up).await, 409).await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 4);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 4);
 }
 
 #[tokio::test]
 async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let up = upload(&app, &staff, "bad.csv", fixture("honours_bad.csv")).await;
     let p = preview(&app, &staff, up).await;
     assert!(!p.is_valid());
@@ -530,8 +472,8 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
     assert!(p.rows[0].errors.is_empty() && p.rows[2].errors.is_empty());
     let e = refused(confirm(&app, &staff, up).await, 400).await;
     assert!(e.to_string().contains("未导入任何记录"), "{e}");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honour_events").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honour_events").await, 0);
 
     // The preview page shows the row's error in Chinese.
     let res = app
@@ -551,7 +493,8 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
         Part::bytes("名称\n王五\n".as_bytes().to_vec()).file_name("x.csv"),
     );
     let e = refused(
-        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", Some(&staff), form)
+            .await,
         400,
     )
     .await;
@@ -561,7 +504,8 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
         Part::bytes(vec![0xb0, 0xa1, 0x2c]).file_name("gbk.csv"),
     );
     let e = refused(
-        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", Some(&staff), form)
+            .await,
         400,
     )
     .await;
@@ -571,7 +515,8 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
         Part::bytes(b"PK\x03\x04junk".to_vec()).file_name("x.xlsx"),
     );
     refused(
-        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", Some(&staff), form)
+            .await,
         400,
     )
     .await;
@@ -590,16 +535,17 @@ async fn a_csv_file_with_a_bad_row_imports_nothing_and_says_which_row() {
         w.finish().unwrap().into_inner()
     };
     assert!(bomb.len() < 200_000, "{}", bomb.len());
-    let before = count(&app, "SELECT COUNT(*) FROM honour_imports").await;
+    let before = app.scalar("SELECT COUNT(*) FROM honour_imports").await;
     let form = Form::new().part("file", Part::bytes(bomb).file_name("名单.xlsx"));
     let e = refused(
-        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", Some(&staff), form)
+            .await,
         400,
     )
     .await;
     assert_eq!(e.to_string(), hs::IMPORT_XLSX_EXPANDS_TOO_MUCH);
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM honour_imports").await,
+        app.scalar("SELECT COUNT(*) FROM honour_imports").await,
         before
     );
 }
@@ -638,7 +584,7 @@ fn xlsx_with(fixture_bytes: &[u8], extra: &str, sst_count: Option<&str>) -> Vec<
 #[tokio::test]
 async fn a_sheet_naming_a_far_cell_is_refused_and_the_server_stays_up() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let good = fixture("honours_good.xlsx");
     // The reproduction: one extra cell at XFD1048576 (calamine asked for a 512 GB grid).
     let far = xlsx_with(
@@ -647,10 +593,11 @@ async fn a_sheet_naming_a_far_cell_is_refused_and_the_server_stays_up() {
         None,
     );
     assert!(far.len() < 20_000, "{}", far.len());
-    let before = count(&app, "SELECT COUNT(*) FROM honour_imports").await;
+    let before = app.scalar("SELECT COUNT(*) FROM honour_imports").await;
     let form = Form::new().part("file", Part::bytes(far).file_name("名单.xlsx"));
     let e = refused(
-        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", Some(&staff), form)
+            .await,
         400,
     )
     .await;
@@ -658,14 +605,16 @@ async fn a_sheet_naming_a_far_cell_is_refused_and_the_server_stays_up() {
     let health = app.client.get(app.url("/api/health")).send().await.unwrap();
     assert_eq!(health.status(), 200, "the server is still up");
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM honour_imports").await,
+        app.scalar("SELECT COUNT(*) FROM honour_imports").await,
         before
     );
 
     // A shared-string table that declares 10^15 strings is read for what it holds.
     let declared = xlsx_with(&good, "", Some("999999999999999"));
     let form = Form::new().part("file", Part::bytes(declared).file_name("名单.xlsx"));
-    let res = post_multipart(&app, Some(&staff), "/api/honours/import", form).await;
+    let res = app
+        .post_multipart("/api/honours/import", Some(&staff), form)
+        .await;
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
 
     // Too many rows stops the read with the row message.
@@ -683,7 +632,8 @@ async fn a_sheet_naming_a_far_cell_is_refused_and_the_server_stays_up() {
         Part::bytes(xlsx_with(&good, &rows, None)).file_name("名单.xlsx"),
     );
     let e = refused(
-        post_multipart(&app, Some(&staff), "/api/honours/import", form).await,
+        app.post_multipart("/api/honours/import", Some(&staff), form)
+            .await,
         400,
     )
     .await;
@@ -693,7 +643,7 @@ async fn a_sheet_naming_a_far_cell_is_refused_and_the_server_stays_up() {
 #[tokio::test]
 async fn xlsx_files_import_all_or_nothing_too() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
 
     let bad = upload(&app, &staff, "bad.xlsx", fixture("honours_bad.xlsx")).await;
     let p = preview(&app, &staff, bad).await;
@@ -711,7 +661,7 @@ async fn xlsx_files_import_all_or_nothing_too() {
     );
     assert!(p.errors.iter().any(|e| e.contains("称号“最美家庭”无效")));
     refused(confirm(&app, &staff, bad).await, 400).await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 0);
 
     let good = upload(&app, &staff, "good.xlsx", fixture("honours_good.xlsx")).await;
     let p = preview(&app, &staff, good).await;
@@ -721,7 +671,7 @@ async fn xlsx_files_import_all_or_nothing_too() {
         "a number cell reads as 7, not 7.0"
     );
     ok(confirm(&app, &staff, good).await).await;
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM honours").await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM honours").await, 3);
     let (public,): (String,) =
         sqlx::query_as("SELECT public_name FROM honours WHERE full_name = '南徐快餐店'")
             .fetch_one(&app.db.pool)
@@ -738,8 +688,8 @@ async fn xlsx_files_import_all_or_nothing_too() {
 #[tokio::test]
 async fn objections_are_taken_during_the_notice_only_and_seen_by_that_office() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
-    let b = login(&app, "huaihe").await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
     let id = nominate(&app, &a, "王建国").await;
 
     // 申报 is not public yet: no objections.
@@ -785,32 +735,30 @@ async fn objections_are_taken_during_the_notice_only_and_seen_by_that_office() {
     assert_eq!(first.honour_full_name, "王建国");
     assert!(staff_view(&app, &b).await.objections.is_empty());
     refused(
-        post_form(
-            &app,
-            Some(&b),
+        app.post_form(
             "/api/honours/objection_handle",
+            Some(&b),
             &[("id", first.id.to_string()), ("note", "x".into())],
         )
         .await,
         403,
     )
     .await;
-    ok(post_form(
-        &app,
-        Some(&a),
-        "/api/honours/objection_handle",
-        &[
-            ("id", first.id.to_string()),
-            ("note", "已核实，已整改".into()),
-        ],
-    )
-    .await)
+    ok(app
+        .post_form(
+            "/api/honours/objection_handle",
+            Some(&a),
+            &[
+                ("id", first.id.to_string()),
+                ("note", "已核实，已整改".into()),
+            ],
+        )
+        .await)
     .await;
     refused(
-        post_form(
-            &app,
-            Some(&a),
+        app.post_form(
             "/api/honours/objection_handle",
+            Some(&a),
             &[("id", first.id.to_string())],
         )
         .await,
@@ -838,7 +786,7 @@ async fn objections_are_taken_during_the_notice_only_and_seen_by_that_office() {
     ok(act(&app, Some(&a), id, "award", "", "", false).await).await;
     refused(object(&app, id, "再提一条", "").await, 409).await;
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM honour_objections").await,
+        app.scalar("SELECT COUNT(*) FROM honour_objections").await,
         2
     );
 }
@@ -848,8 +796,8 @@ async fn objections_are_taken_during_the_notice_only_and_seen_by_that_office() {
 #[tokio::test]
 async fn the_public_page_is_grouped_counted_searchable_and_cacheable() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
-    let b = login(&app, "huaihe").await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
     let one = nominate(&app, &a, "王建国").await;
     ok(act(&app, Some(&a), one, "publish", &day(3), "", false).await).await;
     ok(act(&app, Some(&a), one, "award", "", "", false).await).await;
@@ -858,21 +806,23 @@ async fn the_public_page_is_grouped_counted_searchable_and_cacheable() {
     let hidden = nominate(&app, &a, "赵小明").await;
     let _ = hidden; // 申报 only: not public yet.
     let c = community(&app, "康楼").await;
-    ok(post_form(
-        &app,
-        Some(&b),
-        "/api/honours/create",
-        &[
-            ("community", c.to_string()),
-            ("kind", "shop".into()),
-            ("title", "civilized_shop".into()),
-            ("full_name", "康楼副食店（店主孙大海）".into()),
-            ("public_name", "康楼副食店".into()),
-        ],
-    )
-    .await)
+    ok(app
+        .post_form(
+            "/api/honours/create",
+            Some(&b),
+            &[
+                ("community", c.to_string()),
+                ("kind", "shop".into()),
+                ("title", "civilized_shop".into()),
+                ("full_name", "康楼副食店（店主孙大海）".into()),
+                ("public_name", "康楼副食店".into()),
+            ],
+        )
+        .await)
     .await;
-    let shop = id_of(&app, "SELECT id FROM honours WHERE kind = 'shop'").await;
+    let shop = app
+        .scalar("SELECT id FROM honours WHERE kind = 'shop'")
+        .await;
     ok(act(&app, Some(&b), shop, "publish", &day(2), "", false).await).await;
 
     let res = app.client.get(app.url("/honours")).send().await.unwrap();
@@ -915,19 +865,19 @@ async fn the_public_page_is_grouped_counted_searchable_and_cacheable() {
 #[tokio::test]
 async fn public_pages_never_show_a_phone_or_a_full_household_name() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let phones = ["13800138000", "13912345678"];
     let mut codes = Vec::new();
     for (i, phone) in phones.iter().enumerate() {
-        let (_, code) = submit_street_report(
-            &app,
-            "韩营一巷",
-            "exposed_garbage",
-            phone,
-            "巷口垃圾三天没人清理",
-            i as u8,
-        )
-        .await;
+        let (_, code) = app
+            .submit_street_report(
+                "韩营一巷",
+                "exposed_garbage",
+                phone,
+                "巷口垃圾三天没人清理",
+                i as u8,
+            )
+            .await;
         codes.push(code);
     }
     // Honours in every public state, with full names; the house number of one is hidden.
@@ -987,7 +937,7 @@ async fn public_pages_never_show_a_phone_or_a_full_household_name() {
     let (_, html) = page(&app, "/honours").await;
     assert!(html.contains("王**家") && html.contains("张**家") && html.contains("欧阳**家"));
     // The public server function answers the same, without the names.
-    let body = ok(post_form(&app, None, "/api/honours/public", &[]).await).await;
+    let body = ok(app.post_form("/api/honours/public", None, &[]).await).await;
     for name in full_names {
         assert!(!body.contains(name));
     }

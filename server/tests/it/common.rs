@@ -1,8 +1,6 @@
 //! `spawn_app()`: the real router on a random port with a fresh database — SQLite by
 //! default, PostgreSQL when `TEST_DATABASE=postgres` (`make test` runs both).
 
-#![allow(dead_code)]
-
 use app::db::Db;
 use leptos::prelude::LeptosOptions;
 use server::config::Config;
@@ -150,31 +148,96 @@ async fn spawn(
 }
 
 /// The password of every demo account (app::staff::seed).
-pub const DEMO_PASSWORD: &str = app::staff::seed::DEMO_PASSWORD;
+pub const DEMO_PASSWORD: &str = app::session::seed::DEMO_PASSWORD;
 
-/// Logs a demo account in through `POST /api/staff/login` and returns the `Cookie` header
-/// value for its session ("jx_session=…").
-pub async fn login(app: &TestApp, username: &str) -> String {
-    let res = app
-        .client
-        .post(app.url("/api/staff/login"))
-        .form(&[("username", username), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .expect("login request");
-    assert!(
-        res.status().is_success(),
-        "login of {username} failed: {}",
-        res.status()
-    );
-    let cookie = res
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("jx_session="))
-        .expect("session cookie");
-    cookie.split(';').next().unwrap_or_default().to_string()
+impl TestApp {
+    /// Logs a demo account in through `POST /api/staff/login` and returns the `Cookie` header
+    /// value for its session ("jx_session=…").
+    pub async fn login(&self, username: &str) -> String {
+        let res = self
+            .client
+            .post(self.url("/api/staff/login"))
+            .form(&[("username", username), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .expect("login request");
+        assert!(
+            res.status().is_success(),
+            "login of {username} failed: {}",
+            res.status()
+        );
+        let cookie = res
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("jx_session="))
+            .expect("session cookie");
+        cookie.split(';').next().unwrap_or_default().to_string()
+    }
+
+    /// The single i64 a query returns (an id, a count).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        n
+    }
+
+    /// The single i64 a query with one text parameter (`$1`) returns.
+    pub async fn scalar_for(&self, sql: &str, key: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .bind(key)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql} [{key}]: {e}"));
+        n
+    }
+
+    /// POSTs a url-encoded form to `path`, with a session cookie when given.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        fields: &[(&str, String)],
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).form(fields);
+        if let Some(cookie) = cookie {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        req.send().await.expect("form post")
+    }
+
+    /// POSTs a multipart form to `path`, with a session cookie when given.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).multipart(form);
+        if let Some(cookie) = cookie {
+            req = req.header(reqwest::header::COOKIE, cookie);
+        }
+        req.send().await.expect("multipart post")
+    }
+}
+
+/// The body of a 200 answer (the test fails on any other status, showing the body).
+pub async fn ok(res: reqwest::Response) -> String {
+    let status = res.status();
+    let body = res.text().await.expect("response body");
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// The error of a refused request, which must have `status`.
+pub async fn refused(res: reqwest::Response, status: u16) -> app::error::AppError {
+    let got = res.status();
+    let body = res.text().await.expect("response body");
+    assert_eq!(got.as_u16(), status, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
 }
 
 /// A small gradient JPEG (200×150); `seed` makes different photos differ.
@@ -191,82 +254,60 @@ pub fn small_jpeg(seed: u8) -> Vec<u8> {
     out
 }
 
-/// The single i64 a query returns (an id, a count).
-pub async fn id_of(app: &TestApp, sql: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as(sql)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("query one i64");
-    id
-}
-
-/// A resident's report on a demo street through the real submission endpoint, with one
-/// photo (`small_jpeg(seed)`). Returns the report's row id and its tracking code.
-pub async fn submit_street_report(
-    app: &TestApp,
-    street: &str,
-    category_code: &str,
-    phone: &str,
-    description: &str,
-    seed: u8,
-) -> (i64, String) {
-    use reqwest::multipart::{Form, Part};
-    let street_id = id_of(
-        app,
-        &format!("SELECT id FROM streets WHERE name = '{street}'"),
-    )
-    .await;
-    let category_id = id_of(
-        app,
-        &format!("SELECT id FROM categories WHERE code = '{category_code}'"),
-    )
-    .await;
-    let draft = serde_json::json!({
-        "report_id": uuid::Uuid::new_v4(),
-        "category_id": category_id,
-        "office_id": null,
-        "street_id": street_id,
-        "location": null,
-        "description": description,
-        "contact_phone": phone,
-        "created_on_device": 1_795_786_380_000_i64,
-    });
-    let form = Form::new()
-        .part(
-            "report",
-            Part::text(draft.to_string())
-                .mime_str("application/json")
-                .expect("mime"),
-        )
-        .part(
-            "photo",
-            Part::bytes(small_jpeg(seed))
-                .file_name("p.jpg")
-                .mime_str("image/jpeg")
-                .expect("mime"),
-        );
-    let res = post_multipart(app, "/api/reports/submit", None, form).await;
-    assert_eq!(res.status(), 200);
-    let receipt: app::reports::Receipt = res.json().await.expect("receipt");
-    let code = receipt.tracking_code.to_string();
-    let id = id_of(
-        app,
-        &format!("SELECT id FROM reports WHERE tracking_code = '{code}'"),
-    )
-    .await;
-    (id, code)
-}
-
-/// POSTs a multipart form to `path`, with a session cookie when given.
-pub async fn post_multipart(
-    app: &TestApp,
-    path: &str,
-    cookie: Option<&str>,
-    form: reqwest::multipart::Form,
-) -> reqwest::Response {
-    let mut req = app.client.post(app.url(path)).multipart(form);
-    if let Some(cookie) = cookie {
-        req = req.header(reqwest::header::COOKIE, cookie);
+impl TestApp {
+    /// A resident's report on a demo street through the real submission endpoint, with one
+    /// photo (`small_jpeg(seed)`). Returns the report's row id and its tracking code.
+    pub async fn submit_street_report(
+        &self,
+        street: &str,
+        category_code: &str,
+        phone: &str,
+        description: &str,
+        seed: u8,
+    ) -> (i64, String) {
+        let app = self;
+        use reqwest::multipart::{Form, Part};
+        let street_id = app
+            .scalar(&format!("SELECT id FROM streets WHERE name = '{street}'"))
+            .await;
+        let category_id = app
+            .scalar(&format!(
+                "SELECT id FROM categories WHERE code = '{category_code}'"
+            ))
+            .await;
+        let draft = serde_json::json!({
+            "report_id": uuid::Uuid::new_v4(),
+            "category_id": category_id,
+            "office_id": null,
+            "street_id": street_id,
+            "location": null,
+            "description": description,
+            "contact_phone": phone,
+            "created_on_device": 1_795_786_380_000_i64,
+        });
+        let form = Form::new()
+            .part(
+                "report",
+                Part::text(draft.to_string())
+                    .mime_str("application/json")
+                    .expect("mime"),
+            )
+            .part(
+                "photo",
+                Part::bytes(small_jpeg(seed))
+                    .file_name("p.jpg")
+                    .mime_str("image/jpeg")
+                    .expect("mime"),
+            );
+        let res = app.post_multipart("/api/reports/submit", None, form).await;
+        assert_eq!(res.status(), 200);
+        let receipt: app::reports::Receipt = res.json().await.expect("receipt");
+        let code = receipt.tracking_code.to_string();
+        let id = app
+            .scalar(&format!(
+                "SELECT id FROM reports WHERE tracking_code = '{code}'"
+            ))
+            .await;
+        (id, code)
     }
-    req.send().await.expect("multipart post")
 }

@@ -4,15 +4,10 @@
 //! transfers, duplicates, the queue's filters and keyset pages, the dashboard, and the
 //! resident's 已解决 / 仍未解决.
 
-mod common;
-
+use crate::common::{TestApp, ok, refused, small_jpeg as jpeg, spawn_app, spawn_app_with};
 use app::error::AppError;
 use app::reports::PublicReport;
 use app::staff::{Dashboard, QueuePage, ReportDetail};
-use common::{
-    TestApp, id_of, login, post_multipart, small_jpeg as jpeg, spawn_app, spawn_app_with,
-    submit_street_report,
-};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 
@@ -26,7 +21,8 @@ type ActCase<'a> = (i64, &'a str, Vec<(&'a str, &'a str)>);
 /// A resident's report on `street` (太昊路办事处 streets: 韩营一巷 …; 淮河路: 康楼中街 …).
 async fn report_on(app: &TestApp, street: &str, category: &str, phone: &str) -> (i64, String) {
     let seed = street.len() as u8;
-    submit_street_report(app, street, category, phone, "巷口垃圾三天没人清理", seed).await
+    app.submit_street_report(street, category, phone, "巷口垃圾三天没人清理", seed)
+        .await
 }
 
 async fn report(app: &TestApp) -> (i64, String) {
@@ -54,19 +50,6 @@ async fn version(app: &TestApp, id: i64) -> i64 {
     snapshot(app, id).await.1
 }
 
-async fn post_form(
-    app: &TestApp,
-    cookie: Option<&str>,
-    path: &str,
-    fields: &[(&str, String)],
-) -> reqwest::Response {
-    let mut req = app.client.post(app.url(path)).form(fields);
-    if let Some(c) = cookie {
-        req = req.header(reqwest::header::COOKIE, c);
-    }
-    req.send().await.unwrap()
-}
-
 async fn act(
     app: &TestApp,
     cookie: Option<&str>,
@@ -87,7 +70,7 @@ async fn act_at(
     extra: &[(&str, &str)],
 ) -> reqwest::Response {
     let fields = act_fields(id, version, action, extra);
-    post_form(app, cookie, "/api/staff/act", &fields).await
+    app.post_form("/api/staff/act", cookie, &fields).await
 }
 
 /// The form fields of a `/api/staff/act` call.
@@ -104,20 +87,6 @@ fn act_fields<'a>(
     ];
     fields.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
     fields
-}
-
-async fn ok(res: reqwest::Response) -> String {
-    let status = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body
-}
-
-async fn refused(res: reqwest::Response, status: u16) -> AppError {
-    let got = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(got.as_u16(), status, "{body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
 }
 
 async fn rectify(app: &TestApp, cookie: Option<&str>, id: i64, photos: usize) -> reqwest::Response {
@@ -160,35 +129,31 @@ async fn feedback(app: &TestApp, code: &str, answer: &str, photo: bool) -> reqwe
                 .unwrap(),
         );
     }
-    post_multipart(app, "/api/reports/feedback", None, form).await
+    app.post_multipart("/api/reports/feedback", None, form)
+        .await
 }
 
 async fn queue(app: &TestApp, cookie: &str, query: &[(&str, &str)]) -> QueuePage {
     let fields: Vec<(&str, String)> = query.iter().map(|(k, v)| (*k, v.to_string())).collect();
-    let body = ok(post_form(app, Some(cookie), "/api/staff/queue", &fields).await).await;
+    let body = ok(app
+        .post_form("/api/staff/queue", Some(cookie), &fields)
+        .await)
+    .await;
     serde_json::from_str(&body).unwrap()
 }
 
 async fn detail(app: &TestApp, cookie: &str, id: i64) -> ReportDetail {
-    let body = ok(post_form(
-        app,
-        Some(cookie),
-        "/api/staff/report",
-        &[("id", id.to_string())],
-    )
-    .await)
+    let body = ok(app
+        .post_form("/api/staff/report", Some(cookie), &[("id", id.to_string())])
+        .await)
     .await;
     serde_json::from_str(&body).unwrap()
 }
 
 async fn track(app: &TestApp, code: &str) -> PublicReport {
-    let body = ok(post_form(
-        app,
-        None,
-        "/api/reports/track",
-        &[("code", code.to_string())],
-    )
-    .await)
+    let body = ok(app
+        .post_form("/api/reports/track", None, &[("code", code.to_string())])
+        .await)
     .await;
     serde_json::from_str(&body).unwrap()
 }
@@ -206,16 +171,16 @@ async fn dispatched(app: &TestApp, cookie: &str) -> (i64, String) {
 #[tokio::test]
 async fn login_sets_an_httponly_lax_cookie_and_logout_ends_the_session() {
     let app = spawn_app().await;
-    let res = post_form(
-        &app,
-        None,
-        "/api/staff/login",
-        &[
-            ("username", "taihao".into()),
-            ("password", common::DEMO_PASSWORD.into()),
-        ],
-    )
-    .await;
+    let res = app
+        .post_form(
+            "/api/staff/login",
+            None,
+            &[
+                ("username", "taihao".into()),
+                ("password", crate::common::DEMO_PASSWORD.into()),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 200);
     let set_cookie = res
         .headers()
@@ -235,9 +200,9 @@ async fn login_sets_an_httponly_lax_cookie_and_logout_ends_the_session() {
     assert!(!cookie.contains(&stored));
 
     queue(&app, &cookie, &[]).await;
-    ok(post_form(&app, Some(&cookie), "/api/staff/logout", &[]).await).await;
+    ok(app.post_form("/api/staff/logout", Some(&cookie), &[]).await).await;
     refused(
-        post_form(&app, Some(&cookie), "/api/staff/queue", &[]).await,
+        app.post_form("/api/staff/queue", Some(&cookie), &[]).await,
         401,
     )
     .await;
@@ -274,7 +239,7 @@ async fn a_browser_login_redirects_and_a_wrong_password_comes_back_with_a_messag
         .header(reqwest::header::ACCEPT, "text/html")
         .form(&[
             ("username", "taihao"),
-            ("password", common::DEMO_PASSWORD),
+            ("password", crate::common::DEMO_PASSWORD),
             ("next", "//evil.example/"),
         ])
         .send()
@@ -286,7 +251,7 @@ async fn a_browser_login_redirects_and_a_wrong_password_comes_back_with_a_messag
 
 #[tokio::test]
 async fn repeated_failed_logins_are_throttled_even_with_the_right_password() {
-    use app::staff::throttle::FREE_PAIR_FAILURES;
+    use app::session::throttle::FREE_PAIR_FAILURES;
     let app = spawn_app().await;
     for i in 0..FREE_PAIR_FAILURES + 2 {
         let res = login_attempt(&app, "huaihe", "guess-guess", None, None).await;
@@ -298,14 +263,14 @@ async fn repeated_failed_logins_are_throttled_even_with_the_right_password() {
             refused(res, 429).await;
         }
     }
-    let res = login_attempt(&app, "huaihe", common::DEMO_PASSWORD, None, None).await;
+    let res = login_attempt(&app, "huaihe", crate::common::DEMO_PASSWORD, None, None).await;
     assert_eq!(res.status(), 429);
     assert!(res.headers().contains_key(reqwest::header::RETRY_AFTER));
     // Another account from the same address is not slowed by it.
-    login(&app, "taihao").await;
+    app.login("taihao").await;
     // Once the delay has passed, the right password works again.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let res = login_attempt(&app, "huaihe", common::DEMO_PASSWORD, None, None).await;
+    let res = login_attempt(&app, "huaihe", crate::common::DEMO_PASSWORD, None, None).await;
     assert_eq!(res.status(), 200);
 }
 
@@ -343,7 +308,7 @@ fn device_cookie(res: &reqwest::Response) -> Option<String> {
 
 #[tokio::test]
 async fn sixty_concurrent_wrong_logins_check_only_the_free_few_passwords() {
-    use app::staff::throttle::FREE_PAIR_FAILURES;
+    use app::session::throttle::FREE_PAIR_FAILURES;
     let app = std::sync::Arc::new(spawn_app().await);
     let started = std::time::Instant::now();
     let tasks: Vec<_> = (0..60)
@@ -377,11 +342,9 @@ async fn sixty_concurrent_wrong_logins_check_only_the_free_few_passwords() {
     );
     assert_eq!(checked + throttled, 60);
     // Every checked attempt is on record; the throttled ones were never verified.
-    let stored = id_of(
-        &app,
-        "SELECT COUNT(*) FROM login_failures WHERE username = 'huaihe'",
-    )
-    .await;
+    let stored = app
+        .scalar("SELECT COUNT(*) FROM login_failures WHERE username = 'huaihe'")
+        .await;
     assert_eq!(stored, checked as i64);
 }
 
@@ -389,7 +352,14 @@ async fn sixty_concurrent_wrong_logins_check_only_the_free_few_passwords() {
 async fn an_attackers_burst_locks_out_neither_other_addresses_nor_known_devices() {
     let app = spawn_app_with(&[("TRUST_PROXY", "true")]).await;
     // The administrator signs in from the office once: the device is remembered.
-    let res = login_attempt(&app, "admin", common::DEMO_PASSWORD, Some("10.1.1.1"), None).await;
+    let res = login_attempt(
+        &app,
+        "admin",
+        crate::common::DEMO_PASSWORD,
+        Some("10.1.1.1"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let device = device_cookie(&res).expect("a device cookie");
     assert!(
@@ -408,17 +378,31 @@ async fn an_attackers_burst_locks_out_neither_other_addresses_nor_known_devices(
     let answers = futures_util::future::join_all(burst).await;
     assert!(answers.iter().any(|r| r.status() == 429));
     // The attacker's own right guess would now wait too.
-    let res = login_attempt(&app, "admin", common::DEMO_PASSWORD, Some(attacker), None).await;
+    let res = login_attempt(
+        &app,
+        "admin",
+        crate::common::DEMO_PASSWORD,
+        Some(attacker),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 429);
 
     // The right password from another address logs in at once…
-    let res = login_attempt(&app, "admin", common::DEMO_PASSWORD, Some("10.2.2.2"), None).await;
+    let res = login_attempt(
+        &app,
+        "admin",
+        crate::common::DEMO_PASSWORD,
+        Some("10.2.2.2"),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 200);
     // …and so does the known device, even from the attacker's own address.
     let res = login_attempt(
         &app,
         "admin",
-        common::DEMO_PASSWORD,
+        crate::common::DEMO_PASSWORD,
         Some(attacker),
         Some(&device),
     )
@@ -434,7 +418,10 @@ async fn an_attackers_burst_locks_out_neither_other_addresses_nor_known_devices(
         .client
         .post(app.url("/api/staff/login"))
         .header("x-forwarded-for", format!("10.9.9.9, {attacker}"))
-        .form(&[("username", "admin"), ("password", common::DEMO_PASSWORD)])
+        .form(&[
+            ("username", "admin"),
+            ("password", crate::common::DEMO_PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -460,12 +447,12 @@ async fn record_failures(app: &TestApp, rows: &[(&str, &str)]) {
 
 #[tokio::test]
 async fn distributed_guessing_stops_unknown_clients_but_not_the_accounts_own_devices() {
-    use app::staff::throttle::MAX_ACCOUNT_FAILURES;
+    use app::session::throttle::MAX_ACCOUNT_FAILURES;
     let app = spawn_app_with(&[("TRUST_PROXY", "true")]).await;
     let res = login_attempt(
         &app,
         "kaiyuan",
-        common::DEMO_PASSWORD,
+        crate::common::DEMO_PASSWORD,
         Some("10.1.1.1"),
         None,
     )
@@ -480,7 +467,7 @@ async fn distributed_guessing_stops_unknown_clients_but_not_the_accounts_own_dev
     let res = login_attempt(
         &app,
         "kaiyuan",
-        common::DEMO_PASSWORD,
+        crate::common::DEMO_PASSWORD,
         Some("10.3.3.3"),
         None,
     )
@@ -489,7 +476,7 @@ async fn distributed_guessing_stops_unknown_clients_but_not_the_accounts_own_dev
     let res = login_attempt(
         &app,
         "kaiyuan",
-        common::DEMO_PASSWORD,
+        crate::common::DEMO_PASSWORD,
         Some("10.3.3.3"),
         Some(&device),
     )
@@ -503,7 +490,7 @@ async fn distributed_guessing_stops_unknown_clients_but_not_the_accounts_own_dev
     let res = login_attempt(
         &app,
         "taihao",
-        common::DEMO_PASSWORD,
+        crate::common::DEMO_PASSWORD,
         Some("10.3.3.3"),
         None,
     )
@@ -513,7 +500,7 @@ async fn distributed_guessing_stops_unknown_clients_but_not_the_accounts_own_dev
 
 #[tokio::test]
 async fn password_spraying_from_one_address_stops_at_the_address_limit() {
-    use app::staff::throttle::MAX_ADDRESS_FAILURES;
+    use app::session::throttle::MAX_ADDRESS_FAILURES;
     let app = spawn_app_with(&[("TRUST_PROXY", "true")]).await;
     let sprayer = "198.51.100.9";
     let names: Vec<String> = (0..MAX_ADDRESS_FAILURES)
@@ -522,13 +509,20 @@ async fn password_spraying_from_one_address_stops_at_the_address_limit() {
     let rows: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), sprayer)).collect();
     record_failures(&app, &rows).await;
     // A new account from that address: refused before any password check.
-    let res = login_attempt(&app, "huaihe", common::DEMO_PASSWORD, Some(sprayer), None).await;
+    let res = login_attempt(
+        &app,
+        "huaihe",
+        crate::common::DEMO_PASSWORD,
+        Some(sprayer),
+        None,
+    )
+    .await;
     assert_eq!(res.status(), 429);
     // The same account from elsewhere is fine.
     let res = login_attempt(
         &app,
         "huaihe",
-        common::DEMO_PASSWORD,
+        crate::common::DEMO_PASSWORD,
         Some("10.4.4.4"),
         None,
     )
@@ -544,7 +538,7 @@ async fn usernames_are_checked_before_they_touch_the_database() {
         let res = login_attempt(&app, name, "whatever-password", None, None).await;
         assert_eq!(res.status(), 400, "{}", name.len());
     }
-    assert_eq!(id_of(&app, "SELECT COUNT(*) FROM login_failures").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM login_failures").await, 0);
 }
 
 #[tokio::test]
@@ -621,8 +615,8 @@ async fn staff_pages_answer_the_status_of_what_they_show() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap();
-    let taihao = login(&app, "taihao").await;
-    let huaihe = login(&app, "huaihe").await;
+    let taihao = app.login("taihao").await;
+    let huaihe = app.login("huaihe").await;
     let get = |path: String, cookie: &str| {
         app.client
             .get(app.url(&path))
@@ -666,10 +660,12 @@ async fn staff_pages_answer_the_status_of_what_they_show() {
 #[tokio::test]
 async fn authorization_matrix() {
     let app = spawn_app().await;
-    let staff_a = login(&app, "taihao").await;
-    let staff_b = login(&app, "huaihe").await;
-    let admin = login(&app, "admin").await;
-    let office_a = id_of(&app, "SELECT id FROM offices WHERE name = '太昊路办事处'").await;
+    let staff_a = app.login("taihao").await;
+    let staff_b = app.login("huaihe").await;
+    let admin = app.login("admin").await;
+    let office_a = app
+        .scalar("SELECT id FROM offices WHERE name = '太昊路办事处'")
+        .await;
     let callers: [(&str, Option<&str>); 4] = [
         ("anonymous", None),
         ("staff A", Some(&staff_a)),
@@ -706,7 +702,7 @@ async fn authorization_matrix() {
             ("/api/staff/offices", vec![], true),
         ];
         for (path, fields, allowed) in reads {
-            let res = post_form(&app, cookie, path, &fields).await;
+            let res = app.post_form(path, cookie, &fields).await;
             assert_eq!(
                 res.status().as_u16(),
                 expect(allowed),
@@ -749,12 +745,12 @@ async fn authorization_matrix() {
                 );
             }
             let before = snapshot(&app, disp).await;
-            let photos_before = id_of(&app, "SELECT COUNT(*) FROM report_photos").await;
+            let photos_before = app.scalar("SELECT COUNT(*) FROM report_photos").await;
             let res = rectify(&app, cookie, disp, 1).await;
             assert_eq!(res.status().as_u16(), expect(false), "{who} rectify");
             assert_eq!(snapshot(&app, disp).await, before);
             assert_eq!(
-                id_of(&app, "SELECT COUNT(*) FROM report_photos").await,
+                app.scalar("SELECT COUNT(*) FROM report_photos").await,
                 photos_before
             );
         } else {
@@ -773,13 +769,11 @@ async fn authorization_matrix() {
 #[tokio::test]
 async fn another_sites_page_cannot_act_with_a_staff_session() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let (id, _) = report(&app).await;
-    let category = id_of(
-        &app,
-        "SELECT id FROM categories WHERE code = 'piled_materials'",
-    )
-    .await;
+    let category = app
+        .scalar("SELECT id FROM categories WHERE code = 'piled_materials'")
+        .await;
     let before = snapshot(&app, id).await;
     let category = category.to_string();
     let fields = act_fields(
@@ -828,13 +822,11 @@ async fn another_sites_page_cannot_act_with_a_staff_session() {
 #[tokio::test]
 async fn accept_dispatch_rectify_close_and_the_public_page_shows_before_and_after() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let (id, code) = report(&app).await;
-    let other_category = id_of(
-        &app,
-        "SELECT id FROM categories WHERE code = 'piled_materials'",
-    )
-    .await;
+    let other_category = app
+        .scalar("SELECT id FROM categories WHERE code = 'piled_materials'")
+        .await;
 
     let d = detail(&app, &staff, id).await;
     assert_eq!(
@@ -942,7 +934,7 @@ async fn accept_dispatch_rectify_close_and_the_public_page_shows_before_and_afte
 #[tokio::test]
 async fn internal_notes_stay_internal() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let (id, code) = report(&app).await;
     ok(act(
         &app,
@@ -970,7 +962,7 @@ async fn internal_notes_stay_internal() {
 #[tokio::test]
 async fn invalid_transitions_and_missing_reasons_change_nothing() {
     let app = spawn_app().await;
-    let staff = login(&app, "taihao").await;
+    let staff = app.login("taihao").await;
     let (id, _) = report(&app).await;
     let before = snapshot(&app, id).await;
     for (action, extra, status) in [
@@ -1021,8 +1013,8 @@ async fn invalid_transitions_and_missing_reasons_change_nothing() {
 #[tokio::test]
 async fn two_staff_acting_at_once_one_wins_the_other_gets_a_conflict() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
-    let admin = login(&app, "admin").await;
+    let a = app.login("taihao").await;
+    let admin = app.login("admin").await;
     for _ in 0..3 {
         let (id, _) = report(&app).await;
         let v = version(&app, id).await;
@@ -1061,9 +1053,11 @@ async fn two_staff_acting_at_once_one_wins_the_other_gets_a_conflict() {
 #[tokio::test]
 async fn transfer_moves_the_report_to_the_other_offices_queue() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
-    let b = login(&app, "huaihe").await;
-    let office_b = id_of(&app, "SELECT id FROM offices WHERE name = '淮河路办事处'").await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
+    let office_b = app
+        .scalar("SELECT id FROM offices WHERE name = '淮河路办事处'")
+        .await;
     let (id, code) = report(&app).await;
     assert!(queue(&app, &a, &[]).await.rows.iter().any(|r| r.id.0 == id));
     ok(act(
@@ -1090,13 +1084,8 @@ async fn transfer_moves_the_report_to_the_other_offices_queue() {
         .expect("in B's queue");
     assert_eq!(row.status.code(), "pending");
     refused(
-        post_form(
-            &app,
-            Some(&a),
-            "/api/staff/report",
-            &[("id", id.to_string())],
-        )
-        .await,
+        app.post_form("/api/staff/report", Some(&a), &[("id", id.to_string())])
+            .await,
         403,
     )
     .await;
@@ -1125,7 +1114,7 @@ async fn transfer_moves_the_report_to_the_other_offices_queue() {
 #[tokio::test]
 async fn duplicates_link_within_the_office_and_candidates_are_suggested() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
+    let a = app.login("taihao").await;
     let (first, first_code) = report(&app).await;
     let (second, _) = report(&app).await;
     let (elsewhere, _) = report_on(&app, "陈营前街", "exposed_garbage", "").await;
@@ -1194,7 +1183,7 @@ async fn duplicates_link_within_the_office_and_candidates_are_suggested() {
 #[tokio::test]
 async fn send_back_returns_to_dispatched_and_keeps_the_deadline() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
+    let a = app.login("taihao").await;
     let (id, _) = dispatched(&app, &a).await;
     let deadline = detail(&app, &a, id).await.deadline_at;
     ok(rectify(&app, Some(&a), id, 1).await).await;
@@ -1209,7 +1198,7 @@ async fn send_back_returns_to_dispatched_and_keeps_the_deadline() {
 #[tokio::test]
 async fn overdue_reports_are_marked_counted_and_filtered() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
+    let a = app.login("taihao").await;
     let (late, _) = dispatched(&app, &a).await;
     let (in_time, _) = dispatched(&app, &a).await;
     let (pending, _) = report(&app).await;
@@ -1245,10 +1234,9 @@ async fn overdue_reports_are_marked_counted_and_filtered() {
     // 整改完成 stops the clock.
     ok(rectify(&app, Some(&a), late, 1).await).await;
     assert_eq!(queue(&app, &a, &[]).await.overdue, 0);
-    let dash: Dashboard = serde_json::from_str(
-        &ok(post_form(&app, Some(&a), "/api/staff/dashboard", &[]).await).await,
-    )
-    .unwrap();
+    let dash: Dashboard =
+        serde_json::from_str(&ok(app.post_form("/api/staff/dashboard", Some(&a), &[]).await).await)
+            .unwrap();
     assert_eq!(dash.overdue_now, 0);
     assert_eq!(dash.open_now, 3);
 }
@@ -1256,7 +1244,7 @@ async fn overdue_reports_are_marked_counted_and_filtered() {
 #[tokio::test]
 async fn queue_filters_and_keyset_pages() {
     let app = spawn_app_with(&[("REPORT_RATE_LIMIT", "100/600")]).await;
-    let a = login(&app, "taihao").await;
+    let a = app.login("taihao").await;
     let mut ids = Vec::new();
     for i in 0..23 {
         let street = if i % 2 == 0 {
@@ -1292,17 +1280,17 @@ async fn queue_filters_and_keyset_pages() {
         "oldest first when nothing is dispatched"
     );
     // Filters.
-    let cat = id_of(
-        &app,
-        "SELECT id FROM categories WHERE code = 'illegal_flyers'",
-    )
-    .await;
+    let cat = app
+        .scalar("SELECT id FROM categories WHERE code = 'illegal_flyers'")
+        .await;
     let page = queue(&app, &a, &[("category", &cat.to_string())]).await;
     assert_eq!(
         page.rows.iter().map(|r| r.id.0).collect::<Vec<_>>(),
         [other_cat]
     );
-    let street = id_of(&app, "SELECT id FROM streets WHERE name = '陈营前街'").await;
+    let street = app
+        .scalar("SELECT id FROM streets WHERE name = '陈营前街'")
+        .await;
     assert_eq!(
         queue(&app, &a, &[("street", &street.to_string())])
             .await
@@ -1310,7 +1298,9 @@ async fn queue_filters_and_keyset_pages() {
             .len(),
         11
     );
-    let community = id_of(&app, "SELECT id FROM communities WHERE name = '韩营'").await;
+    let community = app
+        .scalar("SELECT id FROM communities WHERE name = '韩营'")
+        .await;
     assert_eq!(
         queue(&app, &a, &[("community", &community.to_string())])
             .await
@@ -1323,7 +1313,7 @@ async fn queue_filters_and_keyset_pages() {
         queue(&app, &a, &[("until", "2020-01-01")]).await.rows.len(),
         0
     );
-    let today = app::staff::format_date(app::domain::Millis::now());
+    let today = app::domain::Millis::now().format_date();
     assert_eq!(
         queue(&app, &a, &[("from", &today), ("until", &today)])
             .await
@@ -1346,7 +1336,8 @@ async fn queue_filters_and_keyset_pages() {
         ("after", "1"),
     ] {
         refused(
-            post_form(&app, Some(&a), "/api/staff/queue", &[(k, v.to_string())]).await,
+            app.post_form("/api/staff/queue", Some(&a), &[(k, v.to_string())])
+                .await,
             400,
         )
         .await;
@@ -1356,8 +1347,8 @@ async fn queue_filters_and_keyset_pages() {
 #[tokio::test]
 async fn dashboard_rates_and_median_time_to_close() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
-    let b = login(&app, "huaihe").await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
     // Two closed (one rectified late), one still open.
     let (on_time, _) = dispatched(&app, &a).await;
     ok(rectify(&app, Some(&a), on_time, 1).await).await;
@@ -1374,10 +1365,9 @@ async fn dashboard_rates_and_median_time_to_close() {
         .await
         .unwrap();
     report(&app).await;
-    let dash: Dashboard = serde_json::from_str(
-        &ok(post_form(&app, Some(&a), "/api/staff/dashboard", &[]).await).await,
-    )
-    .unwrap();
+    let dash: Dashboard =
+        serde_json::from_str(&ok(app.post_form("/api/staff/dashboard", Some(&a), &[]).await).await)
+            .unwrap();
     assert_eq!(dash.record.received, 3);
     assert_eq!(dash.record.closed, 2);
     assert_eq!(dash.record.closed_in_period, 2);
@@ -1393,10 +1383,9 @@ async fn dashboard_rates_and_median_time_to_close() {
     assert!(dash.record.median_close_ms.unwrap() >= 86_400_000);
     assert_eq!(dash.open_now, 1);
     // Office B's own dashboard knows nothing of A's reports.
-    let dash_b: Dashboard = serde_json::from_str(
-        &ok(post_form(&app, Some(&b), "/api/staff/dashboard", &[]).await).await,
-    )
-    .unwrap();
+    let dash_b: Dashboard =
+        serde_json::from_str(&ok(app.post_form("/api/staff/dashboard", Some(&b), &[]).await).await)
+            .unwrap();
     assert_eq!(dash_b.record.received, 0);
     let html = app
         .client
@@ -1416,7 +1405,7 @@ async fn dashboard_rates_and_median_time_to_close() {
 #[tokio::test]
 async fn resident_says_not_fixed_reopens_and_counts_against_the_office() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
+    let a = app.login("taihao").await;
     let (id, code) = dispatched(&app, &a).await;
     // Not closed yet: no answer possible.
     refused(feedback(&app, &code, "unresolved", false).await, 409).await;
@@ -1443,10 +1432,9 @@ async fn resident_says_not_fixed_reopens_and_counts_against_the_office() {
             .iter()
             .any(|r| r.id.0 == id && r.reopen_count == 1)
     );
-    let dash: Dashboard = serde_json::from_str(
-        &ok(post_form(&app, Some(&a), "/api/staff/dashboard", &[]).await).await,
-    )
-    .unwrap();
+    let dash: Dashboard =
+        serde_json::from_str(&ok(app.post_form("/api/staff/dashboard", Some(&a), &[]).await).await)
+            .unwrap();
     assert_eq!(dash.record.reopened_by_residents, 1);
     assert!(!track(&app, &code).await.can_answer);
 
@@ -1466,7 +1454,7 @@ async fn resident_says_not_fixed_reopens_and_counts_against_the_office() {
 #[tokio::test]
 async fn a_browser_feedback_post_comes_back_to_the_track_page() {
     let app = spawn_app().await;
-    let a = login(&app, "taihao").await;
+    let a = app.login("taihao").await;
     let (id, code) = dispatched(&app, &a).await;
     ok(rectify(&app, Some(&a), id, 1).await).await;
     ok(act(&app, Some(&a), id, "close", &[]).await).await;
@@ -1495,52 +1483,53 @@ async fn a_browser_feedback_post_comes_back_to_the_track_page() {
 async fn accounts_made_with_the_auth_module_can_log_in_and_be_disabled() {
     let app = spawn_app().await;
     let office = app::domain::OfficeId(
-        id_of(&app, "SELECT id FROM offices WHERE name = '淮河路办事处'").await,
+        app.scalar("SELECT id FROM offices WHERE name = '淮河路办事处'")
+            .await,
     );
-    let user = app::staff::auth::create_user(
+    let user = app::session::auth::create_user(
         &app.db,
         "kanglou_1",
         "康楼网格员",
         "a-long-password",
-        app::staff::Role::Staff,
+        app::session::Role::Staff,
         Some(office),
     )
     .await
     .unwrap();
     assert!(matches!(
-        app::staff::auth::create_user(
+        app::session::auth::create_user(
             &app.db,
             "kanglou_1",
             "x",
             "a-long-password",
-            app::staff::Role::Staff,
+            app::session::Role::Staff,
             Some(office)
         )
         .await,
         Err(AppError::Conflict(_))
     ));
     assert!(
-        app::staff::auth::create_user(
+        app::session::auth::create_user(
             &app.db,
             "nooffice",
             "x",
             "a-long-password",
-            app::staff::Role::Staff,
+            app::session::Role::Staff,
             None
         )
         .await
         .is_err()
     );
-    let res = post_form(
-        &app,
-        None,
-        "/api/staff/login",
-        &[
-            ("username", "kanglou_1".into()),
-            ("password", "a-long-password".into()),
-        ],
-    )
-    .await;
+    let res = app
+        .post_form(
+            "/api/staff/login",
+            None,
+            &[
+                ("username", "kanglou_1".into()),
+                ("password", "a-long-password".into()),
+            ],
+        )
+        .await;
     let cookie = res.headers()[reqwest::header::SET_COOKIE]
         .to_str()
         .unwrap()
@@ -1549,15 +1538,15 @@ async fn accounts_made_with_the_auth_module_can_log_in_and_be_disabled() {
         .unwrap()
         .to_string();
     queue(&app, &cookie, &[]).await;
-    app::staff::auth::set_active(&app.db, user, false)
+    app::session::auth::set_active(&app.db, user, false)
         .await
         .unwrap();
     refused(
-        post_form(&app, Some(&cookie), "/api/staff/queue", &[]).await,
+        app.post_form("/api/staff/queue", Some(&cookie), &[]).await,
         401,
     )
     .await;
-    app::staff::auth::reset_password(&app.db, "kanglou_1", "another-password")
+    app::session::auth::reset_password(&app.db, "kanglou_1", "another-password")
         .await
         .unwrap();
 }
@@ -1605,10 +1594,9 @@ async fn the_user_cli_adds_resets_and_disables_accounts() {
     let login_with = |pw: &'static str| {
         let app = &app;
         async move {
-            post_form(
-                app,
-                None,
+            app.post_form(
                 "/api/staff/login",
+                None,
                 &[("username", "yaotan".into()), ("password", pw.into())],
             )
             .await
@@ -1642,8 +1630,10 @@ async fn the_user_cli_adds_resets_and_disables_accounts() {
 #[tokio::test]
 async fn a_write_waits_for_another_writer_instead_of_failing() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
-    let office = id_of(&app, "SELECT id FROM offices WHERE name = '淮河路办事处'").await;
+    let admin = app.login("admin").await;
+    let office = app
+        .scalar("SELECT id FROM offices WHERE name = '淮河路办事处'")
+        .await;
     let mut held = app.db.begin_write().await.unwrap();
     sqlx::query("UPDATE offices SET sort_order = sort_order WHERE id = $1")
         .bind(office)
@@ -1654,17 +1644,15 @@ async fn a_write_waits_for_another_writer_instead_of_failing() {
         ("office", office.to_string()),
         ("name", "锁测试社区".to_string()),
     ];
-    let request = post_form(&app, Some(&admin), "/api/admin/community_add", &fields);
+    let request = app.post_form("/api/admin/community_add", Some(&admin), &fields);
     let release = async {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         held.rollback().await.unwrap();
     };
     let (res, ()) = tokio::join!(request, release);
     ok(res).await;
-    let n = id_of(
-        &app,
-        "SELECT COUNT(*) FROM communities WHERE name = '锁测试社区'",
-    )
-    .await;
+    let n = app
+        .scalar("SELECT COUNT(*) FROM communities WHERE name = '锁测试社区'")
+        .await;
     assert_eq!(n, 1);
 }

@@ -2,9 +2,7 @@
 //! PostgreSQL with TEST_DATABASE=postgres): who may call what, the changes themselves, the
 //! browser's form round trip, the /admin page and the street posters.
 
-mod common;
-
-use common::{TestApp, login, spawn_app};
+use crate::common::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, COOKIE, LOCATION};
 
@@ -104,29 +102,25 @@ async fn login_with(app: &TestApp, username: &str, password: &str) -> Result<Str
         .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-async fn id_of(app: &TestApp, sql: &str, key: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as(sql)
-        .bind(key)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql} [{key}]: {e}"));
-    id
-}
-
 async fn office_id(app: &TestApp, name: &str) -> i64 {
-    id_of(app, "SELECT id FROM offices WHERE name = $1", name).await
+    app.scalar_for("SELECT id FROM offices WHERE name = $1", name)
+        .await
 }
 async fn community_id(app: &TestApp, name: &str) -> i64 {
-    id_of(app, "SELECT id FROM communities WHERE name = $1", name).await
+    app.scalar_for("SELECT id FROM communities WHERE name = $1", name)
+        .await
 }
 async fn street_id(app: &TestApp, name: &str) -> i64 {
-    id_of(app, "SELECT id FROM streets WHERE name = $1", name).await
+    app.scalar_for("SELECT id FROM streets WHERE name = $1", name)
+        .await
 }
 async fn category_id(app: &TestApp, code: &str) -> i64 {
-    id_of(app, "SELECT id FROM categories WHERE code = $1", code).await
+    app.scalar_for("SELECT id FROM categories WHERE code = $1", code)
+        .await
 }
 async fn user_id(app: &TestApp, username: &str) -> i64 {
-    id_of(app, "SELECT id FROM users WHERE username = $1", username).await
+    app.scalar_for("SELECT id FROM users WHERE username = $1", username)
+        .await
 }
 
 /// Every row the admin area can change, as text: equal snapshots mean nothing changed.
@@ -174,11 +168,6 @@ async fn deadline_hours(app: &TestApp, code: &str) -> i64 {
         .await
         .unwrap();
     h
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&app.db.pool).await.unwrap();
-    n
 }
 
 /// The category codes the resident's report form offers (the public reference data).
@@ -304,9 +293,9 @@ fn as_form<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a s
 #[tokio::test]
 async fn only_the_admin_may_call_admin_functions_and_refusals_change_nothing() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
-    let taihao = login(&app, "taihao").await;
-    let huaihe = login(&app, "huaihe").await;
+    let admin = app.login("admin").await;
+    let taihao = app.login("taihao").await;
+    let huaihe = app.login("huaihe").await;
     let calls = every_admin_call(&app).await;
     assert_eq!(calls.len(), 13);
 
@@ -370,7 +359,7 @@ async fn only_the_admin_may_call_admin_functions_and_refusals_change_nothing() {
 #[tokio::test]
 async fn admin_manages_offices_communities_and_streets() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
+    let admin = app.login("admin").await;
     let a = Some(admin.as_str());
     let back = ("back", "/admin#offices");
 
@@ -411,7 +400,7 @@ async fn admin_manages_offices_communities_and_streets() {
         StatusCode::BAD_REQUEST,
         "a missing field is a 400 too"
     );
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM offices").await, 4);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM offices").await, 4);
 
     let id = office.to_string();
     let (status, body) = post(
@@ -582,7 +571,7 @@ async fn admin_manages_offices_communities_and_streets() {
 #[tokio::test]
 async fn admin_edits_categories_and_their_deadlines() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
+    let admin = app.login("admin").await;
     let a = Some(admin.as_str());
     let back = ("back", "/admin#categories");
     let garbage = category_id(&app, "exposed_garbage").await.to_string();
@@ -734,7 +723,7 @@ async fn admin_edits_categories_and_their_deadlines() {
 #[tokio::test]
 async fn admin_manages_accounts() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
+    let admin = app.login("admin").await;
     let a = Some(admin.as_str());
     let back = ("back", "/admin#users");
     let taihao_office = office_id(&app, "太昊路办事处").await.to_string();
@@ -937,7 +926,7 @@ async fn admin_manages_accounts() {
 #[tokio::test]
 async fn browser_form_posts_return_to_the_section_with_the_outcome() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
+    let admin = app.login("admin").await;
     let a = Some(admin.as_str());
 
     let (status, location) = browser_post(
@@ -1000,8 +989,8 @@ async fn browser_form_posts_return_to_the_section_with_the_outcome() {
 #[tokio::test]
 async fn the_admin_page_is_for_admins_only() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
-    let taihao = login(&app, "taihao").await;
+    let admin = app.login("admin").await;
+    let taihao = app.login("taihao").await;
 
     let (status, _, html) = page(&app, "/admin", Some(&admin), &[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -1041,9 +1030,9 @@ async fn the_admin_page_is_for_admins_only() {
 #[tokio::test]
 async fn street_posters_carry_a_qr_code_of_the_report_form() {
     let app = spawn_app().await;
-    let admin = login(&app, "admin").await;
-    let taihao = login(&app, "taihao").await;
-    let huaihe = login(&app, "huaihe").await;
+    let admin = app.login("admin").await;
+    let taihao = app.login("taihao").await;
+    let huaihe = app.login("huaihe").await;
     let street = street_id(&app, "韩营一巷").await; // 太昊路办事处
     let path = format!("/admin/streets/{street}/poster");
 

@@ -2,11 +2,9 @@
 //! processing and storage, idempotent retries, limits, photo serving and the public views —
 //! on the real router and a real database (SQLite, or PostgreSQL with TEST_DATABASE=postgres).
 
-mod common;
-
+use crate::common::{TestApp, spawn_app, spawn_app_with};
 use app::error::AppError;
 use app::reports::{MyReport, PublicReport, Receipt};
-use common::{TestApp, post_multipart, spawn_app, spawn_app_with};
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
 use reqwest::multipart::{Form, Part};
@@ -93,7 +91,8 @@ fn form(report: &str, photos: &[Vec<u8>]) -> Form {
 }
 
 async fn submit_raw(app: &TestApp, report: &str, photos: &[Vec<u8>]) -> reqwest::Response {
-    post_multipart(app, "/api/reports/submit", None, form(report, photos)).await
+    app.post_multipart("/api/reports/submit", None, form(report, photos))
+        .await
 }
 
 async fn submit(app: &TestApp, report: &Value, photos: &[Vec<u8>]) -> reqwest::Response {
@@ -439,7 +438,7 @@ async fn unknown_parts_are_refused() {
     let r = refs(&app).await;
     let form = form(&draft(&r).to_string(), &[jpeg(64, 48, 1)])
         .part("attachment", Part::bytes(vec![1, 2, 3]));
-    let res = post_multipart(&app, "/api/reports/submit", None, form).await;
+    let res = app.post_multipart("/api/reports/submit", None, form).await;
     let err = refusal(res, 400).await;
     assert!(
         matches!(&err, AppError::BadRequest(m) if m.contains("attachment")),

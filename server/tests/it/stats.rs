@@ -3,15 +3,10 @@
 //! through the workflow by staff, then the server function's figures per office, the ranking,
 //! and the page itself — charts, rates, caching, and never a phone number or a description.
 
-mod common;
-
+use crate::common::{TestApp, ok, small_jpeg as jpeg, spawn_app, spawn_app_with};
 use app::domain::Millis;
 use app::staff::workflow::format_permille;
 use app::stats::StatsOverview;
-use common::{
-    TestApp, id_of, login, post_multipart, small_jpeg as jpeg, spawn_app, spawn_app_with,
-    submit_street_report,
-};
 use reqwest::multipart::{Form, Part};
 
 const PHONE: &str = "13912345678";
@@ -24,18 +19,13 @@ const DAY: i64 = 86_400_000;
 /// A resident's report on `street` (太昊路办事处: 韩营一巷 …; 淮河路办事处: 康楼中街 …).
 async fn report_on(app: &TestApp, street: &str) -> (i64, String) {
     let seed = street.len() as u8;
-    submit_street_report(app, street, "exposed_garbage", PHONE, DESCRIPTION, seed).await
+    app.submit_street_report(street, "exposed_garbage", PHONE, DESCRIPTION, seed)
+        .await
 }
 
 async fn version(app: &TestApp, id: i64) -> i64 {
-    id_of(app, &format!("SELECT version FROM reports WHERE id = {id}")).await
-}
-
-async fn ok(res: reqwest::Response) -> String {
-    let status = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body
+    app.scalar(&format!("SELECT version FROM reports WHERE id = {id}"))
+        .await
 }
 
 async fn act(app: &TestApp, cookie: &str, id: i64, action: &str, extra: &[(&str, &str)]) {
@@ -69,7 +59,9 @@ async fn rectify(app: &TestApp, cookie: &str, id: i64) {
                 .mime_str("image/jpeg")
                 .unwrap(),
         );
-    let res = post_multipart(app, "/api/staff/rectify", Some(cookie), form).await;
+    let res = app
+        .post_multipart("/api/staff/rectify", Some(cookie), form)
+        .await;
     ok(res).await;
 }
 
@@ -96,7 +88,9 @@ async fn not_fixed(app: &TestApp, code: &str) {
                 .mime_str("image/jpeg")
                 .unwrap(),
         );
-    let res = post_multipart(app, "/api/reports/feedback", None, form).await;
+    let res = app
+        .post_multipart("/api/reports/feedback", None, form)
+        .await;
     ok(res).await;
 }
 
@@ -131,8 +125,8 @@ async fn page(app: &TestApp) -> (reqwest::header::HeaderMap, String) {
 /// 开元路: nothing.
 async fn seeded() -> TestApp {
     let app = spawn_app_with(&[("REPORT_RATE_LIMIT", "100/600")]).await;
-    let taihao = login(&app, "taihao").await;
-    let huaihe = login(&app, "huaihe").await;
+    let taihao = app.login("taihao").await;
+    let huaihe = app.login("huaihe").await;
     let now = Millis::now().0;
     closed_report(&app, &taihao, "韩营一巷").await;
     let (late, _) = closed_report(&app, &taihao, "韩营一巷").await;

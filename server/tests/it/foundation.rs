@@ -1,9 +1,7 @@
 //! The foundation end to end: health, the server-rendered home page, the demo seed,
 //! server functions, security headers, 404s — on the real router and a real database.
 
-mod common;
-
-use common::spawn_app;
+use crate::common::spawn_app;
 
 #[tokio::test]
 async fn health_answers_json_with_the_database() {
@@ -20,7 +18,7 @@ async fn health_answers_json_with_the_database() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["service"], "jiexiang");
-    assert_eq!(body["database"], common::backend().as_str());
+    assert_eq!(body["database"], crate::common::backend().as_str());
 }
 
 #[tokio::test]
@@ -100,16 +98,16 @@ async fn demo_seed_has_the_seed_pages_places_and_categories_once() {
             .unwrap();
         data.office(c.office_id).unwrap().name.clone()
     };
-    for c in ["韩营", "陈营", "杨井沿"] {
+    for c in ["韩营", "陈营", "杨井沿", "南徐"] {
         assert_eq!(office_of(c), "太昊路办事处");
     }
-    for c in ["康楼", "姚滩"] {
+    for c in ["康楼", "姚滩", "康庄"] {
         assert_eq!(office_of(c), "淮河路办事处");
     }
-    assert_eq!(office_of("毛楼"), "开元路产业集聚区");
-    for c in ["南徐", "康庄", "路庄"] {
-        office_of(c);
+    for c in ["毛楼", "路庄"] {
+        assert_eq!(office_of(c), "开元路产业集聚区");
     }
+    assert_eq!(data.communities.len(), 9);
     assert!(data.streets.len() >= 2 * data.communities.len());
     assert_eq!(data.categories.len(), 16);
     let garbage = data
@@ -253,15 +251,15 @@ async fn the_binary_started_without_seed_demo_has_no_demo_accounts() {
 
 #[tokio::test]
 async fn demo_accounts_are_announced_loudly_at_every_start() {
-    let app = common::spawn_app().await;
-    let demo = app::staff::seed::accounts_with_demo_password(&app.db)
+    let app = crate::common::spawn_app().await;
+    let demo = app::session::seed::accounts_with_demo_password(&app.db)
         .await
         .unwrap();
     assert_eq!(demo, vec!["admin", "taihao", "huaihe", "kaiyuan"]);
-    app::staff::auth::reset_password(&app.db, "admin", "a-real-long-password")
+    app::session::auth::reset_password(&app.db, "admin", "a-real-long-password")
         .await
         .unwrap();
-    let demo = app::staff::seed::accounts_with_demo_password(&app.db)
+    let demo = app::session::seed::accounts_with_demo_password(&app.db)
         .await
         .unwrap();
     assert_eq!(demo, vec!["taihao", "huaihe", "kaiyuan"]);
@@ -270,7 +268,7 @@ async fn demo_accounts_are_announced_loudly_at_every_start() {
 #[tokio::test]
 async fn a_request_header_that_never_finishes_is_dropped_after_the_timeout() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = common::spawn_app_with(&[("HEADER_READ_TIMEOUT", "1")]).await;
+    let app = crate::common::spawn_app_with(&[("HEADER_READ_TIMEOUT", "1")]).await;
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
     stream
         .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
@@ -298,7 +296,7 @@ async fn a_request_header_that_never_finishes_is_dropped_after_the_timeout() {
 #[tokio::test]
 async fn a_body_that_trickles_in_is_answered_408() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let app = common::spawn_app_with(&[
+    let app = crate::common::spawn_app_with(&[
         ("BODY_GRACE", "1"),
         ("BODY_IDLE_TIMEOUT", "1"),
         ("BODY_MIN_RATE", "1000"),
@@ -328,10 +326,11 @@ async fn a_body_that_trickles_in_is_answered_408() {
 #[tokio::test]
 async fn orphaned_photos_are_swept_and_referenced_or_fresh_ones_never() {
     use app::storage::{PhotoSha, PhotoStore, PhotoVariant};
-    let app = common::spawn_app().await;
+    let app = crate::common::spawn_app().await;
     let store = PhotoStore::new(app.data_dir.path());
     // A report's photos: referenced.
-    common::submit_street_report(&app, "韩营一巷", "exposed_garbage", "", "门口垃圾", 3).await;
+    app.submit_street_report("韩营一巷", "exposed_garbage", "", "门口垃圾", 3)
+        .await;
     let (referenced,): (String,) = sqlx::query_as("SELECT sha256 FROM report_photos LIMIT 1")
         .fetch_one(&app.db.pool)
         .await

@@ -1,0 +1,79 @@
+//! A multipart form with text fields and photos (整改完成, the resident's answer, honours'
+//! plaque photos), read under limits: field count and sizes are ours, never the sender's.
+
+use super::strings::FORM_BAD;
+use crate::error::AppError;
+use crate::reports::MAX_PHOTOS;
+use crate::reports::service::{malformed, read_field};
+use crate::reports::strings::validation as vmsg;
+use std::collections::HashMap;
+
+/// Text fields and photos of a multipart form, read under limits.
+pub struct FormUpload {
+    pub fields: HashMap<String, String>,
+    pub photos: Vec<Vec<u8>>,
+}
+
+const MAX_FIELD_BYTES: usize = 8 * 1024;
+/// Text fields a form may have (the largest has a dozen): more is no form of ours.
+const MAX_FIELDS: usize = 32;
+
+impl FormUpload {
+    pub async fn read(
+        mut multipart: multer::Multipart<'static>,
+        photo_max_bytes: usize,
+    ) -> Result<Self, AppError> {
+        let mut fields = HashMap::new();
+        let mut photos = Vec::new();
+        let result: Result<(), AppError> = async {
+            while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
+                let name = field.name().unwrap_or_default().to_string();
+                if name == "photo" {
+                    let bytes = read_field(&mut field, photo_max_bytes, || {
+                        AppError::PayloadTooLarge(vmsg::photo_too_large(photo_max_bytes))
+                    })
+                    .await?;
+                    // A file input left empty still sends an empty part.
+                    if bytes.is_empty() {
+                        continue;
+                    }
+                    if photos.len() == MAX_PHOTOS {
+                        return Err(AppError::bad_request(vmsg::too_many_photos(MAX_PHOTOS)));
+                    }
+                    photos.push(bytes);
+                } else {
+                    if fields.len() >= MAX_FIELDS {
+                        return Err(AppError::bad_request(FORM_BAD));
+                    }
+                    let bytes = read_field(&mut field, MAX_FIELD_BYTES, || {
+                        AppError::bad_request(FORM_BAD)
+                    })
+                    .await?;
+                    let text =
+                        String::from_utf8(bytes).map_err(|_| AppError::bad_request(FORM_BAD))?;
+                    fields.insert(name, text);
+                }
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = result {
+            while let Ok(Some(field)) = multipart.next_field().await {
+                drop(field);
+            }
+            return Err(e);
+        }
+        Ok(Self { fields, photos })
+    }
+
+    pub fn text(&self, name: &str) -> &str {
+        self.fields.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn int(&self, name: &str) -> Result<i64, AppError> {
+        self.text(name)
+            .trim()
+            .parse()
+            .map_err(|_| AppError::bad_request(FORM_BAD))
+    }
+}
