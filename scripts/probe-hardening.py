@@ -164,21 +164,26 @@ def probe_username():
 
 
 def probe_objections():
-    """异议 on honour 1 (the demo honours in 公示), 40 from one address: the status, and where
-    a 303 points (…?objection=1 taken, …?err= refused)."""
+    """异议 on the first honour in 公示 on /honours (the demo honours), 40 from one address: the
+    status, and where the redirect points (…?objection=1 taken, …?err= refused)."""
+    import re
+
+    _, _, page = request("/honours")
+    found = re.search(rb'name="honour" value="(\d+)"', page)
+    honour = found.group(1).decode() if found else "1"
     seen = Counter()
     for i in range(40):
         st, hdrs, _ = request(
             "/api/honours/object",
-            {"honour": "1", "content": f"异议 {i}", "contact": ""},
+            {"honour": honour, "content": f"门牌号不对 {i}", "contact": ""},
             {"X-Forwarded-For": "203.0.113.40", "Accept": "text/html"},
         )
         where = (hdrs.get("Location") or "") if hdrs else ""
         seen[(st, "taken" if "objection=1" in where else ("refused" if "err=" in where else where[:30]))] += 1
-    print(f"8. 40 objections from one address: {dict(seen)}")
+    print(f"8. 40 objections on honour {honour} from one address: {dict(seen)}")
 
 
-def probe_slowloris(seconds=60):
+def probe_slowloris(seconds=30):
     host, port = urllib.parse.urlparse(BASE).netloc.split(":")
     s = socket.create_connection((host, int(port)))
     s.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
@@ -203,7 +208,7 @@ def probe_slowloris(seconds=60):
 
 
 if __name__ == "__main__":
-    which = sys.argv[3:] or ["xlsx", "login", "track", "err", "username", "objections", "slowloris"]
+    which = sys.argv[3:] or ["xlsx", "login_burst", "track", "err", "username", "objections", "slowloris"]
     print(f"server {BASE}: /api/health {alive()}; {rss_mb()}")
     for name in which:
         globals()[f"probe_{name}"]()

@@ -158,6 +158,20 @@ impl RateLimiter {
         h.sum += u64::from(units);
     }
 
+    /// Units `client` may still spend in the window now.
+    pub fn remaining(&self, client: ClientKey, now: Instant) -> u32 {
+        let window = self.limit.window;
+        let mut state = self.lock();
+        let used = match state.hits.get_mut(&client) {
+            Some(h) => {
+                h.expire(now, window);
+                h.sum
+            }
+            None => 0,
+        };
+        u64::from(self.limit.max).saturating_sub(used) as u32
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // A poisoned lock only means another request panicked mid-update; the counts are
         // still usable.
@@ -202,6 +216,11 @@ impl PublicLimits {
             }
         })?;
         Ok(client)
+    }
+
+    /// Units the client may still spend on look-ups now.
+    pub fn remaining(&self, client: ClientKey) -> u32 {
+        self.lookups.remaining(client, Instant::now())
     }
 
     /// After a look-up: what it cost.

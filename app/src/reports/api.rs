@@ -61,19 +61,40 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
                 ));
             }
             let client = state.limits.admit_lookup()?;
-            let asked = codes.len();
-            let codes: Vec<_> = codes
+            let parsed: Vec<_> = codes
                 .iter()
-                .filter_map(|c| crate::domain::TrackingCode::parse(c).ok())
+                .map(|c| crate::domain::TrackingCode::parse(c).ok())
                 .collect();
-            let found = super::db::my_reports(&state.db, &codes).await?;
-            // One unit for the call, a miss's cost for every code that matched nothing.
-            let misses = asked.saturating_sub(found.len()) as u32;
-            state.limits.charge(
-                client,
-                crate::ratelimit::LOOKUP_HIT + misses * crate::ratelimit::LOOKUP_MISS,
-            );
-            Ok(found)
+            let valid: Vec<_> = parsed.iter().flatten().cloned().collect();
+            let found = super::db::my_reports(&state.db, &valid).await?;
+            // The codes are answered in the order asked while the client's look-up budget
+            // lasts: one unit for the call, a hit's cost per report found, a miss's per code
+            // that matched nothing. A phone's own codes are hits and cheap; a list of guesses
+            // is cut off after as many misses as /track would allow, and the hits past that
+            // point are not revealed.
+            let budget = state.limits.remaining(client);
+            let mut spent = crate::ratelimit::LOOKUP_HIT;
+            let mut answered = Vec::new();
+            for code in &parsed {
+                let hit = code
+                    .as_ref()
+                    .filter(|c| found.iter().any(|r| &r.tracking_code == *c));
+                let cost = match hit {
+                    Some(_) => crate::ratelimit::LOOKUP_HIT,
+                    None => crate::ratelimit::LOOKUP_MISS,
+                };
+                if spent + cost > budget {
+                    break;
+                }
+                spent += cost;
+                answered.extend(hit.cloned());
+            }
+            state.limits.charge(client, spent);
+            // In the database's order (newest first), as /my lists them.
+            Ok(found
+                .into_iter()
+                .filter(|r| answered.contains(&r.tracking_code))
+                .collect())
         }
         .await,
     )

@@ -1020,27 +1020,68 @@ async fn guessing_tracking_codes_runs_out_of_budget_while_a_resident_does_not() 
 }
 
 #[tokio::test]
-async fn a_batch_of_unknown_codes_spends_the_budget_at_once() {
+async fn a_batch_of_guesses_is_cut_off_where_the_budget_ends() {
+    use app::ratelimit::{LOOKUP_HIT, LOOKUP_MISS};
     let app = spawn_app_with(&[("LOOKUP_RATE_LIMIT", "100/600")]).await;
-    let fields: Vec<(String, String)> = (0..21)
-        .map(|i| (format!("codes[{i}]"), format!("ZZZZ{:04}", 2222 + i)))
+    let r = refs(&app).await;
+    let real = receipt(submit(&app, &draft(&r), &[jpeg(64, 48, 4)]).await).await;
+    let mine = |codes: Vec<String>| {
+        let fields: Vec<(String, String)> = codes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (format!("codes[{i}]"), c))
+            .collect();
+        app.client
+            .post(app.url("/api/reports/mine"))
+            .form(&fields)
+            .send()
+    };
+    // 99 guesses with the real code last: the answer stops where the budget does, so the
+    // real report (which a guesser would have found) is not in it.
+    let mut codes: Vec<String> = (0..99)
+        .map(|i| format!("ZZZ{}", 22_222 + i * 7).replace(['0', '1'], "Z"))
         .collect();
-    let res = app
+    codes.push(real.tracking_code.to_string());
+    let res = mine(codes).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let shown: Vec<MyReport> = res.json().await.unwrap();
+    assert!(shown.is_empty(), "{shown:?}");
+    // The same list with the real code first: it is answered (a hit is cheap).
+    let app2 = spawn_app_with(&[("LOOKUP_RATE_LIMIT", "100/600")]).await;
+    let r2 = refs(&app2).await;
+    let real2 = receipt(submit(&app2, &draft(&r2), &[jpeg(64, 48, 4)]).await).await;
+    let mut codes = vec![real2.tracking_code.to_string()];
+    codes.extend((0..99).map(|i| format!("ZZZ{}", 22_222 + i * 7).replace(['0', '1'], "Z")));
+    let fields: Vec<(String, String)> = codes
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (format!("codes[{i}]"), c))
+        .collect();
+    let res = app2
         .client
-        .post(app.url("/api/reports/mine"))
+        .post(app2.url("/api/reports/mine"))
         .form(&fields)
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 200);
-    let res = app
-        .client
-        .post(app.url("/api/reports/mine"))
-        .form(&[("codes[0]", "ZZZZ2222")])
-        .send()
-        .await
-        .unwrap();
-    refusal(res, 429).await;
+    let shown: Vec<MyReport> = res.json().await.unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].tracking_code, real2.tracking_code);
+    // The guesses spent the budget: 1 + 1 + 19 misses of 5 = 97 of 100, and a couple more
+    // calls of guesses later the address gets 429.
+    assert_eq!(LOOKUP_HIT + LOOKUP_HIT + 19 * LOOKUP_MISS, 97);
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let res = app2
+            .client
+            .post(app2.url("/api/reports/mine"))
+            .form(&[("codes[0]", "ZZZZ2222")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
 }
 
 #[tokio::test]
