@@ -68,7 +68,7 @@ pub struct ProcessedPhoto {
 /// async code.
 pub fn process(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
     let mut image = decode(upload)?;
-    if image.width() < MIN_DIMENSION || image.height() < MIN_DIMENSION {
+    if stored_short_side(image.width(), image.height()) < MIN_DIMENSION {
         return Err(PhotoError::TooSmall);
     }
     if image.width().max(image.height()) > PHOTO_LONG_EDGE {
@@ -91,6 +91,17 @@ pub fn process(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
         jpeg,
         thumb,
     })
+}
+
+/// The shorter side of the photo as stored (after the downscale to [`PHOTO_LONG_EDGE`]): a
+/// 24×10516 sliver would be kept as 4×1600, which shows nothing, so it is refused like a
+/// photo too small to begin with.
+fn stored_short_side(width: u32, height: u32) -> u32 {
+    let (long, short) = (width.max(height), width.min(height));
+    if long <= PHOTO_LONG_EDGE {
+        return short;
+    }
+    (u64::from(short) * u64::from(PHOTO_LONG_EDGE) / u64::from(long)) as u32
 }
 
 /// [`process`] on the blocking pool, at most one photo per CPU at a time so a burst of
@@ -283,6 +294,22 @@ mod tests {
     #[test]
     fn tiny_images_are_refused() {
         assert!(matches!(process(&jpeg(8, 100)), Err(PhotoError::TooSmall)));
+        // Wide enough as sent, but a sliver once downscaled (found by fuzzing:
+        // fuzz/regressions/photo/sliver-24x10516-exif6.jpg was stored as 1600×4).
+        assert!(matches!(
+            process(&jpeg(10_516, 24)),
+            Err(PhotoError::TooSmall)
+        ));
+        assert!(matches!(
+            process(&jpeg(24, 10_516)),
+            Err(PhotoError::TooSmall)
+        ));
+        let sliver = include_bytes!("../../../fuzz/regressions/photo/sliver-24x10516-exif6.jpg");
+        assert!(matches!(process(sliver), Err(PhotoError::TooSmall)));
+        // The narrowest kept: 16 px on the short side after the downscale.
+        let p = process(&jpeg(2_000, 20)).unwrap();
+        assert_eq!((p.width, p.height), (1_600, 16));
+        assert_eq!(stored_short_side(2_000, 19), 15);
     }
 
     #[test]
