@@ -82,39 +82,50 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// The one place an [`AppError`] becomes HTTP: its status, and `Retry-After` on a 429. Used for
+/// the errors of server functions (the server's `errors::server_fn_status` applies it to
+/// their answers) and for the answers of the server's own middleware ([`IntoResponse`]), in
+/// the shape of axum's error-handling example. Server functions and pages never set an
+/// error's status by hand.
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// Makes the HTTP status of the current server-function response match this error
-    /// (server functions answer 500 otherwise), and adds Retry-After to a 429.
-    ///
-    /// Only when the server function answers an HTTP call of its own. Called while a page
-    /// renders (its resources call server functions directly), the response is the page's,
-    /// whose status the page decides: otherwise a signed-out `/staff` could answer the queue's
-    /// 401 instead of the page's 302 to the login, whichever was set last.
-    pub fn with_http_status(self) -> Self {
-        use axum::http::{HeaderValue, StatusCode, header};
-        let rendering_a_page =
-            leptos::prelude::use_context::<leptos_router::location::RequestUrl>().is_some();
-        if !rendering_a_page
-            && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    pub fn http_status(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.status())
+            .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// Sets this error's status and headers on a response being built.
+    pub fn apply_to(
+        &self,
+        status: &mut axum::http::StatusCode,
+        headers: &mut axum::http::HeaderMap,
+    ) {
+        use axum::http::{HeaderValue, header};
+        *status = self.http_status();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Self::TooManyRequests { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
-            res.set_status(
-                StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            );
-            if let Self::TooManyRequests { retry_after_secs } = &self
-                && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-            {
-                res.insert_header(header::RETRY_AFTER, v);
-            }
+            headers.insert(header::RETRY_AFTER, v);
         }
-        self
     }
 }
 
-/// Wraps a server function's result so an error carries its own HTTP status.
+/// An error answered by middleware as a server function would answer it: the status, the
+/// JSON the client decodes, `Retry-After` on a 429.
 #[cfg(feature = "ssr")]
-pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    result.map_err(AppError::with_http_status)
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+        let mut status = StatusCode::INTERNAL_SERVER_ERROR;
+        let mut headers = HeaderMap::new();
+        self.apply_to(&mut status, &mut headers);
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        (status, headers, self.ser()).into_response()
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +143,28 @@ mod tests {
             .status(),
             429
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn one_mapping_to_http() {
+        use axum::response::IntoResponse;
+        let res = AppError::TooManyRequests {
+            retry_after_secs: 7,
+        }
+        .into_response();
+        assert_eq!(res.status(), 429);
+        assert_eq!(res.headers()["retry-after"], "7");
+        assert_eq!(res.headers()["content-type"], "application/json");
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let res = AppError::Conflict("x".into()).into_response();
+        assert_eq!(res.status(), 409);
+        assert!(!res.headers().contains_key("retry-after"));
+        // Applied to a server function's 500 in place.
+        let mut status = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+        let mut headers = axum::http::HeaderMap::new();
+        AppError::NotFound.apply_to(&mut status, &mut headers);
+        assert_eq!(status, 404);
     }
 
     #[test]

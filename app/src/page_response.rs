@@ -1,7 +1,7 @@
 //! The HTTP side of a server-rendered page: its status, a redirect, its Cache-Control.
 //!
-//! The page alone decides these (server functions it calls while rendering leave them alone,
-//! see `AppError::with_http_status`). Take it with [`PageResponse::current`] in the page's
+//! The page alone decides these (server functions it calls while rendering are plain calls;
+//! only their own HTTP answers get an error's status, in the server's `errors.rs`). Take it with [`PageResponse::current`] in the page's
 //! component body and move it into any `Suspend` that needs it, so every page sets its
 //! response the same way. In the browser build every method does nothing.
 

@@ -8,11 +8,11 @@
 //! reaches nothing. A request that says neither (curl, a server-side client, a very old
 //! browser) passes: it carries no cookie a page could have borrowed.
 
-use crate::submission::error_response;
 use app::error::AppError;
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 
 pub async fn guard(req: Request, next: Next) -> Response {
@@ -33,7 +33,7 @@ pub async fn guard(req: Request, next: Next) -> Response {
             why,
             "cross-site request refused"
         );
-        return error_response(&AppError::Forbidden);
+        return AppError::Forbidden.into_response();
     }
     next.run(req).await
 }

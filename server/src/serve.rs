@@ -5,13 +5,13 @@
 //! connection and its memory for ever, and a deploy can hang on a phone that went into a
 //! tunnel mid-upload.
 
-use crate::submission::error_response;
 use app::error::AppError;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use futures_util::StreamExt;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -129,7 +129,7 @@ pub async fn body_deadline(State(timeouts): State<Timeouts>, req: Request, next:
     let res = next.run(Request::from_parts(parts, body)).await;
     if late.load(Ordering::Relaxed) {
         tracing::info!("request body too slow; answered 408");
-        let mut res = error_response(&AppError::Transport("请求超时，请重试".into()));
+        let mut res = AppError::Transport("请求超时，请重试".into()).into_response();
         *res.status_mut() = StatusCode::REQUEST_TIMEOUT;
         res.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));

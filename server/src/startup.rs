@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::database;
-use crate::{origin, photos, pwa, submission};
+use crate::{origin, photos, pwa, uploads};
 use anyhow::{Context, Result};
 use app::app::{App, shell};
 use app::db::Db;
@@ -110,11 +110,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .layer(axum::middleware::map_response(
-            submission::server_fn_error_status,
+            crate::errors::server_fn_status,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            submission::SubmitGuard::from_config(config),
-            submission::guard,
+            uploads::UploadGuard::from_config(config),
+            uploads::guard,
         ))
         .layer(axum::middleware::from_fn(origin::guard))
         .layer(axum::middleware::from_fn_with_state(

@@ -71,13 +71,11 @@ fn done(result: Result<(), AppError>, back: &str) -> Result<String, AppError> {
 #[server(endpoint = "admin/overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     let admin = require_admin().await;
-    crate::error::with_status(
-        async {
-            admin?;
-            super::db::overview(&db()?).await
-        }
-        .await,
-    )
+    async {
+        admin?;
+        super::db::overview(&db()?).await
+    }
+    .await
 }
 
 /// A street's QR poster: the admin, or staff of the street's own office.
@@ -86,25 +84,23 @@ pub async fn get_street_poster(
     #[server(default)] street: String,
 ) -> Result<StreetPoster, AppError> {
     let user = crate::session::auth::require_staff().await;
-    crate::error::with_status(
-        async {
-            let user = user?;
-            let id: crate::domain::StreetId = parse_id(&street).map_err(|_| AppError::NotFound)?;
-            let mut poster = super::db::street_poster(&db()?, id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !user.may_act_in(poster.office_id) {
-                return Err(AppError::Forbidden);
-            }
-            let origin = use_context::<axum::http::request::Parts>()
-                .map(|p| super::qr::origin_from_headers(&p.headers))
-                .unwrap_or_else(|| super::qr::FALLBACK_ORIGIN.to_string());
-            poster.report_url = super::qr::report_url(&origin, id);
-            poster.qr_svg = super::qr::qr_svg(&poster.report_url)?;
-            Ok(poster)
+    async {
+        let user = user?;
+        let id: crate::domain::StreetId = parse_id(&street).map_err(|_| AppError::NotFound)?;
+        let mut poster = super::db::street_poster(&db()?, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !user.may_act_in(poster.office_id) {
+            return Err(AppError::Forbidden);
         }
-        .await,
-    )
+        let origin = use_context::<axum::http::request::Parts>()
+            .map(|p| super::qr::origin_from_headers(&p.headers))
+            .unwrap_or_else(|| super::qr::FALLBACK_ORIGIN.to_string());
+        poster.report_url = super::qr::report_url(&origin, id);
+        poster.qr_svg = super::qr::qr_svg(&poster.report_url)?;
+        Ok(poster)
+    }
+    .await
 }
 
 // ---- offices ----

@@ -82,7 +82,7 @@ pub fn finish(result: Result<String, AppError>, back: &str) -> Result<String, Ap
         // The redirect carries the outcome; the body is not read by a browser.
         return Ok(result.unwrap_or_default());
     }
-    crate::error::with_status(result)
+    result
 }
 
 #[cfg(test)]

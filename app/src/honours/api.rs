@@ -18,15 +18,13 @@ const PUBLIC_PAGE: &str = "/honours";
 /// The public list (no names, no phones): for `/honours`.
 #[server(endpoint = "honours/public")]
 pub async fn get_public_honours(#[server(default)] q: String) -> Result<PublicHonours, AppError> {
-    crate::error::with_status(
-        async {
-            let state = crate::state::app_state()?;
-            // A search box, not a query language: bounded and matched literally.
-            let q: String = q.trim().chars().take(20).collect();
-            super::db::public_list(&state.db, &q, crate::domain::Millis::now()).await
-        }
-        .await,
-    )
+    async {
+        let state = crate::state::app_state()?;
+        // A search box, not a query language: bounded and matched literally.
+        let q: String = q.trim().chars().take(20).collect();
+        super::db::public_list(&state.db, &q, crate::domain::Millis::now()).await
+    }
+    .await
 }
 
 /// The staff page's data: the office's honours (admin: all), objections and 居委会.
@@ -34,31 +32,29 @@ pub async fn get_public_honours(#[server(default)] q: String) -> Result<PublicHo
 pub async fn get_staff_honours(
     #[server(default)] status: String,
 ) -> Result<StaffHonours, AppError> {
-    crate::error::with_status(
-        async {
-            let user = crate::session::auth::require_staff().await?;
-            let state = crate::state::app_state()?;
-            let status = match status.trim() {
-                "" => None,
-                code => Some(
-                    crate::domain::HonourStatus::parse(code)
-                        .map_err(|_| AppError::bad_request(crate::forms::strings::FORM_BAD))?,
-                ),
-            };
-            let scope = if user.is_admin() {
-                None
-            } else {
-                user.office_id
-            };
-            Ok(StaffHonours {
-                honours: super::db::staff_list(&state.db, scope, status).await?,
-                objections: super::db::objections(&state.db, scope).await?,
-                communities: super::db::community_choices(&state.db, scope).await?,
-                now: crate::domain::Millis::now(),
-            })
-        }
-        .await,
-    )
+    async {
+        let user = crate::session::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        let status = match status.trim() {
+            "" => None,
+            code => Some(
+                crate::domain::HonourStatus::parse(code)
+                    .map_err(|_| AppError::bad_request(crate::forms::strings::FORM_BAD))?,
+            ),
+        };
+        let scope = if user.is_admin() {
+            None
+        } else {
+            user.office_id
+        };
+        Ok(StaffHonours {
+            honours: super::db::staff_list(&state.db, scope, status).await?,
+            objections: super::db::objections(&state.db, scope).await?,
+            communities: super::db::community_choices(&state.db, scope).await?,
+            now: crate::domain::Millis::now(),
+        })
+    }
+    .await
 }
 
 /// 新增申报.
@@ -134,14 +130,12 @@ pub async fn import_upload(data: MultipartData) -> Result<String, AppError> {
 /// The preview of an upload: rows and their errors (the uploader or the admin only).
 #[server(endpoint = "honours/import_preview")]
 pub async fn get_import_preview(id: i64) -> Result<ImportPreview, AppError> {
-    crate::error::with_status(
-        async {
-            let user = crate::session::auth::require_staff().await?;
-            let state = crate::state::app_state()?;
-            super::service::preview(&state, &user, id).await
-        }
-        .await,
-    )
+    async {
+        let user = crate::session::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        super::service::preview(&state, &user, id).await
+    }
+    .await
 }
 
 /// 确认导入: every row of the upload in one transaction, or none.

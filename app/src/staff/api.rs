@@ -95,66 +95,60 @@ pub async fn staff_queue(
     #[server(default)] until: String,
     #[server(default)] after: String,
 ) -> Result<QueuePage, AppError> {
-    crate::error::with_status(
-        async {
-            let user = crate::session::auth::require_staff().await?;
-            let filter = super::QueueFilter::parse(
-                &office, &status, &category, &community, &street, &overdue, &from, &until, &after,
-            )?;
-            // Staff see their own office only, whatever the office filter says.
-            let scope = if user.is_admin() {
-                filter.office
-            } else {
-                user.office_id
-            };
-            if !user.is_admin() && filter.office.is_some_and(|o| Some(o) != user.office_id) {
-                return Err(AppError::Forbidden);
-            }
-            let state = crate::state::app_state()?;
-            Ok(super::db::queue(
-                &state.db,
-                scope,
-                &filter,
-                crate::domain::Millis::now(),
-                super::PAGE_SIZE,
-            )
-            .await?)
+    async {
+        let user = crate::session::auth::require_staff().await?;
+        let filter = super::QueueFilter::parse(
+            &office, &status, &category, &community, &street, &overdue, &from, &until, &after,
+        )?;
+        // Staff see their own office only, whatever the office filter says.
+        let scope = if user.is_admin() {
+            filter.office
+        } else {
+            user.office_id
+        };
+        if !user.is_admin() && filter.office.is_some_and(|o| Some(o) != user.office_id) {
+            return Err(AppError::Forbidden);
         }
-        .await,
-    )
+        let state = crate::state::app_state()?;
+        Ok(super::db::queue(
+            &state.db,
+            scope,
+            &filter,
+            crate::domain::Millis::now(),
+            super::PAGE_SIZE,
+        )
+        .await?)
+    }
+    .await
 }
 
 /// The full report (photos, phone, timeline) — only for its office's staff and the admin.
 #[server(endpoint = "staff/report")]
 pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
-    crate::error::with_status(
-        async {
-            let user = crate::session::auth::require_staff().await?;
-            let state = crate::state::app_state()?;
-            let now = crate::domain::Millis::now();
-            let detail = super::db::detail(&state.db, crate::domain::ReportNo(id), now)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if !user.may_act_in(detail.office_id) {
-                return Err(AppError::Forbidden);
-            }
-            Ok(detail)
+    async {
+        let user = crate::session::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        let now = crate::domain::Millis::now();
+        let detail = super::db::detail(&state.db, crate::domain::ReportNo(id), now)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !user.may_act_in(detail.office_id) {
+            return Err(AppError::Forbidden);
         }
-        .await,
-    )
+        Ok(detail)
+    }
+    .await
 }
 
 /// Offices a report can be transferred to (all but the report's own).
 #[server(endpoint = "staff/offices")]
 pub async fn staff_offices() -> Result<Vec<(crate::domain::OfficeId, String)>, AppError> {
-    crate::error::with_status(
-        async {
-            let _user = crate::session::auth::require_staff().await?;
-            let state = crate::state::app_state()?;
-            Ok(super::db::other_offices(&state.db, crate::domain::OfficeId(-1)).await?)
-        }
-        .await,
-    )
+    async {
+        let _user = crate::session::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        Ok(super::db::other_offices(&state.db, crate::domain::OfficeId(-1)).await?)
+    }
+    .await
 }
 
 /// Every action but 整改完成: 受理立案, 不予受理, 标记重复, 转办, 派遣, 核查结案, 退回, 重新打开.
@@ -231,46 +225,44 @@ pub async fn staff_dashboard(
     #[server(default)] from: String,
     #[server(default)] until: String,
 ) -> Result<Dashboard, AppError> {
-    crate::error::with_status(
-        async {
-            let user = crate::session::auth::require_staff().await?;
-            let state = crate::state::app_state()?;
-            let asked: Option<crate::domain::OfficeId> = crate::forms::parse_opt(&office)?;
-            let scope = if user.is_admin() {
-                asked
-            } else {
-                if asked.is_some_and(|o| Some(o) != user.office_id) {
-                    return Err(AppError::Forbidden);
-                }
-                user.office_id
-            };
-            let now = crate::domain::Millis::now();
-            let until = match crate::forms::parse_date(&until)? {
-                Some(d) => crate::domain::Millis(d.0 + crate::domain::time::DAY_MS),
-                None => now,
-            };
-            let from = crate::forms::parse_date(&from)?.unwrap_or(crate::domain::Millis(
-                until.0 - 30 * crate::domain::time::DAY_MS,
-            ));
-            let record = super::db::office_record(&state.db, scope, from, until).await?;
-            let (open_now, overdue_now) = super::db::open_now(&state.db, scope, now).await?;
-            let office_name = match scope {
-                Some(o) => sqlx::query_as::<_, (String,)>("SELECT name FROM offices WHERE id = $1")
-                    .bind(o.0)
-                    .fetch_optional(&state.db.pool)
-                    .await?
-                    .map(|r| r.0),
-                None => None,
-            };
-            Ok(Dashboard {
-                office_name,
-                from,
-                until,
-                record,
-                open_now,
-                overdue_now,
-            })
-        }
-        .await,
-    )
+    async {
+        let user = crate::session::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        let asked: Option<crate::domain::OfficeId> = crate::forms::parse_opt(&office)?;
+        let scope = if user.is_admin() {
+            asked
+        } else {
+            if asked.is_some_and(|o| Some(o) != user.office_id) {
+                return Err(AppError::Forbidden);
+            }
+            user.office_id
+        };
+        let now = crate::domain::Millis::now();
+        let until = match crate::forms::parse_date(&until)? {
+            Some(d) => crate::domain::Millis(d.0 + crate::domain::time::DAY_MS),
+            None => now,
+        };
+        let from = crate::forms::parse_date(&from)?.unwrap_or(crate::domain::Millis(
+            until.0 - 30 * crate::domain::time::DAY_MS,
+        ));
+        let record = super::db::office_record(&state.db, scope, from, until).await?;
+        let (open_now, overdue_now) = super::db::open_now(&state.db, scope, now).await?;
+        let office_name = match scope {
+            Some(o) => sqlx::query_as::<_, (String,)>("SELECT name FROM offices WHERE id = $1")
+                .bind(o.0)
+                .fetch_optional(&state.db.pool)
+                .await?
+                .map(|r| r.0),
+            None => None,
+        };
+        Ok(Dashboard {
+            office_name,
+            from,
+            until,
+            record,
+            open_now,
+            overdue_now,
+        })
+    }
+    .await
 }

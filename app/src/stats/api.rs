@@ -16,17 +16,15 @@ pub async fn get_site_summary() -> Result<SiteSummary, AppError> {
 /// the last 30 days and of all time. Public: numbers only.
 #[server(endpoint = "stats/offices")]
 pub async fn stats_offices() -> Result<super::StatsOverview, AppError> {
-    crate::error::with_status(
-        async {
-            let state = crate::state::app_state()?;
-            state
-                .caches
-                .stats
-                .get(|| async {
-                    Ok(super::db::overview(&state.db, crate::domain::Millis::now()).await?)
-                })
-                .await
-        }
-        .await,
-    )
+    async {
+        let state = crate::state::app_state()?;
+        state
+            .caches
+            .stats
+            .get(|| async {
+                Ok(super::db::overview(&state.db, crate::domain::Millis::now()).await?)
+            })
+            .await
+    }
+    .await
 }

@@ -16,11 +16,10 @@ use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
 use app::staff::api::RECTIFY_PATH;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use leptos::server_fn::error::FromServerFnError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,13 +32,13 @@ const BODY_OVERHEAD_BYTES: u64 = 1024 * 1024;
 const DRAIN_CAP_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Clone)]
-pub struct SubmitGuard {
+pub struct UploadGuard {
     limiter: Arc<RateLimiter>,
     max_body_bytes: u64,
     trust_proxy: bool,
 }
 
-impl SubmitGuard {
+impl UploadGuard {
     pub fn from_config(config: &Config) -> Self {
         Self {
             limiter: Arc::new(RateLimiter::new(config.report_rate_limit)),
@@ -53,8 +52,8 @@ impl SubmitGuard {
     }
 }
 
-/// Middleware for the whole router; it acts only on the submission endpoint.
-pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -> Response {
+/// Middleware for the whole router; it acts only on the multipart upload endpoints.
+pub async fn guard(State(guard): State<UploadGuard>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let anonymous = path == SUBMIT_PATH || path == FEEDBACK_PATH;
     let staff = path == RECTIFY_PATH || path == HONOUR_ACT_PATH || path == HONOUR_IMPORT_PATH;
@@ -71,9 +70,10 @@ pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -
     let client = ClientKey::of(req.headers(), peer, guard.trust_proxy);
     if anonymous && let Err(wait) = guard.limiter.check(client, Instant::now()) {
         tracing::info!(?client, "report submissions rate-limited");
-        return error_response(&AppError::TooManyRequests {
+        return AppError::TooManyRequests {
             retry_after_secs: retry_after_secs(wait),
-        });
+        }
+        .into_response();
     }
 
     let content_type = req
@@ -82,7 +82,7 @@ pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if !app::reports::service::has_multipart_boundary(content_type) {
-        return error_response(&AppError::bad_request(msg::NOT_MULTIPART));
+        return AppError::bad_request(msg::NOT_MULTIPART).into_response();
     }
 
     let declared = req
@@ -94,7 +94,7 @@ pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -
         if declared.is_some_and(|n| n <= guard.drain_cap()) {
             drain(req.into_body(), guard.drain_cap()).await;
         }
-        return error_response(&AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()));
+        return AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()).into_response();
     }
 
     // Without a (truthful) Content-Length, count while the server function reads.
@@ -108,7 +108,7 @@ pub async fn guard(State(guard): State<SubmitGuard>, req: Request, next: Next) -
     );
     let res = next.run(Request::from_parts(parts, body)).await;
     if exceeded.load(Ordering::Relaxed) {
-        return error_response(&AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()));
+        return AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()).into_response();
     }
     res
 }
@@ -164,53 +164,4 @@ async fn drain(body: Body, cap: u64) {
             _ => break,
         }
     }
-}
-
-/// An [`AppError`] as a server function would answer it: its status, its JSON, and
-/// `Retry-After` on a 429.
-pub fn error_response(err: &AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut res = (
-        status,
-        [
-            (header::CONTENT_TYPE, "application/json"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        err.ser(),
-    )
-        .into_response();
-    if let AppError::TooManyRequests { retry_after_secs } = err
-        && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-    {
-        res.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    res
-}
-
-/// Server functions answer every error with 500 unless the function sets a status itself.
-/// Errors raised before the function body runs (say, a missing argument) would keep that
-/// 500; give client errors their 4xx so callers know not to retry.
-pub async fn server_fn_error_status(res: Response) -> Response {
-    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !res
-            .headers()
-            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
-    {
-        return res;
-    }
-    let (mut parts, body) = res.into_parts();
-    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "unreadable server function error body");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes)
-        && (400..500).contains(&err.status())
-        && let Ok(status) = StatusCode::from_u16(err.status())
-    {
-        parts.status = status;
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }
