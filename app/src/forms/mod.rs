@@ -16,6 +16,7 @@ pub use upload::FormUpload;
 
 use crate::domain::Millis;
 use crate::error::AppError;
+use serde::Deserialize;
 
 /// A number or row id from a hidden or select field.
 pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
@@ -43,6 +44,24 @@ pub fn parse_date(raw: &str) -> Result<Option<Millis>, AppError> {
     Millis::parse_cst_date(raw)
         .map(Some)
         .ok_or_else(|| AppError::bad_request(strings::BAD_DATE))
+}
+
+/// For a typed form's whole-number field (`#[serde(deserialize_with = "…")]`): a form
+/// posts it as text ("3"), a JSON caller as a number; both are taken.
+pub fn int_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Field {
+        Number(i64),
+        Text(String),
+    }
+    match Field::deserialize(d)? {
+        Field::Number(n) => Ok(n),
+        Field::Text(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| serde::de::Error::custom(strings::FORM_BAD)),
+    }
 }
 
 /// A checkbox or flag: "1", "on" (what a browser sends for a ticked box) or "true".

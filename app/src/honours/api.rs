@@ -2,10 +2,7 @@
 //! the server (403 for another office's honour, nothing changed); form posts end with
 //! `forms::finish` (browsers are redirected, other callers get JSON and the status).
 
-// Form posts arrive as flat fields, one argument each.
-#![allow(clippy::too_many_arguments)]
-
-use super::{ImportPreview, PublicHonours, StaffHonours};
+use super::{CreateForm, ImportPreview, PublicHonours, StaffHonours};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -59,31 +56,10 @@ pub async fn get_staff_honours(
 
 /// 新增申报.
 #[server(endpoint = "honours/create")]
-pub async fn create_honour(
-    community: String,
-    #[server(default)] street: String,
-    kind: String,
-    title: String,
-    full_name: String,
-    #[server(default)] public_name: String,
-    #[server(default)] house_number: String,
-    show_house_number: Option<String>,
-    #[server(default)] note: String,
-) -> Result<String, AppError> {
+pub async fn create_honour(#[server(flatten)] input: CreateForm) -> Result<String, AppError> {
     let result = async {
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
-        let input = super::service::CreateInput {
-            community,
-            street,
-            kind,
-            title,
-            full_name,
-            public_name,
-            house_number,
-            show_house_number: show_house_number.is_some_and(|v| crate::forms::flag(v.as_str())),
-            note,
-        };
         let id = super::service::create(&state, &user, input).await?;
         Ok(format!("{STAFF_PAGE}#h{}", id.0))
     }

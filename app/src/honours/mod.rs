@@ -26,6 +26,22 @@ use serde::{Deserialize, Serialize};
 
 pub use pages::{HonoursPage, StaffHonoursPage};
 
+/// The new-honour form's fields, as posted (`create_honour`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreateForm {
+    pub community: String,
+    pub street: String,
+    pub kind: String,
+    pub title: String,
+    pub full_name: String,
+    pub public_name: String,
+    pub house_number: String,
+    /// The checkbox: "1"/"on" when the household agreed to show its number.
+    pub show_house_number: Option<String>,
+    pub note: String,
+}
+
 /// Largest objection, in characters.
 pub const MAX_OBJECTION_CHARS: usize = 500;
 /// Largest note of an event, in characters.

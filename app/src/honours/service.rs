@@ -2,6 +2,7 @@
 //! preview and confirmation, and the public's objections. Each checks the account may act in
 //! the honour's office first (403, nothing changed).
 
+use super::CreateForm;
 use super::db::{self, Transition, Val};
 use super::import::{self, NewHonour};
 use super::strings as s;
@@ -37,24 +38,10 @@ fn name(raw: &str, too_long: &'static str) -> Result<String, AppError> {
     Ok(n)
 }
 
-/// The new-honour form's fields, as posted.
-#[derive(Debug, Clone, Default)]
-pub struct CreateInput {
-    pub community: String,
-    pub street: String,
-    pub kind: String,
-    pub title: String,
-    pub full_name: String,
-    pub public_name: String,
-    pub house_number: String,
-    pub show_house_number: bool,
-    pub note: String,
-}
-
 pub async fn create(
     state: &AppState,
     user: &StaffUser,
-    input: CreateInput,
+    input: CreateForm,
 ) -> Result<HonourId, AppError> {
     let kind = HonourKind::parse(input.kind.trim())
         .or_else(|| HonourKind::parse_label(&input.kind))
@@ -102,7 +89,11 @@ pub async fn create(
         title,
         public_name: public_name(kind, &full_name, &given),
         full_name,
-        show_house_number: input.show_house_number && !house_number.is_empty(),
+        show_house_number: input
+            .show_house_number
+            .as_deref()
+            .is_some_and(crate::forms::flag)
+            && !house_number.is_empty(),
         house_number: (!house_number.is_empty()).then_some(house_number),
     };
     let note = note(&input.note)?;

@@ -1,12 +1,8 @@
 //! Server functions of staff triage. Thin: authenticate, authorize, call the service, answer
-//! (forms.rs redirects browser form posts; other callers get JSON and the HTTP status).
+//! (`crate::forms` redirects browser form posts; other callers get JSON and the HTTP status).
 //! Every function checks the session first and the report's office on the server.
 
-// Form posts arrive as flat fields, one argument each (the macro also generates the client
-// stub, where a per-function allow does not reach).
-#![allow(clippy::too_many_arguments)]
-
-use super::{Dashboard, QueuePage, ReportDetail};
+use super::{ActForm, Dashboard, QueuePage, QueueQuery, ReportDetail};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -81,25 +77,13 @@ pub async fn staff_logout() -> Result<String, AppError> {
     crate::forms::finish(result, super::LOGIN_PATH)
 }
 
-/// One page of the queue. Every argument is the raw query-string value ("" = not set);
-/// a malformed value is a 400 with the reason.
+/// One page of the queue: the page's query string, field by field (`office`, `status`, …,
+/// `after`; "" = not set); a malformed value is a 400 with the reason.
 #[server(endpoint = "staff/queue")]
-pub async fn staff_queue(
-    #[server(default)] office: String,
-    #[server(default)] status: String,
-    #[server(default)] category: String,
-    #[server(default)] community: String,
-    #[server(default)] street: String,
-    #[server(default)] overdue: String,
-    #[server(default)] from: String,
-    #[server(default)] until: String,
-    #[server(default)] after: String,
-) -> Result<QueuePage, AppError> {
+pub async fn staff_queue(#[server(flatten)] query: QueueQuery) -> Result<QueuePage, AppError> {
     async {
         let user = crate::session::auth::require_staff().await?;
-        let filter = super::QueueFilter::parse(
-            &office, &status, &category, &community, &street, &overdue, &from, &until, &after,
-        )?;
+        let filter = super::QueueFilter::parse(&query)?;
         // Staff see their own office only, whatever the office filter says.
         let scope = if user.is_admin() {
             filter.office
@@ -154,34 +138,11 @@ pub async fn staff_offices() -> Result<Vec<(crate::domain::OfficeId, String)>, A
 /// Every action but 整改完成: 受理立案, 不予受理, 标记重复, 转办, 派遣, 核查结案, 退回, 重新打开.
 /// `version` is the report's version when the form was shown: if someone acted since, 409.
 #[server(endpoint = "staff/act")]
-pub async fn staff_act(
-    report: i64,
-    version: i64,
-    action: String,
-    #[server(default)] note: String,
-    public_note: Option<String>,
-    category: Option<String>,
-    duplicate_of: Option<String>,
-    transfer_to: Option<String>,
-    unit: Option<String>,
-    deadline_hours: Option<String>,
-) -> Result<String, AppError> {
-    let back = format!("/staff/report/{report}");
+pub async fn staff_act(#[server(flatten)] input: ActForm) -> Result<String, AppError> {
+    let back = format!("/staff/report/{}", input.report);
     let result = async {
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
-        let input = super::service::ActInput {
-            report,
-            version,
-            action,
-            note,
-            public_note,
-            category,
-            duplicate_of,
-            transfer_to,
-            unit,
-            deadline_hours,
-        };
         let is_transfer = input.action == super::workflow::Action::Transfer.code();
         super::service::act(&state, &user, input).await?;
         // After a transfer the report is no longer this office's: back to the queue.

@@ -129,21 +129,69 @@ pub struct Dashboard {
     pub overdue_now: i64,
 }
 
+/// A staff action as posted by the detail page's forms (整改完成 comes with photos through
+/// `service::rectify`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActForm {
+    #[serde(deserialize_with = "crate::forms::int_field")]
+    pub report: i64,
+    #[serde(deserialize_with = "crate::forms::int_field")]
+    pub version: i64,
+    pub action: String,
+    #[serde(default)]
+    pub note: String,
+    /// "1"/"on" when the note may be shown on /track.
+    #[serde(default)]
+    pub public_note: Option<String>,
+    /// 受理立案: the corrected category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// 标记重复: the original's tracking code or number.
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
+    /// 转办: the receiving office.
+    #[serde(default)]
+    pub transfer_to: Option<String>,
+    /// 派遣: the 居委会 or unit.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// 派遣: 处置时限 in hours (default: the category's).
+    #[serde(default)]
+    pub deadline_hours: Option<String>,
+}
+
+/// The queue's query string as the page and its filter form give it: every field the raw
+/// value ("" = not set). [`QueueFilter::parse`] validates it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueQuery {
+    pub office: String,
+    pub status: String,
+    pub category: String,
+    pub community: String,
+    pub street: String,
+    pub overdue: String,
+    pub from: String,
+    pub until: String,
+    /// The keyset cursor of the next page.
+    pub after: String,
+}
+
 impl QueueFilter {
     /// The queue's query string, validated. Dates are whole days in China time; `until` is
     /// inclusive of its day.
-    #[allow(clippy::too_many_arguments)]
-    pub fn parse(
-        office: &str,
-        status: &str,
-        category: &str,
-        community: &str,
-        street: &str,
-        overdue: &str,
-        from: &str,
-        until: &str,
-        after: &str,
-    ) -> Result<Self, crate::error::AppError> {
+    pub fn parse(q: &QueueQuery) -> Result<Self, crate::error::AppError> {
+        let QueueQuery {
+            office,
+            status,
+            category,
+            community,
+            street,
+            overdue,
+            from,
+            until,
+            after,
+        } = q;
         let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
         let status = match status.trim() {
             "" => None,
@@ -180,17 +228,15 @@ mod tests {
 
     #[test]
     fn queue_filter_parses_and_refuses_junk() {
-        let f = QueueFilter::parse(
-            "",
-            "dispatched",
-            "3",
-            "",
-            "",
-            "1",
-            "2026-11-01",
-            "2026-11-30",
-            "99_7",
-        )
+        let f = QueueFilter::parse(&QueueQuery {
+            status: "dispatched".into(),
+            category: "3".into(),
+            overdue: "1".into(),
+            from: "2026-11-01".into(),
+            until: "2026-11-30".into(),
+            after: "99_7".into(),
+            ..QueueQuery::default()
+        })
         .unwrap();
         assert_eq!(f.status, Some(ReportStatus::Dispatched));
         assert_eq!(f.category, Some(CategoryId(3)));
@@ -200,8 +246,15 @@ mod tests {
             f.until.unwrap().0 - f.from.unwrap().0,
             30 * crate::domain::time::DAY_MS
         );
-        assert!(QueueFilter::parse("", "PENDING", "", "", "", "", "", "", "").is_err());
-        assert!(QueueFilter::parse("", "", "1 OR 1=1", "", "", "", "", "", "").is_err());
-        assert!(QueueFilter::parse("", "", "", "", "", "", "", "", "x").is_err());
+        let bad = |f: fn(&mut QueueQuery)| {
+            let mut q = QueueQuery::default();
+            f(&mut q);
+            QueueFilter::parse(&q).is_err()
+        };
+        assert!(bad(|q| q.status = "PENDING".into()));
+        assert!(bad(|q| q.category = "1 OR 1=1".into()));
+        assert!(bad(|q| q.after = "x".into()));
+        assert!(bad(|q| q.from = "2026-02-30".into()));
+        assert!(QueueFilter::parse(&QueueQuery::default()).is_ok());
     }
 }

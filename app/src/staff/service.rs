@@ -4,6 +4,7 @@
 //! its event (who, when, from, to, note) and any photos in one transaction whose UPDATE
 //! matches the version — so two staff acting at once cannot both win.
 
+use super::ActForm;
 use super::db::{self, Head, NewPhoto, Transition, Val, Written};
 use super::strings as s;
 use super::workflow::{Action, MAX_DEADLINE_HOURS, next_status};
@@ -16,35 +17,6 @@ use crate::state::AppState;
 
 pub const MAX_NOTE_CHARS: usize = 500;
 const MAX_UNIT_CHARS: usize = 64;
-
-/// A staff action as posted by the detail page's forms (整改完成 comes with photos through
-/// [`rectify`]).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ActInput {
-    pub report: i64,
-    pub version: i64,
-    pub action: String,
-    #[serde(default)]
-    pub note: String,
-    /// "1"/"on" when the note may be shown on /track.
-    #[serde(default)]
-    pub public_note: Option<String>,
-    /// 受理立案: the corrected category.
-    #[serde(default)]
-    pub category: Option<String>,
-    /// 标记重复: the original's tracking code or number.
-    #[serde(default)]
-    pub duplicate_of: Option<String>,
-    /// 转办: the receiving office.
-    #[serde(default)]
-    pub transfer_to: Option<String>,
-    /// 派遣: the 居委会 or unit.
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// 派遣: 处置时限 in hours (default: the category's).
-    #[serde(default)]
-    pub deadline_hours: Option<String>,
-}
 
 fn note(raw: &str) -> Result<String, AppError> {
     let n = raw.trim().replace("\r\n", "\n");
@@ -103,11 +75,7 @@ async fn write(state: &AppState, t: Transition) -> Result<ReportNo, AppError> {
 }
 
 /// Every staff action but 整改完成.
-pub async fn act(
-    state: &AppState,
-    user: &StaffUser,
-    input: ActInput,
-) -> Result<ReportNo, AppError> {
+pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<ReportNo, AppError> {
     let action = Action::parse(input.action.trim())
         .filter(|a| !a.by_resident() && *a != Action::Rectify)
         .ok_or_else(|| AppError::bad_request(s::UNKNOWN_ACTION))?;

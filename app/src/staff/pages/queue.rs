@@ -3,7 +3,7 @@
 use super::super::api::{staff_offices, staff_queue};
 use super::super::strings as t;
 use super::super::workflow::{format_duration, format_time_left, is_overdue, time_left};
-use super::super::{QueuePage as Page, QueueRow};
+use super::super::{QueuePage as Page, QueueQuery as Q, QueueRow};
 use super::{Flash, SignedIn};
 use crate::areas::api::get_reference_data;
 use crate::domain::ReportStatus;
@@ -14,40 +14,24 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The query string of the page, as given.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Q {
-    office: String,
-    status: String,
-    category: String,
-    community: String,
-    street: String,
-    overdue: String,
-    from: String,
-    until: String,
-    after: String,
-}
-
-impl Q {
-    /// The same filters without the cursor, as a query string.
-    fn base_query(&self) -> String {
-        let pairs = [
-            ("office", &self.office),
-            ("status", &self.status),
-            ("category", &self.category),
-            ("community", &self.community),
-            ("street", &self.street),
-            ("overdue", &self.overdue),
-            ("from", &self.from),
-            ("until", &self.until),
-        ];
-        pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}={}", url_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
+/// The same filters without the cursor, as a query string.
+fn base_query(q: &Q) -> String {
+    let pairs = [
+        ("office", &q.office),
+        ("status", &q.status),
+        ("category", &q.category),
+        ("community", &q.community),
+        ("street", &q.street),
+        ("overdue", &q.overdue),
+        ("from", &q.from),
+        ("until", &q.until),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn url_encode(s: &str) -> String {
@@ -91,20 +75,7 @@ pub fn QueuePage() -> impl IntoView {
             || (),
             move |_| {
                 let q = q.clone();
-                async move {
-                    staff_queue(
-                        q.office,
-                        q.status,
-                        q.category,
-                        q.community,
-                        q.street,
-                        q.overdue,
-                        q.from,
-                        q.until,
-                        q.after,
-                    )
-                    .await
-                }
+                async move { staff_queue(q).await }
             },
         )
     };
@@ -251,7 +222,7 @@ fn Results(q: Q, page: Page) -> impl IntoView {
             view! { <li><span class=format!("badge status-{}", s.code())>{s.label()}</span>" "{*n}</li> }
         })
         .collect_view();
-    let base = q.base_query();
+    let base = base_query(&q);
     let next = page.next.map(|(k, id)| {
         let sep = if base.is_empty() { "" } else { "&" };
         format!("/staff?{base}{sep}after={k}_{}", id.0)
