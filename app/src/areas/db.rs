@@ -32,6 +32,39 @@ pub async fn active_categories(db: &Db) -> sqlx::Result<Vec<Category>> {
     .await
 }
 
+// ---- look-ups by id: every area asks here ----
+
+pub async fn office_exists(db: &Db, office: crate::domain::OfficeId) -> sqlx::Result<bool> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offices WHERE id = $1")
+        .bind(office)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n > 0)
+}
+
+/// A category's 处置时限 and whether it is offered (a report keeps a category that has been
+/// switched off since). None: no such category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CategoryRule {
+    pub deadline_hours: i64,
+    pub active: bool,
+}
+
+pub async fn category_rule(
+    db: &Db,
+    category: crate::domain::CategoryId,
+) -> sqlx::Result<Option<CategoryRule>> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT deadline_hours, active FROM categories WHERE id = $1")
+            .bind(category)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(deadline_hours, active)| CategoryRule {
+        deadline_hours,
+        active: active == 1,
+    }))
+}
+
 pub async fn reference_data(db: &Db) -> sqlx::Result<ReferenceData> {
     Ok(ReferenceData {
         offices: offices(db).await?,

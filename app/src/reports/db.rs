@@ -53,23 +53,6 @@ pub async fn street_place(
     .await
 }
 
-pub async fn office_exists(db: &Db, office: OfficeId) -> sqlx::Result<bool> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offices WHERE id = $1")
-        .bind(office)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n > 0)
-}
-
-pub async fn category_is_active(db: &Db, category: CategoryId) -> sqlx::Result<bool> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM categories WHERE id = $1 AND active = 1")
-            .bind(category)
-            .fetch_one(&db.pool)
-            .await?;
-    Ok(n > 0)
-}
-
 // ---- submission ----
 
 /// A report already stored under a client UUID: what a retry is answered with.
@@ -111,6 +94,54 @@ pub struct NewPhoto {
     pub width: u32,
     pub height: u32,
     pub bytes: usize,
+}
+
+/// The one writer of `report_photos` rows: `photos` of `kind` after the first `first_position`
+/// ones, in the caller's transaction (a new report's photos, staff's after-photos, a
+/// resident's photo with 仍未解决).
+pub async fn insert_photos(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: ReportNo,
+    kind: PhotoKind,
+    first_position: i64,
+    photos: &[NewPhoto],
+    at: Millis,
+) -> sqlx::Result<()> {
+    for (i, photo) in photos.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO report_photos (report_id, kind, position, sha256, mime, width, height, \
+                 bytes, created_at) \
+             VALUES ($1, $2, $3, $4, 'image/jpeg', $5, $6, $7, $8)",
+        )
+        .bind(report.0)
+        .bind(kind.code())
+        .bind(first_position + i as i64)
+        .bind(photo.sha256.as_str())
+        .bind(i64::from(photo.width))
+        .bind(i64::from(photo.height))
+        .bind(photo.bytes as i64)
+        .bind(at.0)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The next free position among a report's photos of `kind`.
+pub async fn next_photo_position(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    report: ReportNo,
+    kind: PhotoKind,
+) -> sqlx::Result<i64> {
+    let (next,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(MAX(position) + 1, 0) FROM report_photos \
+         WHERE report_id = $1 AND kind = $2",
+    )
+    .bind(report.0)
+    .bind(kind.code())
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(next)
 }
 
 /// A validated report, ready to insert.
@@ -180,24 +211,15 @@ pub async fn insert_submission(
         }
     }
     let (id,) = insert.fetch_one(&mut *tx).await?;
-    for (position, photo) in new.photos.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO report_photos (report_id, kind, position, sha256, mime, width, height, \
-                 bytes, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id)
-        .bind(PhotoKind::Before.code())
-        .bind(position as i64)
-        .bind(photo.sha256.as_str())
-        .bind("image/jpeg")
-        .bind(i64::from(photo.width))
-        .bind(i64::from(photo.height))
-        .bind(photo.bytes as i64)
-        .bind(new.received_at)
-        .execute(&mut *tx)
-        .await?;
-    }
+    insert_photos(
+        &mut tx,
+        ReportNo(id),
+        PhotoKind::Before,
+        0,
+        new.photos,
+        new.received_at,
+    )
+    .await?;
     // Written without a from_status, so no NULL parameter needs a type PostgreSQL can infer.
     sqlx::query(
         "INSERT INTO report_events (report_id, action, to_status, note, public_note, created_at) \
@@ -273,7 +295,7 @@ pub async fn public_report(db: &Db, code: &TrackingCode) -> sqlx::Result<Option<
         photos: photos_of(db, ReportNo(row.id)).await?,
         timeline: public_timeline(db, ReportNo(row.id)).await?,
         can_answer: row.status == ReportStatus::Closed.code()
-            && !crate::staff::db::feedback_since_close(db, ReportNo(row.id)).await?,
+            && !feedback_since_close(db, ReportNo(row.id)).await?,
     }))
 }
 
@@ -422,6 +444,21 @@ pub async fn referenced_photos(
         .into_iter()
         .map(|(s,)| s)
         .collect())
+}
+
+/// Whether a resident already answered since the last close.
+pub async fn feedback_since_close(db: &Db, id: ReportNo) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM report_events WHERE report_id = $1 \
+             AND action IN ('resident_confirm', 'resident_reopen') \
+             AND id > (SELECT COALESCE(MAX(id), 0) FROM report_events \
+                       WHERE report_id = $1 AND action = 'close') \
+         LIMIT 1",
+    )
+    .bind(id.0)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.is_some())
 }
 
 #[cfg(test)]

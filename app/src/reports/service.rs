@@ -334,7 +334,10 @@ struct ResolvedPlace {
 }
 
 async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlace, AppError> {
-    if !db::category_is_active(db, report.category_id).await? {
+    if !crate::areas::db::category_rule(db, report.category_id)
+        .await?
+        .is_some_and(|c| c.active)
+    {
         return Err(AppError::bad_request(msg::UNKNOWN_CATEGORY));
     }
     match report.place {
@@ -349,7 +352,7 @@ async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlace, A
             })
         }
         PlaceClaim::GpsInOffice(office) => {
-            if !db::office_exists(db, office).await? {
+            if !crate::areas::db::office_exists(db, office).await? {
                 return Err(AppError::bad_request(msg::UNKNOWN_OFFICE));
             }
             Ok(ResolvedPlace {

@@ -112,7 +112,7 @@ pub async fn create_user(
         Role::Staff => Some(office.ok_or_else(|| AppError::bad_request(s::STAFF_NEEDS_OFFICE))?),
     };
     if let Some(office) = office
-        && !crate::reports::db::office_exists(db, office).await?
+        && !crate::areas::db::office_exists(db, office).await?
     {
         return Err(AppError::bad_request(s::OFFICE_UNKNOWN));
     }

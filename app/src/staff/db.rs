@@ -268,17 +268,9 @@ pub struct Transition {
     pub note: String,
     pub public_note: bool,
     /// After-photos (整改完成) or the resident's photo (仍未解决), already stored as files.
-    pub photos: Vec<NewPhoto>,
-    pub photo_kind: &'static str,
+    pub photos: Vec<crate::reports::db::NewPhoto>,
+    pub photo_kind: crate::reports::PhotoKind,
     pub at: Millis,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewPhoto {
-    pub sha256: String,
-    pub width: u32,
-    pub height: u32,
-    pub bytes: usize,
 }
 
 /// Outcome of writing a transition.
@@ -336,31 +328,9 @@ pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> 
     }
     q.execute(&mut *tx).await?;
     if !t.photos.is_empty() {
-        let (next,): (i64,) = sqlx::query_as(
-            "SELECT COALESCE(MAX(position) + 1, 0) FROM report_photos \
-             WHERE report_id = $1 AND kind = $2",
-        )
-        .bind(t.report.0)
-        .bind(t.photo_kind)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (i, photo) in t.photos.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO report_photos (report_id, kind, position, sha256, mime, width, \
-                     height, bytes, created_at) \
-                 VALUES ($1, $2, $3, $4, 'image/jpeg', $5, $6, $7, $8)",
-            )
-            .bind(t.report.0)
-            .bind(t.photo_kind)
-            .bind(next + i as i64)
-            .bind(photo.sha256.as_str())
-            .bind(i64::from(photo.width))
-            .bind(i64::from(photo.height))
-            .bind(photo.bytes as i64)
-            .bind(t.at.0)
-            .execute(&mut *tx)
+        let next = crate::reports::db::next_photo_position(&mut tx, t.report, t.photo_kind).await?;
+        crate::reports::db::insert_photos(&mut tx, t.report, t.photo_kind, next, &t.photos, t.at)
             .await?;
-        }
     }
     tx.commit().await?;
     Ok(Written::Done)
@@ -496,16 +466,6 @@ pub async fn duplicate_candidates(
         .collect())
 }
 
-/// The 处置时限 of an active category, if it is one.
-pub async fn category_hours(db: &Db, id: CategoryId) -> sqlx::Result<Option<i64>> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT deadline_hours FROM categories WHERE id = $1 AND active = 1")
-            .bind(id.0)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.map(|r| r.0))
-}
-
 /// The record of `office` (None: every office) for reports received / closed in
 /// `[from, until)`.
 pub async fn office_record(
@@ -586,21 +546,6 @@ pub async fn open_now(db: &Db, office: Option<OfficeId>, now: Millis) -> sqlx::R
         .map(|(_, n)| *n)
         .sum();
     Ok((open, overdue))
-}
-
-/// Whether a resident already answered since the last close.
-pub async fn feedback_since_close(db: &Db, id: ReportNo) -> sqlx::Result<bool> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM report_events WHERE report_id = $1 \
-             AND action IN ('resident_confirm', 'resident_reopen') \
-             AND id > (SELECT COALESCE(MAX(id), 0) FROM report_events \
-                       WHERE report_id = $1 AND action = 'close') \
-         LIMIT 1",
-    )
-    .bind(id.0)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row.is_some())
 }
 
 /// Offices other than `except` (for 转办).

@@ -5,12 +5,14 @@
 //! matches the version — so two staff acting at once cannot both win.
 
 use super::ActForm;
-use super::db::{self, Head, NewPhoto, Transition, Val, Written};
+use super::db::{self, Head, Transition, Val, Written};
 use super::strings as s;
 use super::workflow::{Action, MAX_DEADLINE_HOURS, next_status};
 use crate::domain::{CategoryId, Millis, OfficeId, ReportNo, ReportStatus, TrackingCode};
 use crate::error::AppError;
 use crate::forms::FormUpload;
+use crate::reports::PhotoKind;
+use crate::reports::db::NewPhoto;
 use crate::reports::photo;
 use crate::session::StaffUser;
 use crate::state::AppState;
@@ -95,7 +97,10 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
                 let c: CategoryId = c
                     .parse()
                     .map_err(|_| AppError::bad_request(s::CATEGORY_INVALID))?;
-                if db::category_hours(&state.db, c).await?.is_none() {
+                if !crate::areas::db::category_rule(&state.db, c)
+                    .await?
+                    .is_some_and(|r| r.active)
+                {
                     return Err(AppError::bad_request(s::CATEGORY_INVALID));
                 }
                 set.push(("category_id", Some(Val::I(c.0))));
@@ -120,7 +125,7 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
             if target == head.office_id {
                 return Err(AppError::bad_request(s::TRANSFER_TARGET_SAME));
             }
-            if !crate::reports::db::office_exists(&state.db, target).await? {
+            if !crate::areas::db::office_exists(&state.db, target).await? {
                 return Err(AppError::bad_request(s::TRANSFER_TARGET_REQUIRED));
             }
             // The report leaves this office's queue for the other office's, as 待受理;
@@ -186,20 +191,23 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
             note: event_note,
             public_note: flag(&input.public_note),
             photos: Vec::new(),
-            photo_kind: "after",
+            photo_kind: PhotoKind::After,
             at: now,
         },
     )
     .await
 }
 
-/// The category's hours even if it was deactivated since the report came in.
+/// The category's hours even if it was switched off since the report came in. A report's
+/// category always exists (a foreign key): its absence is a fault, not a 24 h default.
 async fn category_hours_any(state: &AppState, c: CategoryId) -> Result<i64, AppError> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT deadline_hours FROM categories WHERE id = $1")
-        .bind(c.0)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    Ok(row.map(|r| r.0).unwrap_or(24))
+    match crate::areas::db::category_rule(&state.db, c).await? {
+        Some(rule) => Ok(rule.deadline_hours),
+        None => {
+            tracing::error!(category = c.0, "a report's category is missing");
+            Err(AppError::Internal)
+        }
+    }
 }
 
 // ---- multipart forms: 整改完成 and the resident's answer ----
@@ -211,7 +219,7 @@ async fn store_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> Result<Vec<New
     for original in uploads {
         let processed = photo::process_and_store(&store, original).await?;
         out.push(NewPhoto {
-            sha256: processed.sha256.as_str().to_string(),
+            sha256: processed.sha256.clone(),
             width: processed.width,
             height: processed.height,
             bytes: processed.jpeg.len(),
@@ -251,7 +259,7 @@ pub async fn rectify(
             note,
             public_note,
             photos,
-            photo_kind: "after",
+            photo_kind: PhotoKind::After,
             at: now,
         },
     )
@@ -278,7 +286,7 @@ pub async fn resident_feedback(
     if head.status != ReportStatus::Closed {
         return Err(AppError::Conflict(s::FEEDBACK_NOT_CLOSED.into()));
     }
-    if db::feedback_since_close(&state.db, head.id).await? {
+    if crate::reports::db::feedback_since_close(&state.db, head.id).await? {
         return Err(AppError::Conflict(s::FEEDBACK_ALREADY.into()));
     }
     let to = next_status(head.status, action)
@@ -317,7 +325,7 @@ pub async fn resident_feedback(
             // The resident's own words are not published (they may name people).
             public_note: false,
             photos,
-            photo_kind: "before",
+            photo_kind: PhotoKind::Before,
             at: now,
         },
     )
