@@ -45,3 +45,73 @@ impl Db {
         Ok(tx)
     }
 }
+
+/// A value bound into dynamically built SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    I(i64),
+    T(String),
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Numbered placeholders (`$1`, `$2` …, which both databases take) for dynamically built
+/// SQL, bound in order.
+#[derive(Debug, Default)]
+pub struct Params {
+    vals: Vec<Val>,
+}
+
+impl Params {
+    /// Adds a value; returns its placeholder.
+    pub fn push(&mut self, v: Val) -> String {
+        self.vals.push(v);
+        format!("${}", self.vals.len())
+    }
+
+    pub fn bind<'q>(&'q self, mut q: AnyQuery<'q>) -> AnyQuery<'q> {
+        for v in &self.vals {
+            q = match v {
+                Val::I(i) => q.bind(*i),
+                Val::T(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+}
+
+/// The one optimistic-concurrency writer of a workflow row (`reports`, `honours`): sets
+/// `status`, `updated_at` and the `set` columns (None = NULL) and bumps `version`, only if
+/// the row still has `expected_version`. False when someone changed it first (nothing is
+/// written; the caller rolls back and answers 409). The caller writes its event in the same
+/// transaction.
+pub async fn versioned_update(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &'static str,
+    id: i64,
+    expected_version: i64,
+    status: &str,
+    at: i64,
+    set: &[(&'static str, Option<Val>)],
+) -> sqlx::Result<bool> {
+    let mut p = Params::default();
+    let mut sets = vec![
+        format!("status = {}", p.push(Val::T(status.to_string()))),
+        "version = version + 1".to_string(),
+        format!("updated_at = {}", p.push(Val::I(at))),
+    ];
+    for (col, val) in set {
+        match val {
+            Some(v) => sets.push(format!("{col} = {}", p.push(v.clone()))),
+            None => sets.push(format!("{col} = NULL")),
+        }
+    }
+    let id = p.push(Val::I(id));
+    let ver = p.push(Val::I(expected_version));
+    let sql = format!(
+        "UPDATE {table} SET {} WHERE id = {id} AND version = {ver}",
+        sets.join(", ")
+    );
+    let done = p.bind(sqlx::query(&sql)).execute(&mut **tx).await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -16,24 +16,7 @@ use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-/// A value for a dynamically built statement.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Val {
-    I(i64),
-    T(String),
-}
-
-type Query<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
-
-fn bind_all<'q>(mut q: Query<'q>, vals: &[Val]) -> Query<'q> {
-    for v in vals {
-        q = match v {
-            Val::I(i) => q.bind(*i),
-            Val::T(t) => q.bind(t.clone()),
-        };
-    }
-    q
-}
+use crate::db::{Params, Val};
 
 fn corrupt(what: &str) -> AppError {
     tracing::error!(what, "unexpected value in the honours tables");
@@ -101,15 +84,14 @@ async fn insert(
         cols.push("house_number");
         vals.push(Val::T(n.clone()));
     }
-    let placeholders: Vec<String> = (1..=vals.len()).map(|i| format!("${i}")).collect();
+    let mut p = Params::default();
+    let placeholders: Vec<String> = vals.into_iter().map(|v| p.push(v)).collect();
     let sql = format!(
         "INSERT INTO honours ({}) VALUES ({}) RETURNING id",
         cols.join(", "),
         placeholders.join(", ")
     );
-    let row = bind_all(sqlx::query(&sql), &vals)
-        .fetch_one(&mut **tx)
-        .await?;
+    let row = p.bind(sqlx::query(&sql)).fetch_one(&mut **tx).await?;
     let id = HonourId(row.try_get::<i64, _>("id")?);
     sqlx::query(
         "INSERT INTO honour_events (honour_id, actor_user, action, from_status, to_status, note, photo_sha256, created_at) \
@@ -261,29 +243,19 @@ pub struct Transition {
 /// Writes the change if nobody changed the honour since `expected_version`; `false` when
 /// somebody did (nothing written).
 pub async fn write_transition(db: &Db, t: &Transition) -> Result<bool, AppError> {
-    let mut vals = vec![
-        Val::T(t.to.code().into()),
-        Val::I(t.at.0),
-        Val::I(t.honour.0),
-        Val::I(t.expected_version),
-    ];
-    let mut sets = String::new();
-    for (col, v) in &t.set {
-        match v {
-            Some(v) => {
-                vals.push(v.clone());
-                sets.push_str(&format!(", {col} = ${}", vals.len()));
-            }
-            None => sets.push_str(&format!(", {col} = NULL")),
-        }
-    }
-    let sql = format!(
-        "UPDATE honours SET status = $1, updated_at = $2, version = version + 1{sets} \
-         WHERE id = $3 AND version = $4"
-    );
     let mut tx = db.begin_write().await?;
-    let done = bind_all(sqlx::query(&sql), &vals).execute(&mut *tx).await?;
-    if done.rows_affected() != 1 {
+    let fresh = crate::db::versioned_update(
+        &mut tx,
+        "honours",
+        t.honour.0,
+        t.expected_version,
+        t.to.code(),
+        t.at.0,
+        &t.set,
+    )
+    .await?;
+    if !fresh {
+        tx.rollback().await?;
         return Ok(false);
     }
     let event_sql = if t.photo_sha256.is_some() {
@@ -438,21 +410,20 @@ pub async fn staff_list(
          JOIN communities c ON c.id = h.community_id \
          LEFT JOIN streets st ON st.id = h.street_id WHERE 1 = 1",
     );
-    let mut vals = Vec::new();
+    let mut p = Params::default();
     if let Some(o) = scope {
-        vals.push(Val::I(o.0));
-        sql.push_str(&format!(" AND h.office_id = ${}", vals.len()));
+        sql.push_str(&format!(" AND h.office_id = {}", p.push(Val::I(o.0))));
     }
     if let Some(s) = status {
-        vals.push(Val::T(s.code().into()));
-        sql.push_str(&format!(" AND h.status = ${}", vals.len()));
+        sql.push_str(&format!(
+            " AND h.status = {}",
+            p.push(Val::T(s.code().into()))
+        ));
     }
     sql.push_str(&format!(
         " ORDER BY h.updated_at DESC, h.id DESC LIMIT {STAFF_LIST_LIMIT}"
     ));
-    let rows = bind_all(sqlx::query(&sql), &vals)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = p.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(StaffHonour {

@@ -3,7 +3,7 @@
 //! the honour's office first (403, nothing changed).
 
 use super::CreateForm;
-use super::db::{self, Transition, Val};
+use super::db::{self, Transition};
 use super::import::{self, NewHonour};
 use super::strings as s;
 use super::workflow::{HonourAction, next_status, public_name, title_fits};
@@ -11,6 +11,7 @@ use super::{
     HonourKind, ImportPreview, ImportRow, MAX_IMPORT_BYTES, MAX_NAME_CHARS, MAX_NOTE_CHARS,
     MAX_OBJECTION_CHARS, parse_title_label,
 };
+use crate::db::Val;
 use crate::domain::time::DAY_MS;
 use crate::domain::{CommunityId, HonourId, HonourTitle, Millis, PhoneNumber, StreetId};
 use crate::error::AppError;

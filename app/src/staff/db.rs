@@ -15,38 +15,7 @@ use sqlx::any::AnyRow;
 /// Must match the index `reports_queue_key` in the migrations word for word.
 pub const SORT_KEY: &str = "COALESCE(r.deadline_at, 4000000000000 + r.received_at)";
 
-/// A value bound into dynamically built SQL.
-#[derive(Debug, Clone)]
-pub enum Val {
-    I(i64),
-    T(String),
-}
-
-/// Numbered placeholders for dynamically built SQL.
-#[derive(Default)]
-struct Params {
-    vals: Vec<Val>,
-}
-
-impl Params {
-    fn push(&mut self, v: Val) -> String {
-        self.vals.push(v);
-        format!("${}", self.vals.len())
-    }
-
-    fn bind<'q>(
-        &'q self,
-        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        for v in &self.vals {
-            q = match v {
-                Val::I(i) => q.bind(*i),
-                Val::T(t) => q.bind(t.as_str()),
-            };
-        }
-        q
-    }
-}
+use crate::db::{Params, Val};
 
 const OPEN_STATUSES: &str = "('pending', 'accepted', 'dispatched', 'rectified')";
 
@@ -284,27 +253,18 @@ pub enum Written {
 /// Writes the status change (only if the version still matches), its event and its photos,
 /// in one transaction.
 pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> {
-    let mut p = Params::default();
-    let mut sets = vec![
-        format!("status = {}", p.push(Val::T(t.to.code().into()))),
-        "version = version + 1".to_string(),
-        format!("updated_at = {}", p.push(Val::I(t.at.0))),
-    ];
-    for (col, val) in &t.set {
-        match val {
-            Some(v) => sets.push(format!("{col} = {}", p.push(v.clone()))),
-            None => sets.push(format!("{col} = NULL")),
-        }
-    }
-    let id = p.push(Val::I(t.report.0));
-    let ver = p.push(Val::I(t.expected_version));
-    let sql = format!(
-        "UPDATE reports SET {} WHERE id = {id} AND version = {ver}",
-        sets.join(", ")
-    );
     let mut tx = db.begin_write().await?;
-    let done = p.bind(sqlx::query(&sql)).execute(&mut *tx).await?;
-    if done.rows_affected() == 0 {
+    let fresh = crate::db::versioned_update(
+        &mut tx,
+        "reports",
+        t.report.0,
+        t.expected_version,
+        t.to.code(),
+        t.at.0,
+        &t.set,
+    )
+    .await?;
+    if !fresh {
         tx.rollback().await?;
         return Ok(Written::Stale);
     }

@@ -5,9 +5,10 @@
 //! matches the version — so two staff acting at once cannot both win.
 
 use super::ActForm;
-use super::db::{self, Head, Transition, Val, Written};
+use super::db::{self, Head, Transition, Written};
 use super::strings as s;
 use super::workflow::{Action, MAX_DEADLINE_HOURS, next_status};
+use crate::db::Val;
 use crate::domain::{CategoryId, Millis, OfficeId, ReportNo, ReportStatus, TrackingCode};
 use crate::error::AppError;
 use crate::forms::FormUpload;
