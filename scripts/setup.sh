@@ -41,6 +41,13 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$leptos_version"; then
     --features no_downloads --force
 fi
 
+# leptosfmt formats the view! macros (rustfmt leaves them alone); test.sh checks it.
+leptosfmt_version="0.1.33"
+if ! leptosfmt --version 2>/dev/null | grep -q "$leptosfmt_version"; then
+  step "cargo install leptosfmt $leptosfmt_version"
+  "${quick_install[@]}" install leptosfmt --version "$leptosfmt_version" --locked --force
+fi
+
 # npm packages from the lockfile: Playwright and binaryen (wasm-opt; Debian's is too old).
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] \
    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

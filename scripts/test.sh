@@ -19,8 +19,9 @@ step() {
   if [ -n "$current" ]; then printf '\n==> %s\n' "$current"; fi
 }
 
-step "cargo fmt --check"
+step "cargo fmt --check, leptosfmt --check (view! macros)"
 cargo fmt --all -- --check
+leptosfmt --check --quiet app/src
 
 step "clippy (server side, all targets)"
 cargo clippy --workspace --all-targets -- -D warnings

@@ -36,23 +36,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="zh-CN">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#1f7a4d"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
-                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <meta charset="utf-8" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
+                <meta name="theme-color" content="#1f7a4d" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
                 // The cargo-leptos-hashed name when file hashing is on (see README).
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
-                <MetaTags/>
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true />
+                <MetaTags />
                 // The service worker (server/src/pwa.rs) after the page has loaded, so its
                 // precaching never competes with the first load.
                 <script nonce=nonce>{SW_REGISTER}</script>
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -62,39 +65,66 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title text=t::APP_NAME/>
-        <Meta name="description" content=t::APP_DESCRIPTION/>
+        <Title text=t::APP_NAME />
+        <Meta name="description" content=t::APP_DESCRIPTION />
         <Router>
             <header class="topbar">
-                <a class="brand" href="/">{t::APP_NAME}</a>
+                <a class="brand" href="/">
+                    {t::APP_NAME}
+                </a>
             </header>
             <main class="page">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage/>
+                    <Route path=StaticSegment("") view=HomePage />
                     // In order: the form (with its reference data) arrives in the HTML itself.
-                    <Route path=StaticSegment("report") view=ReportPage ssr=SsrMode::InOrder/>
-                    <Route path=StaticSegment("my") view=MyReportsPage/>
+                    <Route path=StaticSegment("report") view=ReportPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("my") view=MyReportsPage />
                     // Whole page at once: the report is the content, it must be there without
                     // scripts, and an unknown code can answer 404.
-                    <Route path=StaticSegment("track") view=TrackPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("track") view=TrackPage ssr=SsrMode::Async />
                     // 示范户公示: whole page at once, cacheable (no names, no phones).
-                    <Route path=StaticSegment("honours") view=HonoursPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("honours") view=HonoursPage ssr=SsrMode::Async />
                     // Public statistics: whole page at once, cacheable (Cache-Control set by the page).
-                    <Route path=StaticSegment("stats") view=StatsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("stats") view=StatsPage ssr=SsrMode::Async />
                     // Staff and admin: whole pages at once (they redirect when signed out).
-                    <Route path=(StaticSegment("staff"), StaticSegment("login")) view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("staff") view=QueuePage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("staff"), StaticSegment("report"), ParamSegment("id")) view=ReportDetailPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("staff"), StaticSegment("dashboard")) view=DashboardPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("staff"), StaticSegment("honours")) view=StaffHonoursPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("admin"), StaticSegment("streets"), ParamSegment("id"), StaticSegment("poster")) view=PosterPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("login"))
+                        view=LoginPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("staff") view=QueuePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("report"), ParamSegment("id"))
+                        view=ReportDetailPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("dashboard"))
+                        view=DashboardPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("honours"))
+                        view=StaffHonoursPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
+                            StaticSegment("streets"),
+                            ParamSegment("id"),
+                            StaticSegment("poster"),
+                        )
+                        view=PosterPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>
         // Last on the page: islands hydrate in document order, so when this one has run,
         // every island before it is live.
-        <HydrationMark/>
+        <HydrationMark />
     }
 }
 
@@ -102,11 +132,13 @@ pub fn App() -> impl IntoView {
 fn NotFound() -> impl IntoView {
     crate::page_response::PageResponse::current().set_status(404);
     view! {
-        <Title text=t::NOT_FOUND_TITLE/>
+        <Title text=t::NOT_FOUND_TITLE />
         <section class="card">
             <h1>{t::NOT_FOUND_TITLE}</h1>
             <p>{t::NOT_FOUND_BODY}</p>
-            <a class="button" href="/">{t::BACK_HOME}</a>
+            <a class="button" href="/">
+                {t::BACK_HOME}
+            </a>
         </section>
     }
 }

@@ -38,7 +38,9 @@ fn Forbidden(message: &'static str, response: PageResponse) -> impl IntoView {
         <section class="card" data-testid="admin-forbidden">
             <h1>{t::FORBIDDEN_TITLE}</h1>
             <p>{message}</p>
-            <a class="button" href=crate::staff::STAFF_HOME>{t::BACK_TO_QUEUE}</a>
+            <a class="button" href=crate::staff::STAFF_HOME>
+                {t::BACK_TO_QUEUE}
+            </a>
         </section>
     }
 }
@@ -62,12 +64,14 @@ pub fn AdminPage() -> impl IntoView {
     );
     let response = PageResponse::current();
     view! {
-        <Title text=t::ADMIN_TITLE/>
+        <Title text=t::ADMIN_TITLE />
         <SignedIn let:user>
             {if user.is_admin() {
-                view! { <AdminBody user=user overview=overview response=response.clone()/> }.into_any()
+                view! { <AdminBody user=user overview=overview response=response.clone() /> }
+                    .into_any()
             } else {
-                view! { <Forbidden message=t::FORBIDDEN_BODY response=response.clone()/> }.into_any()
+                view! { <Forbidden message=t::FORBIDDEN_BODY response=response.clone() /> }
+                    .into_any()
             }}
         </SignedIn>
     }
@@ -82,7 +86,7 @@ fn AdminBody(
     view! {
         <div class="admin" data-testid="admin">
             <h1>{t::ADMIN_TITLE}</h1>
-            <Flash/>
+            <Flash />
             <nav class="admin-sections" aria-label=t::SECTIONS>
                 <a href="#offices">{t::SEC_OFFICES}</a>
                 <a href="#communities">{t::SEC_COMMUNITIES}</a>
@@ -90,27 +94,35 @@ fn AdminBody(
                 <a href="#categories">{t::SEC_CATEGORIES}</a>
                 <a href="#users">{t::SEC_USERS}</a>
             </nav>
-            <Suspense fallback=|| view! { <p class="muted">{t::LOADING}</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="muted">{t::LOADING}</p> }
+            }>
                 {move || {
                     let user = user.clone();
                     let response = response.clone();
                     Suspend::new(async move {
                         match overview.await {
                             None => ().into_any(),
-                            Some(Ok(data)) => view! {
-                                <Offices data=data.clone()/>
-                                <Communities data=data.clone()/>
-                                <Streets data=data.clone()/>
-                                <Categories categories=data.categories.clone()/>
-                                <Users data=data me=user/>
+                            Some(Ok(data)) => {
+                                view! {
+                                    <Offices data=data.clone() />
+                                    <Communities data=data.clone() />
+                                    <Streets data=data.clone() />
+                                    <Categories categories=data.categories.clone() />
+                                    <Users data=data me=user />
+                                }
+                                    .into_any()
                             }
-                            .into_any(),
                             Some(Err(AppError::Forbidden)) => {
-                                view! { <Forbidden message=t::FORBIDDEN_BODY response=response/> }
+                                view! { <Forbidden message=t::FORBIDDEN_BODY response=response /> }
                                     .into_any()
                             }
                             Some(Err(e)) => {
-                                view! { <p class="alert" role="alert">{e.to_string()}</p> }
+                                view! {
+                                    <p class="alert" role="alert">
+                                        {e.to_string()}
+                                    </p>
+                                }
                                     .into_any()
                             }
                         }
@@ -124,7 +136,7 @@ fn AdminBody(
 /// Hidden fields every admin form carries: the row it changes and where to return.
 #[component]
 fn Hidden(name: &'static str, value: String) -> impl IntoView {
-    view! { <input type="hidden" name=name value=value/> }
+    view! { <input type="hidden" name=name value=value /> }
 }
 
 /// An inline "new name" form for one office, community or street.
@@ -138,8 +150,8 @@ fn RenameForm(
 ) -> impl IntoView {
     view! {
         <form method="post" action=action class="admin-inline" data-testid=testid>
-            <Hidden name="id" value=id.to_string()/>
-            <Hidden name="back" value=back.to_string()/>
+            <Hidden name="id" value=id.to_string() />
+            <Hidden name="back" value=back.to_string() />
             <input
                 name="name"
                 value=current.clone()
@@ -147,7 +159,9 @@ fn RenameForm(
                 maxlength=MAX_AREA_NAME_CHARS.to_string()
                 aria-label=t::rename_label(&current)
             />
-            <button type="submit" class="secondary">{t::RENAME}</button>
+            <button type="submit" class="secondary">
+                {t::RENAME}
+            </button>
         </form>
     }
 }
@@ -165,8 +179,8 @@ fn AddNameForm(
     let input_id = format!("{parent_field}-{parent_id}-new");
     view! {
         <form method="post" action=action class="admin-add">
-            <Hidden name=parent_field value=parent_id.to_string()/>
-            <Hidden name="back" value=back.to_string()/>
+            <Hidden name=parent_field value=parent_id.to_string() />
+            <Hidden name="back" value=back.to_string() />
             <label for=input_id.clone()>{label}</label>
             <div class="row">
                 <input
@@ -212,7 +226,7 @@ fn Offices(data: AdminOverview) -> impl IntoView {
             <h2>{t::SEC_OFFICES}</h2>
             <ul class="admin-list">{rows}</ul>
             <form method="post" action=AddOffice::PATH class="admin-add">
-                <Hidden name="back" value=BACK_OFFICES.to_string()/>
+                <Hidden name="back" value=BACK_OFFICES.to_string() />
                 <label for="office-new">{t::OFFICE_ADD}</label>
                 <div class="row">
                     <input
@@ -312,7 +326,9 @@ fn Streets(data: AdminOverview) -> impl IntoView {
                 .collect_view();
             view! {
                 <details class="admin-group" open=true>
-                    <summary>{c.name.clone()}<span class="muted small">" · "{o.name.clone()}</span></summary>
+                    <summary>
+                        {c.name.clone()}<span class="muted small">" · "{o.name.clone()}</span>
+                    </summary>
                     <ul class="admin-list">{rows}</ul>
                     <AddNameForm
                         action=AddStreet::PATH
@@ -345,7 +361,7 @@ fn Streets(data: AdminOverview) -> impl IntoView {
 fn Categories(categories: Vec<AdminCategory>) -> impl IntoView {
     let rows = categories
         .into_iter()
-        .map(|c| view! { <CategoryRow category=c/> })
+        .map(|c| view! { <CategoryRow category=c /> })
         .collect_view();
     view! {
         <section class="card admin-section" id="categories">
@@ -353,26 +369,32 @@ fn Categories(categories: Vec<AdminCategory>) -> impl IntoView {
             <p class="muted small">{t::CATEGORY_HOURS_HINT}" "{t::CATEGORY_INACTIVE_HINT}</p>
             <ul class="admin-list">{rows}</ul>
             <form method="post" action=AddCategory::PATH class="admin-add admin-grid">
-                <Hidden name="back" value=BACK_CATEGORIES.to_string()/>
+                <Hidden name="back" value=BACK_CATEGORIES.to_string() />
                 <h3>{t::CATEGORY_ADD}</h3>
                 <label>
                     {t::CATEGORY_CODE}
-                    <input name="code" required=true maxlength="40" pattern="[a-z][a-z0-9_]{1,39}"
-                        autocapitalize="none" spellcheck="false"/>
-                    <small class="muted">{t::CATEGORY_CODE_HINT}</small>
+                    <input
+                        name="code"
+                        required=true
+                        maxlength="40"
+                        pattern="[a-z][a-z0-9_]{1,39}"
+                        autocapitalize="none"
+                        spellcheck="false"
+                    /> <small class="muted">{t::CATEGORY_CODE_HINT}</small>
                 </label>
                 <label>
                     {t::CATEGORY_NAME}
-                    <input name="name" required=true maxlength=MAX_CATEGORY_NAME_CHARS.to_string()/>
+                    <input
+                        name="name"
+                        required=true
+                        maxlength=MAX_CATEGORY_NAME_CHARS.to_string()
+                    />
                 </label>
                 <label>
                     {t::CATEGORY_ICON}
-                    <input name="icon" required=true maxlength=MAX_ICON_CHARS.to_string()/>
+                    <input name="icon" required=true maxlength=MAX_ICON_CHARS.to_string() />
                 </label>
-                <label>
-                    {t::CATEGORY_HOURS}
-                    <HoursInput value=24/>
-                </label>
+                <label>{t::CATEGORY_HOURS} <HoursInput value=24 /></label>
                 <button type="submit">{t::CATEGORY_ADD}</button>
             </form>
         </section>
@@ -404,38 +426,55 @@ fn CategoryRow(category: AdminCategory) -> impl IntoView {
         (t::INACTIVE, t::ACTIVATE, "1")
     };
     view! {
-        <li class="admin-category" class:inactive={!c.active} data-testid=format!("category-{}", c.id)>
+        <li
+            class="admin-category"
+            class:inactive=!c.active
+            data-testid=format!("category-{}", c.id)
+        >
             <p class="admin-row-head">
                 <span aria-hidden="true">{c.icon.clone()}</span>
-                " "<strong>{c.name.clone()}</strong>
-                " "<code class="muted small">{c.code.clone()}</code>
-                " "<span class="badge">{state}</span>
-                " "<span class="muted small">{t::hours(c.deadline_hours)}</span>
+                " "
+                <strong>{c.name.clone()}</strong>
+                " "
+                <code class="muted small">{c.code.clone()}</code>
+                " "
+                <span class="badge">{state}</span>
+                " "
+                <span class="muted small">{t::hours(c.deadline_hours)}</span>
             </p>
             <form method="post" action=EditCategory::PATH class="admin-grid">
-                <Hidden name="id" value=c.id.to_string()/>
-                <Hidden name="back" value=BACK_CATEGORIES.to_string()/>
+                <Hidden name="id" value=c.id.to_string() />
+                <Hidden name="back" value=BACK_CATEGORIES.to_string() />
                 <label>
                     {t::CATEGORY_ICON}
-                    <input name="icon" value=c.icon.clone() required=true
-                        maxlength=MAX_ICON_CHARS.to_string()/>
+                    <input
+                        name="icon"
+                        value=c.icon.clone()
+                        required=true
+                        maxlength=MAX_ICON_CHARS.to_string()
+                    />
                 </label>
                 <label>
                     {t::CATEGORY_NAME}
-                    <input name="name" value=c.name.clone() required=true
-                        maxlength=MAX_CATEGORY_NAME_CHARS.to_string()/>
+                    <input
+                        name="name"
+                        value=c.name.clone()
+                        required=true
+                        maxlength=MAX_CATEGORY_NAME_CHARS.to_string()
+                    />
                 </label>
-                <label>
-                    {t::CATEGORY_HOURS}
-                    <HoursInput value=c.deadline_hours/>
-                </label>
-                <button type="submit" class="secondary">{t::SAVE}</button>
+                <label>{t::CATEGORY_HOURS} <HoursInput value=c.deadline_hours /></label>
+                <button type="submit" class="secondary">
+                    {t::SAVE}
+                </button>
             </form>
             <form method="post" action=SetCategoryActive::PATH class="admin-inline">
-                <Hidden name="id" value=c.id.to_string()/>
-                <Hidden name="active" value=toggle_to.to_string()/>
-                <Hidden name="back" value=BACK_CATEGORIES.to_string()/>
-                <button type="submit" class="secondary">{toggle_label}</button>
+                <Hidden name="id" value=c.id.to_string() />
+                <Hidden name="active" value=toggle_to.to_string() />
+                <Hidden name="back" value=BACK_CATEGORIES.to_string() />
+                <button type="submit" class="secondary">
+                    {toggle_label}
+                </button>
             </form>
         </li>
     }
@@ -450,7 +489,7 @@ fn Users(data: AdminOverview, me: StaffUser) -> impl IntoView {
         .into_iter()
         .map(|u| {
             let is_me = u.id == me.id;
-            view! { <UserRow user=u is_me=is_me/> }
+            view! { <UserRow user=u is_me=is_me /> }
         })
         .collect_view();
     let office_options = data
@@ -463,36 +502,49 @@ fn Users(data: AdminOverview, me: StaffUser) -> impl IntoView {
             <h2>{t::SEC_USERS}</h2>
             <ul class="admin-list">{rows}</ul>
             <form method="post" action=AddUser::PATH class="admin-add admin-grid">
-                <Hidden name="back" value=BACK_USERS.to_string()/>
+                <Hidden name="back" value=BACK_USERS.to_string() />
                 <h3>{t::USER_ADD}</h3>
                 <label>
                     {t::USER_USERNAME}
-                    <input name="username" required=true minlength="3" maxlength="32"
-                        pattern="[A-Za-z0-9_\\-]{3,32}" autocapitalize="none" spellcheck="false"
-                        autocomplete="off"/>
+                    <input
+                        name="username"
+                        required=true
+                        minlength="3"
+                        maxlength="32"
+                        pattern="[A-Za-z0-9_\\-]{3,32}"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        autocomplete="off"
+                    />
                 </label>
                 <label>
                     {t::USER_DISPLAY_NAME}
-                    <input name="display_name" required=true maxlength="32"/>
+                    <input name="display_name" required=true maxlength="32" />
                 </label>
                 <label>
-                    {t::USER_ROLE}
-                    <select name="role">
-                        <option value=Role::Staff.code() selected=true>{Role::Staff.label()}</option>
+                    {t::USER_ROLE} <select name="role">
+                        <option value=Role::Staff.code() selected=true>
+                            {Role::Staff.label()}
+                        </option>
                         <option value=Role::Admin.code()>{Role::Admin.label()}</option>
                     </select>
                 </label>
                 <label>
-                    {t::USER_OFFICE}
-                    <select name="office">
+                    {t::USER_OFFICE} <select name="office">
                         <option value="">{t::USER_OFFICE_NONE}</option>
                         {office_options}
                     </select>
                 </label>
                 <label>
                     {t::USER_PASSWORD}
-                    <input name="password" type="password" required=true minlength="8"
-                        maxlength="256" autocomplete="new-password"/>
+                    <input
+                        name="password"
+                        type="password"
+                        required=true
+                        minlength="8"
+                        maxlength="256"
+                        autocomplete="new-password"
+                    />
                 </label>
                 <button type="submit">{t::USER_ADD}</button>
             </form>
@@ -512,35 +564,46 @@ fn UserRow(user: AdminUser, is_me: bool) -> impl IntoView {
         };
         view! {
             <form method="post" action=SetUserActive::PATH class="admin-inline">
-                <Hidden name="id" value=u.id.to_string()/>
-                <Hidden name="active" value=to.to_string()/>
-                <Hidden name="back" value=BACK_USERS.to_string()/>
-                <button type="submit" class="secondary">{label}</button>
+                <Hidden name="id" value=u.id.to_string() />
+                <Hidden name="active" value=to.to_string() />
+                <Hidden name="back" value=BACK_USERS.to_string() />
+                <button type="submit" class="secondary">
+                    {label}
+                </button>
             </form>
         }
     });
     let password_id = format!("user-{}-password", u.id);
     view! {
-        <li class="admin-user" class:inactive={!u.active} data-testid=format!("user-{}", u.username)>
+        <li class="admin-user" class:inactive=!u.active data-testid=format!("user-{}", u.username)>
             <p class="admin-row-head">
                 <strong>{u.display_name.clone()}</strong>
-                " "<code class="small">{u.username.clone()}</code>
+                " "
+                <code class="small">{u.username.clone()}</code>
                 {is_me.then_some(t::USER_SELF)}
-                " "<span class="badge">{state}</span>
-                <br/>
+                " "
+                <span class="badge">{state}</span>
+                <br />
                 <span class="muted small">
-                    {u.role.label()}
-                    {u.office_name.clone().map(|o| format!(" · {o}"))}
+                    {u.role.label()} {u.office_name.clone().map(|o| format!(" · {o}"))}
                 </span>
             </p>
             <form method="post" action=ResetUserPassword::PATH class="admin-inline">
-                <Hidden name="id" value=u.id.to_string()/>
-                <Hidden name="back" value=BACK_USERS.to_string()/>
+                <Hidden name="id" value=u.id.to_string() />
+                <Hidden name="back" value=BACK_USERS.to_string() />
                 <label class="visually-hidden" for=password_id.clone()>
                     {t::new_password_label(&u.username)}
                 </label>
-                <input id=password_id name="password" type="password" required=true minlength="8"
-                    maxlength="256" autocomplete="new-password" placeholder=t::USER_NEW_PASSWORD/>
+                <input
+                    id=password_id
+                    name="password"
+                    type="password"
+                    required=true
+                    minlength="8"
+                    maxlength="256"
+                    autocomplete="new-password"
+                    placeholder=t::USER_NEW_PASSWORD
+                />
                 <button type="submit" class="secondary" title=t::USER_RESET_HINT>
                     {t::USER_RESET_PASSWORD}
                 </button>
@@ -569,9 +632,9 @@ pub fn PosterPage() -> impl IntoView {
     );
     let response = PageResponse::current();
     view! {
-        <Title text=t::POSTER_TITLE/>
+        <Title text=t::POSTER_TITLE />
         <SignedIn let:user>
-            <PosterBody poster=poster admin=user.is_admin() response=response.clone()/>
+            <PosterBody poster=poster admin=user.is_admin() response=response.clone() />
         </SignedIn>
     }
 }
@@ -593,32 +656,45 @@ fn PosterBody(
         t::BACK_TO_QUEUE
     };
     view! {
-        <Suspense fallback=|| view! { <p class="muted">{t::LOADING}</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="muted">{t::LOADING}</p> }
+        }>
             {move || {
                 let response = response.clone();
                 Suspend::new(async move {
-                match poster.await {
-                    None => ().into_any(),
-                    Some(Ok(p)) => view! { <Poster poster=p back=back back_label=back_label/> }.into_any(),
-                    Some(Err(AppError::Forbidden)) => {
-                        view! { <Forbidden message=t::POSTER_FORBIDDEN response=response/> }.into_any()
-                    }
-                    Some(Err(AppError::NotFound)) => {
-                        response.set_status(404);
-                        view! {
-                        <section class="card">
-                            <h1>{t::POSTER_NOT_FOUND}</h1>
-                            <a class="button" href=back>{back_label}</a>
-                        </section>
+                    match poster.await {
+                        None => ().into_any(),
+                        Some(Ok(p)) => {
+                            view! { <Poster poster=p back=back back_label=back_label /> }.into_any()
                         }
-                        .into_any()
+                        Some(Err(AppError::Forbidden)) => {
+                            view! { <Forbidden message=t::POSTER_FORBIDDEN response=response /> }
+                                .into_any()
+                        }
+                        Some(Err(AppError::NotFound)) => {
+                            response.set_status(404);
+                            view! {
+                                <section class="card">
+                                    <h1>{t::POSTER_NOT_FOUND}</h1>
+                                    <a class="button" href=back>
+                                        {back_label}
+                                    </a>
+                                </section>
+                            }
+                                .into_any()
+                        }
+                        Some(Err(e)) => {
+                            response.set_status(e.status());
+                            view! {
+                                <p class="alert" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
-                    Some(Err(e)) => {
-                        response.set_status(e.status());
-                        view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any()
-                    }
-                }
-            })}}
+                })
+            }}
         </Suspense>
     }
 }
@@ -631,22 +707,30 @@ fn Poster(poster: StreetPoster, back: &'static str, back_label: &'static str) ->
     let nonce = leptos::nonce::use_nonce();
     view! {
         <div class="poster-tools no-print">
-            <button type="button" id="poster-print">{t::POSTER_PRINT}</button>
+            <button type="button" id="poster-print">
+                {t::POSTER_PRINT}
+            </button>
             <script nonce=nonce>
                 "document.getElementById('poster-print').onclick = function () { window.print(); };"
             </script>
-            <a class="button secondary" href=back>{back_label}</a>
+            <a class="button secondary" href=back>
+                {back_label}
+            </a>
             <p class="muted small">{t::POSTER_PRINT_HINT}</p>
         </div>
         <article class="poster" data-testid="poster">
             <p class="poster-app">{t::POSTER_APP}</p>
-            <h1 class="poster-street" data-testid="poster-street">{p.street_name}</h1>
+            <h1 class="poster-street" data-testid="poster-street">
+                {p.street_name}
+            </h1>
             <p class="poster-area">{format!("{} · {}", p.community_name, p.office_name)}</p>
             // Our own SVG, made from our own URL (see qr.rs): nothing user-written is in it.
             <div class="poster-qr" inner_html=p.qr_svg></div>
             <p class="poster-instruction">{t::POSTER_INSTRUCTION}</p>
             <p class="poster-steps">{t::POSTER_STEPS}</p>
-            <p class="poster-url" data-testid="poster-url">{p.report_url}</p>
+            <p class="poster-url" data-testid="poster-url">
+                {p.report_url}
+            </p>
         </article>
     }
 }

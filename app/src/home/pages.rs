@@ -10,7 +10,9 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero">
             <p class="tagline">{t::TAGLINE}</p>
             <a class="big-action primary" href="/report">
-                <span class="big-action-icon" aria-hidden="true">"📷"</span>
+                <span class="big-action-icon" aria-hidden="true">
+                    "📷"
+                </span>
                 <span>
                     <strong>{t::REPORT}</strong>
                     <small>{t::REPORT_HINT}</small>
@@ -18,20 +20,41 @@ pub fn HomePage() -> impl IntoView {
             </a>
         </section>
         <nav class="action-grid" aria-label="主要功能">
-            <a class="tile" href="/my"><span aria-hidden="true">"🗂️"</span>{t::MY_REPORTS}</a>
-            <a class="tile" href="/track"><span aria-hidden="true">"🔎"</span>{t::TRACK}</a>
-            <a class="tile" href="/honours"><span aria-hidden="true">"🏅"</span>{t::HONOURS}</a>
-            <a class="tile" href="/staff/login"><span aria-hidden="true">"🪪"</span>{t::STAFF_LOGIN}</a>
+            <a class="tile" href="/my">
+                <span aria-hidden="true">"🗂️"</span>
+                {t::MY_REPORTS}
+            </a>
+            <a class="tile" href="/track">
+                <span aria-hidden="true">"🔎"</span>
+                {t::TRACK}
+            </a>
+            <a class="tile" href="/honours">
+                <span aria-hidden="true">"🏅"</span>
+                {t::HONOURS}
+            </a>
+            <a class="tile" href="/staff/login">
+                <span aria-hidden="true">"🪪"</span>
+                {t::STAFF_LOGIN}
+            </a>
         </nav>
-        <QuickTrack/>
+        <QuickTrack />
         <section class="card summary" aria-live="polite">
-            <Suspense fallback=|| view! { <p class="muted">{t::SUMMARY_LOADING}</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="muted">{t::SUMMARY_LOADING}</p> }
+            }>
                 {move || Suspend::new(async move {
                     match summary.await {
-                        Ok(s) => view! {
-                            <p data-testid="summary">{t::summary_line(s.reports_received, s.reports_closed)}</p>
-                            <p class="muted">{t::coverage_line(s.offices, s.communities, s.streets)}</p>
-                        }.into_any(),
+                        Ok(s) => {
+                            view! {
+                                <p data-testid="summary">
+                                    {t::summary_line(s.reports_received, s.reports_closed)}
+                                </p>
+                                <p class="muted">
+                                    {t::coverage_line(s.offices, s.communities, s.streets)}
+                                </p>
+                            }
+                                .into_any()
+                        }
                         Err(_) => view! { <p class="muted">{t::SUMMARY_ERROR}</p> }.into_any(),
                     }
                 })}
@@ -83,7 +106,9 @@ fn QuickTrack() -> impl IntoView {
                 />
                 <button type="submit">{t::QUICK_TRACK_BUTTON}</button>
             </div>
-            <p class="hint" data-testid="code-hint">{hint}</p>
+            <p class="hint" data-testid="code-hint">
+                {hint}
+            </p>
         </form>
     }
 }

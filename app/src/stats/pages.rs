@@ -29,28 +29,40 @@ pub fn StatsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| stats_offices());
     let response = PageResponse::current();
     view! {
-        <Title text=t::TITLE/>
-        <leptos_meta::Stylesheet id="stats-css" href="/stats.css"/>
+        <Title text=t::TITLE />
+        <leptos_meta::Stylesheet id="stats-css" href="/stats.css" />
         <div class="stats">
             <h1>{t::TITLE}</h1>
             <p class="muted">{t::INTRO}</p>
-            <Suspense fallback=|| view! { <p class="muted">{t::LOADING}</p> }>
+            <Suspense fallback=|| {
+                view! { <p class="muted">{t::LOADING}</p> }
+            }>
                 {move || {
                     let response = response.clone();
                     Suspend::new(async move {
-                    match data.await {
-                        Ok(o) => {
-                            cache_for_everyone(&response, true);
-                            view! { <Overview o=o/> }.into_any()
+                        match data.await {
+                            Ok(o) => {
+                                cache_for_everyone(&response, true);
+                                view! { <Overview o=o /> }.into_any()
+                            }
+                            Err(_) => {
+                                cache_for_everyone(&response, false);
+                                view! {
+                                    <p class="alert" role="alert">
+                                        {t::ERROR}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
                         }
-                        Err(_) => {
-                            cache_for_everyone(&response, false);
-                            view! { <p class="alert" role="alert">{t::ERROR}</p> }.into_any()
-                        }
-                    }
-                })}}
+                    })
+                }}
             </Suspense>
-            <p><a class="button" href="/" data-testid="back-home">{t::BACK_HOME}</a></p>
+            <p>
+                <a class="button" href="/" data-testid="back-home">
+                    {t::BACK_HOME}
+                </a>
+            </p>
         </div>
     }
 }
@@ -64,7 +76,9 @@ fn Overview(o: StatsOverview) -> impl IntoView {
     let counts = chart::render(&counts_chart(&o.offices));
     let on_time = chart::render(&on_time_chart(&o.offices));
     view! {
-        <p class="muted small" data-testid="as-of">{as_of}</p>
+        <p class="muted small" data-testid="as-of">
+            {as_of}
+        </p>
         <section class="card" aria-labelledby="stats-district">
             <h2 id="stats-district">{t::DISTRICT_RECENT}</h2>
             {figures(&o.district_recent)}
@@ -109,12 +123,18 @@ fn definitions() -> AnyView {
         <section class="card" aria-labelledby="stats-definitions">
             <h2 id="stats-definitions">{t::DEFINITIONS_TITLE}</h2>
             <dl class="stats-defs">
-                <dt>{t::RECEIVED}</dt><dd>{t::DEF_RECEIVED}</dd>
-                <dt>{t::CLOSED}</dt><dd>{t::DEF_CLOSED}</dd>
-                <dt>{t::CLOSE_RATE}</dt><dd>{t::DEF_CLOSE_RATE}</dd>
-                <dt>{t::ON_TIME_RATE}</dt><dd>{t::DEF_ON_TIME_RATE}</dd>
-                <dt>{t::MEDIAN}</dt><dd>{t::DEF_MEDIAN}</dd>
-                <dt>{t::REOPENED}</dt><dd>{t::DEF_REOPENED}</dd>
+                <dt>{t::RECEIVED}</dt>
+                <dd>{t::DEF_RECEIVED}</dd>
+                <dt>{t::CLOSED}</dt>
+                <dd>{t::DEF_CLOSED}</dd>
+                <dt>{t::CLOSE_RATE}</dt>
+                <dd>{t::DEF_CLOSE_RATE}</dd>
+                <dt>{t::ON_TIME_RATE}</dt>
+                <dd>{t::DEF_ON_TIME_RATE}</dd>
+                <dt>{t::MEDIAN}</dt>
+                <dd>{t::DEF_MEDIAN}</dd>
+                <dt>{t::REOPENED}</dt>
+                <dd>{t::DEF_REOPENED}</dd>
             </dl>
         </section>
     }
@@ -125,7 +145,9 @@ fn figures(r: &OfficeRecord) -> AnyView {
     let figure = |label: &'static str, value: String, testid: &'static str| {
         view! {
             <div class="stats-figure">
-                <span class="stats-figure-value" data-testid=testid>{value}</span>
+                <span class="stats-figure-value" data-testid=testid>
+                    {value}
+                </span>
                 <span class="stats-figure-label">{label}</span>
             </div>
         }
@@ -135,8 +157,11 @@ fn figures(r: &OfficeRecord) -> AnyView {
             {figure(t::RECEIVED, r.received.to_string(), "district-received")}
             {figure(t::CLOSED, r.closed.to_string(), "district-closed")}
             {figure(t::CLOSE_RATE, format_permille(r.close_rate_permille()), "district-close-rate")}
-            {figure(t::ON_TIME_RATE, format_permille(r.on_time_rate_permille()), "district-on-time-rate")}
-            {figure(t::MEDIAN, format_duration(r.median_close_ms), "district-median")}
+            {figure(
+                t::ON_TIME_RATE,
+                format_permille(r.on_time_rate_permille()),
+                "district-on-time-rate",
+            )} {figure(t::MEDIAN, format_duration(r.median_close_ms), "district-median")}
             {figure(t::REOPENED, r.reopened_by_residents.to_string(), "district-reopened")}
         </div>
     }
@@ -151,7 +176,8 @@ fn record_cells(r: &OfficeRecord) -> AnyView {
         <td>{r.received}</td>
         <td>{r.closed}</td>
         <td>{format_duration(r.median_close_ms)}</td>
-        <td class=(r.reopened_by_residents > 0).then_some("stats-reopened")>{r.reopened_by_residents}</td>
+        <td class=(r.reopened_by_residents > 0)
+            .then_some("stats-reopened")>{r.reopened_by_residents}</td>
     }
     .into_any()
 }

@@ -48,9 +48,9 @@ async fn lookup_mine(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
 #[component]
 pub fn MyReportsPage() -> impl IntoView {
     view! {
-        <Title text=t::MY_TITLE/>
+        <Title text=t::MY_TITLE />
         <h1>{t::MY_TITLE}</h1>
-        <MyReports/>
+        <MyReports />
         <p class="muted small">{t::MY_NOTE}</p>
     }
 }
@@ -104,45 +104,62 @@ fn MyReports() -> impl IntoView {
     // The device queue too: reports still on the phone are the resident's as well.
     let q = super::queue::QueueSignals::connect();
     view! {
-        <super::queue::QueuePanel q/>
+        <super::queue::QueuePanel q />
         <section class="my-list" aria-live="polite" data-testid="my-reports">
             {move || match state.get() {
                 MyState::Loading => EitherOf4::A(view! { <p class="muted">{t::MY_LOADING}</p> }),
-                MyState::Loaded {
-                    reports,
-                    missing: 0,
-                } if reports.is_empty() => {
-                    EitherOf4::B(view! {
-                        <div class="card empty">
-                            <p>{t::MY_EMPTY}</p>
-                            <a class="button" href="/report">{t::MY_EMPTY_ACTION}</a>
-                        </div>
-                    })
+                MyState::Loaded { reports, missing: 0 } if reports.is_empty() => {
+                    EitherOf4::B(
+                        view! {
+                            <div class="card empty">
+                                <p>{t::MY_EMPTY}</p>
+                                <a class="button" href="/report">
+                                    {t::MY_EMPTY_ACTION}
+                                </a>
+                            </div>
+                        },
+                    )
                 }
                 MyState::Loaded { reports, missing } => {
-                    EitherOf4::C(view! {
-                        <ul class="report-list">
-                            {reports.into_iter().map(|r| view! { <MyReportItem report=r/> }).collect_view()}
-                        </ul>
-                        {(missing > 0).then(|| view! { <p class="muted">{t::codes_not_found(missing)}</p> })}
-                    })
+                    EitherOf4::C(
+                        view! {
+                            <ul class="report-list">
+                                {reports
+                                    .into_iter()
+                                    .map(|r| view! { <MyReportItem report=r /> })
+                                    .collect_view()}
+                            </ul>
+                            {(missing > 0)
+                                .then(|| {
+                                    view! { <p class="muted">{t::codes_not_found(missing)}</p> }
+                                })}
+                        },
+                    )
                 }
                 MyState::Failed { message, codes } => {
-                    EitherOf4::D(view! {
-                        <p class="alert" role="alert">{message}</p>
-                        <ul class="code-list">
-                            {codes
-                                .into_iter()
-                                .map(|c| {
-                                    view! { <li><a href=format!("/track?code={c}")>{c.clone()}</a></li> }
-                                })
-                                .collect_view()}
-                        </ul>
-                    })
+                    EitherOf4::D(
+                        view! {
+                            <p class="alert" role="alert">
+                                {message}
+                            </p>
+                            <ul class="code-list">
+                                {codes
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <li>
+                                                <a href=format!("/track?code={c}")>{c.clone()}</a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        },
+                    )
                 }
             }}
         </section>
-        <AddCode codes/>
+        <AddCode codes />
     }
 }
 
@@ -150,11 +167,13 @@ fn MyReports() -> impl IntoView {
 fn MyReportItem(report: MyReport) -> impl IntoView {
     let href = format!("/track?code={}", report.tracking_code);
     let thumb = match &report.thumb {
-        Some(p) => Either::Left(view! {
-            <img class="thumb" src=p.thumb_url() alt="" loading="lazy" width="64" height="64"/>
-        }),
+        Some(p) => Either::Left(
+            view! { <img class="thumb" src=p.thumb_url() alt="" loading="lazy" width="64" height="64" /> },
+        ),
         None => Either::Right(view! {
-            <span class="thumb placeholder" aria-hidden="true">{report.category_icon.clone()}</span>
+            <span class="thumb placeholder" aria-hidden="true">
+                {report.category_icon.clone()}
+            </span>
         }),
     };
     view! {
@@ -170,7 +189,7 @@ fn MyReportItem(report: MyReport) -> impl IntoView {
                         {report.place.clone().unwrap_or_else(|| t::NO_PLACE.to_string())}
                     </span>
                     <span class="report-item-meta">
-                        <StatusBadge status=report.status/>
+                        <StatusBadge status=report.status />
                         <span class="muted">{report.received_at.format_month_day()}</span>
                         <code class="code-small">{report.tracking_code.to_string()}</code>
                     </span>

@@ -33,18 +33,26 @@ pub fn ReportPage() -> impl IntoView {
         .with_untracked(|q| q.get("street"))
         .and_then(|s| s.parse::<StreetId>().ok());
     view! {
-        <Title text=t::REPORT_TITLE/>
+        <Title text=t::REPORT_TITLE />
         <h1>{t::REPORT_TITLE}</h1>
         <noscript>
             <p class="alert">{t::NEEDS_JAVASCRIPT}</p>
         </noscript>
-        <Suspense fallback=|| view! { <p class="muted">{t::LOADING_FORM}</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="muted">{t::LOADING_FORM}</p> }
+        }>
             {move || Suspend::new(async move {
                 match reference.await {
-                    Ok(data) => Either::Left(view! { <ReportFlow data street_param/> }),
-                    Err(_) => Either::Right(view! {
-                        <p class="alert" role="alert">{t::REFERENCE_ERROR}</p>
-                    }),
+                    Ok(data) => Either::Left(view! { <ReportFlow data street_param /> }),
+                    Err(_) => {
+                        Either::Right(
+                            view! {
+                                <p class="alert" role="alert">
+                                    {t::REFERENCE_ERROR}
+                                </p>
+                            },
+                        )
+                    }
                 }
             })}
         </Suspense>
@@ -454,12 +462,12 @@ fn ReportFlow(data: ReferenceData, street_param: Option<StreetId>) -> impl IntoV
     });
 
     view! {
-        <QueuePanel q=state.queue on_edit/>
+        <QueuePanel q=state.queue on_edit />
         {move || match phase.get() {
-            Phase::Form => EitherOf3::A(view! { <ReportForm state/> }),
-            Phase::Receipt(code) => EitherOf3::B(view! { <ReceiptView state code/> }),
-            other => EitherOf3::C(view! { <Notice state phase=other on_edit/> }),
-                }}
+            Phase::Form => EitherOf3::A(view! { <ReportForm state /> }),
+            Phase::Receipt(code) => EitherOf3::B(view! { <ReceiptView state code /> }),
+            other => EitherOf3::C(view! { <Notice state phase=other on_edit /> }),
+        }}
     }
 }
 
@@ -489,7 +497,9 @@ fn Notice(state: ReportState, phase: Phase, on_edit: Callback<Uuid>) -> impl Int
             <h2>{title}</h2>
             <p class=class>{body}</p>
             <div class="receipt-actions" hidden=!waiting>
-                <button type="button" hidden=!refused on:click=edit>{ts::EDIT}</button>
+                <button type="button" hidden=!refused on:click=edit>
+                    {ts::EDIT}
+                </button>
                 <button type="button" class="secondary" on:click=move |_| state.start_another()>
                     {t::REPORT_ANOTHER}
                 </button>
@@ -518,11 +528,22 @@ fn ReportForm(state: ReportState) -> impl IntoView {
             data-ready=move || ready.get().to_string()
         >
             <p class="muted intro">{t::REPORT_INTRO}</p>
-            {move || state.editing.get().map(|_| view! { <p class="alert" data-testid="editing">{ts::EDITING}</p> })}
-            <PhotoPicker state/>
-            <CategoryPicker state/>
-            <PlacePicker state/>
-            <DetailsFields state/>
+            {move || {
+                state
+                    .editing
+                    .get()
+                    .map(|_| {
+                        view! {
+                            <p class="alert" data-testid="editing">
+                                {ts::EDITING}
+                            </p>
+                        }
+                    })
+            }}
+            <PhotoPicker state />
+            <CategoryPicker state />
+            <PlacePicker state />
+            <DetailsFields state />
             <div class="form-errors" role="alert" data-testid="form-errors">
                 {move || {
                     state
@@ -564,14 +585,13 @@ fn PhotoPicker(state: ReportState) -> impl IntoView {
                     children=move |photo| {
                         let key = photo.key;
                         let on_remove = move |_| {
-                            #[cfg(feature = "hydrate")]
-                            state.remove_photo(key);
+                            #[cfg(feature = "hydrate")] state.remove_photo(key);
                             #[cfg(not(feature = "hydrate"))]
                             let _ = key;
                         };
                         view! {
                             <li class="photo">
-                                <img src=photo.url alt=t::PHOTO_ALT data-testid="photo-preview"/>
+                                <img src=photo.url alt=t::PHOTO_ALT data-testid="photo-preview" />
                                 <button
                                     type="button"
                                     class="photo-remove"
@@ -647,7 +667,9 @@ fn CategoryPicker(state: ReportState) -> impl IntoView {
                         aria-pressed=move || pressed().to_string()
                         on:click=move |_| state.category.set(Some(id))
                     >
-                        <span class="category-icon" aria-hidden="true">{c.icon.clone()}</span>
+                        <span class="category-icon" aria-hidden="true">
+                            {c.icon.clone()}
+                        </span>
                         <span class="category-name">{c.name.clone()}</span>
                     </button>
                 }
@@ -657,7 +679,9 @@ fn CategoryPicker(state: ReportState) -> impl IntoView {
     view! {
         <fieldset class="field">
             <legend>{t::CATEGORY_LEGEND}</legend>
-            <div class="category-grid" data-testid="categories">{buttons}</div>
+            <div class="category-grid" data-testid="categories">
+                {buttons}
+            </div>
         </fieldset>
     }
 }
@@ -785,7 +809,11 @@ fn PlacePicker(state: ReportState) -> impl IntoView {
                 >
                     <span aria-hidden="true">"📍"</span>
                     {move || {
-                        if state.geo.get() == GeoState::Locating { t::LOCATING } else { t::USE_LOCATION }
+                        if state.geo.get() == GeoState::Locating {
+                            t::LOCATING
+                        } else {
+                            t::USE_LOCATION
+                        }
                     }}
                 </button>
                 {move || {
@@ -858,7 +886,9 @@ fn DetailsFields(state: ReportState) -> impl IntoView {
                 on:input=move |ev| state.phone.set(event_target_value(&ev))
                 on:blur=move |_| state.phone_touched.set(true)
             />
-            <p class="hint alert" data-testid="phone-error">{phone_error}</p>
+            <p class="hint alert" data-testid="phone-error">
+                {phone_error}
+            </p>
         </div>
     }
 }
@@ -888,11 +918,15 @@ fn ReceiptView(state: ReportState, code: TrackingCode) -> impl IntoView {
     view! {
         <section class="card receipt" data-testid="receipt">
             <h2>
-                <span class="receipt-tick" aria-hidden="true">"✓ "</span>
+                <span class="receipt-tick" aria-hidden="true">
+                    "✓ "
+                </span>
                 {t::RECEIPT_TITLE}
             </h2>
             <p>{t::RECEIPT_BODY}</p>
-            <p class="tracking-code" data-testid="tracking-code">{code}</p>
+            <p class="tracking-code" data-testid="tracking-code">
+                {code}
+            </p>
             <button type="button" class="secondary" data-testid="copy-code" on:click=on_copy>
                 {move || if copied.get() == Some(true) { t::COPIED } else { t::COPY_CODE }}
             </button>
@@ -901,7 +935,9 @@ fn ReceiptView(state: ReportState, code: TrackingCode) -> impl IntoView {
             </p>
             {saved.then(|| view! { <p class="muted">{t::RECEIPT_SAVED}</p> })}
             <div class="receipt-actions">
-                <a class="button" href=track_href>{t::VIEW_PROGRESS}</a>
+                <a class="button" href=track_href>
+                    {t::VIEW_PROGRESS}
+                </a>
                 <button type="button" class="secondary" on:click=move |_| state.start_another()>
                     {t::REPORT_ANOTHER}
                 </button>

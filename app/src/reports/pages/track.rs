@@ -35,7 +35,7 @@ pub fn TrackPage() -> impl IntoView {
     let err = crate::flash::shown_error(err);
     let response = PageResponse::current();
     view! {
-        <Title text=t::TRACK_TITLE/>
+        <Title text=t::TRACK_TITLE />
         <h1>{t::TRACK_TITLE}</h1>
         // A plain GET form: works before (and without) the wasm.
         <form class="card track-form" method="get" action="/track">
@@ -53,26 +53,49 @@ pub fn TrackPage() -> impl IntoView {
                 <button type="submit">{t::TRACK_BUTTON}</button>
             </div>
         </form>
-        {err.map(|e| view! { <p class="alert" role="alert" data-testid="flash-error">{e}</p> })}
-        {ok.then(|| view! { <p class="notice ok" role="status" data-testid="flash-ok">{t::FEEDBACK_THANKS}</p> })}
-        <Suspense fallback=|| view! { <p class="muted">{t::TRACK_LOADING}</p> }>
+        {err
+            .map(|e| {
+                view! {
+                    <p class="alert" role="alert" data-testid="flash-error">
+                        {e}
+                    </p>
+                }
+            })}
+        {ok
+            .then(|| {
+                view! {
+                    <p class="notice ok" role="status" data-testid="flash-ok">
+                        {t::FEEDBACK_THANKS}
+                    </p>
+                }
+            })}
+        <Suspense fallback=|| {
+            view! { <p class="muted">{t::TRACK_LOADING}</p> }
+        }>
             {move || {
                 let response = response.clone();
                 Suspend::new(async move {
-                match report.await {
-                    None => EitherOf3::A(()),
-                    Some(Ok(r)) => EitherOf3::B(view! { <PublicReportView report=r/> }),
-                    Some(Err(e)) => {
-                        // 404 for an unknown code, 400 for a malformed one.
-                        response.set_status(e.status());
-                        let message = match e {
-                            AppError::NotFound => t::TRACK_NOT_FOUND.to_string(),
-                            other => other.to_string(),
-                        };
-                        EitherOf3::C(view! { <p class="alert" role="alert">{message}</p> })
+                    match report.await {
+                        None => EitherOf3::A(()),
+                        Some(Ok(r)) => EitherOf3::B(view! { <PublicReportView report=r /> }),
+                        Some(Err(e)) => {
+                            response.set_status(e.status());
+                            let message = match e {
+                                AppError::NotFound => t::TRACK_NOT_FOUND.to_string(),
+                                other => other.to_string(),
+                            };
+                            EitherOf3::C(
+                                // 404 for an unknown code, 400 for a malformed one.
+                                view! {
+                                    <p class="alert" role="alert">
+                                        {message}
+                                    </p>
+                                },
+                            )
+                        }
                     }
-                }
-            })}}
+                })
+            }}
         </Suspense>
     }
 }
@@ -88,7 +111,7 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
             view! {
                 <h3>{title}</h3>
                 <div class="photo-strip">
-                    {photos.into_iter().map(|p| view! { <PhotoThumb photo=p/> }).collect_view()}
+                    {photos.into_iter().map(|p| view! { <PhotoThumb photo=p /> }).collect_view()}
                 </div>
             }
         })
@@ -97,7 +120,9 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
         view! {
             <dt>{t::FIELD_DESCRIPTION}</dt>
             // Text, never HTML: Leptos escapes it.
-            <dd class="description" data-testid="report-description">{report.description}</dd>
+            <dd class="description" data-testid="report-description">
+                {report.description}
+            </dd>
         }
     });
     let location = report.coarse_location.map(|(lat, lon)| {
@@ -112,7 +137,7 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
         .map(|e| {
             view! {
                 <li>
-                    <StatusBadge status=e.status/>
+                    <StatusBadge status=e.status />
                     <time class="muted">{e.at.format_datetime()}</time>
                     {e.note.map(|n| view! { <p class="note">{n}</p> })}
                 </li>
@@ -126,7 +151,7 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
                     <span aria-hidden="true">{report.category_icon}" "</span>
                     {report.category_name}
                 </h2>
-                <StatusBadge status=report.status/>
+                <StatusBadge status=report.status />
             </header>
             <dl class="facts">
                 <dt>{t::FIELD_PLACE}</dt>
@@ -143,10 +168,16 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
             {photos(t::PHOTOS_BEFORE, before)}
             {photos(t::PHOTOS_AFTER, after)}
             <h3>{t::TIMELINE}</h3>
-            <ol class="timeline" data-testid="timeline">{timeline}</ol>
-            <p class="muted small">{t::TRACK_LABEL}" "<code>{report.tracking_code.to_string()}</code></p>
+            <ol class="timeline" data-testid="timeline">
+                {timeline}
+            </ol>
+            <p class="muted small">
+                {t::TRACK_LABEL}" "<code>{report.tracking_code.to_string()}</code>
+            </p>
         </article>
-        {report.can_answer.then(|| view! { <FeedbackForm code=report.tracking_code.to_string()/> })}
+        {report
+            .can_answer
+            .then(|| view! { <FeedbackForm code=report.tracking_code.to_string() /> })}
     }
 }
 
@@ -155,18 +186,27 @@ fn PublicReportView(report: PublicReport) -> impl IntoView {
 #[component]
 fn FeedbackForm(code: String) -> impl IntoView {
     view! {
-        <form class="card feedback" method="post" action="/api/reports/feedback"
-            enctype="multipart/form-data" data-testid="feedback-form">
+        <form
+            class="card feedback"
+            method="post"
+            action="/api/reports/feedback"
+            enctype="multipart/form-data"
+            data-testid="feedback-form"
+        >
             <h2>{t::FEEDBACK_TITLE}</h2>
             <p class="muted">{t::FEEDBACK_HINT}</p>
-            <input type="hidden" name="code" value=code/>
+            <input type="hidden" name="code" value=code />
             <label for="feedback-note">{t::FEEDBACK_NOTE}</label>
             <textarea id="feedback-note" name="note" rows="2" maxlength="500"></textarea>
             <label for="feedback-photo">{t::FEEDBACK_PHOTO}</label>
-            <input id="feedback-photo" type="file" name="photo" accept="image/*"/>
+            <input id="feedback-photo" type="file" name="photo" accept="image/*" />
             <div class="row">
-                <button type="submit" name="answer" value="resolved" class="primary">{t::FEEDBACK_RESOLVED}</button>
-                <button type="submit" name="answer" value="unresolved">{t::FEEDBACK_UNRESOLVED}</button>
+                <button type="submit" name="answer" value="resolved" class="primary">
+                    {t::FEEDBACK_RESOLVED}
+                </button>
+                <button type="submit" name="answer" value="unresolved">
+                    {t::FEEDBACK_UNRESOLVED}
+                </button>
             </div>
         </form>
     }

@@ -39,8 +39,10 @@ pub fn DashboardPage() -> impl IntoView {
     );
     let response = PageResponse::current();
     view! {
-        <Title text=t::DASH_TITLE/>
-        <SignedIn let:user><Board user=user data=data office_sel=office_sel.clone() response=response.clone()/></SignedIn>
+        <Title text=t::DASH_TITLE />
+        <SignedIn let:user>
+            <Board user=user data=data office_sel=office_sel.clone() response=response.clone() />
+        </SignedIn>
     }
 }
 
@@ -54,7 +56,7 @@ fn Board(
     let admin = user.is_admin();
     view! {
         <h1>{t::DASH_TITLE}</h1>
-        <Flash/>
+        <Flash />
         <Suspense fallback=|| ()>
             {move || {
                 let office_sel = office_sel.clone();
@@ -65,27 +67,60 @@ fn Board(
                         response.set_status(e.status());
                     }
                     match data {
-                        Ok((d, offices)) => view! {
-                            <form class="card filters" method="get" action="/staff/dashboard">
-                                {admin.then(|| view! {
-                                    <label>{t::FILTER_OFFICE}
-                                        <select name="office">
-                                            <option value="">{t::DASH_ALL_OFFICES}</option>
-                                            {offices.into_iter().map(|(id, name)| view! {
-                                                <option value=id.to_string() selected=office_sel == id.to_string()>{name}</option>
-                                            }).collect_view()}
-                                        </select>
+                        Ok((d, offices)) => {
+                            view! {
+                                <form class="card filters" method="get" action="/staff/dashboard">
+                                    {admin
+                                        .then(|| {
+                                            view! {
+                                                <label>
+                                                    {t::FILTER_OFFICE} <select name="office">
+                                                        <option value="">{t::DASH_ALL_OFFICES}</option>
+                                                        {offices
+                                                            .into_iter()
+                                                            .map(|(id, name)| {
+                                                                view! {
+                                                                    <option
+                                                                        value=id.to_string()
+                                                                        selected=office_sel == id.to_string()
+                                                                    >
+                                                                        {name}
+                                                                    </option>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                    </select>
+                                                </label>
+                                            }
+                                        })}
+                                    <label>
+                                        {t::FILTER_FROM}
+                                        <input type="date" name="from" value=d.from.format_date() />
                                     </label>
-                                })}
-                                <label>{t::FILTER_FROM}<input type="date" name="from" value=d.from.format_date()/></label>
-                                <label>{t::FILTER_UNTIL}
-                                    <input type="date" name="until" value=Millis(d.until.0 - 1).format_date()/>
-                                </label>
-                                <button type="submit" class="primary">{t::DASH_APPLY}</button>
-                            </form>
-                            <Figures d=d/>
-                        }.into_any(),
-                        Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                                    <label>
+                                        {t::FILTER_UNTIL}
+                                        <input
+                                            type="date"
+                                            name="until"
+                                            value=Millis(d.until.0 - 1).format_date()
+                                        />
+                                    </label>
+                                    <button type="submit" class="primary">
+                                        {t::DASH_APPLY}
+                                    </button>
+                                </form>
+                                <Figures d=d />
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <p class="alert" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })
             }}
@@ -99,7 +134,9 @@ fn Figures(d: Dashboard) -> impl IntoView {
     let figure = |label: &'static str, value: String, testid: &'static str| {
         view! {
             <div class="figure">
-                <span class="figure-value" data-testid=testid>{value}</span>
+                <span class="figure-value" data-testid=testid>
+                    {value}
+                </span>
                 <span class="figure-label">{label}</span>
             </div>
         }
@@ -108,16 +145,26 @@ fn Figures(d: Dashboard) -> impl IntoView {
         <section class="card">
             <h2>
                 {d.office_name.clone().unwrap_or_else(|| t::DASH_ALL_OFFICES.to_string())}
-                <span class="muted small">" "{t::DASH_PERIOD}" "{d.from.format_date()}" — "{Millis(d.until.0 - 1).format_date()}</span>
+                <span class="muted small">
+                    " "{t::DASH_PERIOD}" "{d.from.format_date()}" — "
+                    {Millis(d.until.0 - 1).format_date()}
+                </span>
             </h2>
             <div class="figures">
                 {figure(t::DASH_OPEN, d.open_now.to_string(), "dash-open")}
                 {figure(t::DASH_OVERDUE, d.overdue_now.to_string(), "dash-overdue")}
                 {figure(t::DASH_RECEIVED, r.received.to_string(), "dash-received")}
                 {figure(t::DASH_CLOSED, r.closed_in_period.to_string(), "dash-closed")}
-                {figure(t::DASH_CLOSE_RATE, format_permille(r.close_rate_permille()), "dash-close-rate")}
-                {figure(t::DASH_ON_TIME_RATE, format_permille(r.on_time_rate_permille()), "dash-on-time-rate")}
-                {figure(t::DASH_MEDIAN, format_duration(r.median_close_ms), "dash-median")}
+                {figure(
+                    t::DASH_CLOSE_RATE,
+                    format_permille(r.close_rate_permille()),
+                    "dash-close-rate",
+                )}
+                {figure(
+                    t::DASH_ON_TIME_RATE,
+                    format_permille(r.on_time_rate_permille()),
+                    "dash-on-time-rate",
+                )} {figure(t::DASH_MEDIAN, format_duration(r.median_close_ms), "dash-median")}
                 {figure(t::DASH_REOPENED, r.reopened_by_residents.to_string(), "dash-reopened")}
             </div>
         </section>

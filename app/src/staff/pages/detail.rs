@@ -40,32 +40,44 @@ pub fn ReportDetailPage() -> impl IntoView {
     // Taken here, while the page is built (see `PageResponse`).
     let response = PageResponse::current();
     view! {
-        <Title text=t::DETAIL_TITLE/>
-        <SignedIn let:_user><Detail data=data response=response.clone()/></SignedIn>
+        <Title text=t::DETAIL_TITLE />
+        <SignedIn let:_user>
+            <Detail data=data response=response.clone() />
+        </SignedIn>
     }
 }
 
 #[component]
 fn Detail(data: Resource<Result<Data, AppError>>, response: PageResponse) -> impl IntoView {
     view! {
-        <p><a href="/staff">"← "{t::BACK_TO_QUEUE}</a></p>
-        <Flash/>
+        <p>
+            <a href="/staff">"← "{t::BACK_TO_QUEUE}</a>
+        </p>
+        <Flash />
         <Suspense fallback=|| ()>
             {move || {
                 let response = response.clone();
                 Suspend::new(async move {
-                match data.await {
-                    Ok((d, refs, offices)) => view! { <DetailView d=d refs=refs offices=offices/> }.into_any(),
-                    Err(e) => {
-                        response.set_status(e.status());
-                        let msg = match e {
-                            AppError::NotFound | AppError::Forbidden => t::NOT_FOUND.to_string(),
-                            other => other.to_string(),
-                        };
-                        view! { <p class="alert" role="alert" data-testid="detail-error">{msg}</p> }.into_any()
+                    match data.await {
+                        Ok((d, refs, offices)) => {
+                            view! { <DetailView d=d refs=refs offices=offices /> }.into_any()
+                        }
+                        Err(e) => {
+                            response.set_status(e.status());
+                            let msg = match e {
+                                AppError::NotFound | AppError::Forbidden => t::NOT_FOUND.to_string(),
+                                other => other.to_string(),
+                            };
+                            view! {
+                                <p class="alert" role="alert" data-testid="detail-error">
+                                    {msg}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
-                }
-            })}}
+                })
+            }}
         </Suspense>
     }
 }
@@ -84,16 +96,22 @@ fn DetailView(
             .then(|| format_time_left(time_left(at, d.now)));
         view! {
             <dt>{t::FIELD_DEADLINE}</dt>
-            <dd data-testid="deadline">{at.format_datetime()}" "
-                {left.map(|l| view! { <span class=if overdue { "badge overdue" } else { "small" }>{l}</span> })}
+            <dd data-testid="deadline">
+                {at.format_datetime()}" "
+                {left
+                    .map(|l| {
+                        view! {
+                            <span class=if overdue { "badge overdue" } else { "small" }>{l}</span>
+                        }
+                    })}
             </dd>
         }
     });
     let gps = match (d.lat, d.lon) {
         (Some(lat), Some(lon)) => Some(view! {
             <dt>{t::FIELD_GPS}</dt>
-            <dd>{format!("{lat:.5}, {lon:.5}")}
-                {d.accuracy_m.map(|a| format!(" (±{a:.0} m)"))}
+            <dd>
+                {format!("{lat:.5}, {lon:.5}")} {d.accuracy_m.map(|a| format!(" (±{a:.0} m)"))}
             </dd>
         }),
         _ => None,
@@ -109,7 +127,10 @@ fn DetailView(
                 view! {
                     <h3>{title}</h3>
                     <div class="photo-strip" data-testid=testid>
-                        {photos.into_iter().map(|p| view! { <PhotoThumb photo=p/> }).collect_view()}
+                        {photos
+                            .into_iter()
+                            .map(|p| view! { <PhotoThumb photo=p /> })
+                            .collect_view()}
                     </div>
                 }
             })
@@ -118,38 +139,78 @@ fn DetailView(
     let no_actions = actions.is_empty();
     let forms = actions
         .into_iter()
-        .map(|a| view! { <ActionForm action=a d=d.clone() refs=refs.clone() offices=offices.clone()/> })
+        .map(|a| view! { <ActionForm action=a d=d.clone() refs=refs.clone() offices=offices.clone() /> })
         .collect_view();
     let events = d
         .events
         .clone()
         .into_iter()
-        .map(|e| view! { <EventRow e=e/> })
+        .map(|e| view! { <EventRow e=e /> })
         .collect_view();
     view! {
-        <article class="card staff-report" data-testid="staff-report" data-version=d.version.to_string()>
+        <article
+            class="card staff-report"
+            data-testid="staff-report"
+            data-version=d.version.to_string()
+        >
             <header class="public-report-head">
                 <h1>{d.category_icon.clone()}" "{d.category_name.clone()}</h1>
-                <StatusBadge status=d.status/>
-                {overdue.then(|| view! { <span class="badge overdue" data-testid="overdue">{t::OVERDUE}</span> })}
+                <StatusBadge status=d.status />
+                {overdue
+                    .then(|| {
+                        view! {
+                            <span class="badge overdue" data-testid="overdue">
+                                {t::OVERDUE}
+                            </span>
+                        }
+                    })}
             </header>
             <dl class="facts">
-                <dt>{t::FIELD_CODE}</dt><dd data-testid="tracking-code">{d.tracking_code.clone()}</dd>
-                <dt>{t::FIELD_OFFICE}</dt><dd>{d.office_name.clone()}</dd>
-                <dt>{t::FIELD_PLACE}</dt><dd>{d.place.clone().unwrap_or_else(|| t::NO_PLACE.to_string())}</dd>
+                <dt>{t::FIELD_CODE}</dt>
+                <dd data-testid="tracking-code">{d.tracking_code.clone()}</dd>
+                <dt>{t::FIELD_OFFICE}</dt>
+                <dd>{d.office_name.clone()}</dd>
+                <dt>{t::FIELD_PLACE}</dt>
+                <dd>{d.place.clone().unwrap_or_else(|| t::NO_PLACE.to_string())}</dd>
                 {gps}
-                <dt>{t::FIELD_DESCRIPTION}</dt><dd class="description">{d.description.clone()}</dd>
+                <dt>{t::FIELD_DESCRIPTION}</dt>
+                <dd class="description">{d.description.clone()}</dd>
                 <dt>{t::FIELD_PHONE}</dt>
-                <dd data-testid="contact-phone">{d.contact_phone.clone().unwrap_or_else(|| t::NO_PHONE.to_string())}</dd>
-                <dt>{t::FIELD_RECEIVED}</dt><dd>{d.received_at.format_datetime()}</dd>
-                <dt>{t::FIELD_DEVICE_TIME}</dt><dd>{d.created_on_device.format_datetime()}</dd>
-                {d.dispatched_to.clone().map(|u| view! { <dt>{t::FIELD_DISPATCHED_TO}</dt><dd>{u}</dd> })}
+                <dd data-testid="contact-phone">
+                    {d.contact_phone.clone().unwrap_or_else(|| t::NO_PHONE.to_string())}
+                </dd>
+                <dt>{t::FIELD_RECEIVED}</dt>
+                <dd>{d.received_at.format_datetime()}</dd>
+                <dt>{t::FIELD_DEVICE_TIME}</dt>
+                <dd>{d.created_on_device.format_datetime()}</dd>
+                {d
+                    .dispatched_to
+                    .clone()
+                    .map(|u| {
+                        view! {
+                            <dt>{t::FIELD_DISPATCHED_TO}</dt>
+                            <dd>{u}</dd>
+                        }
+                    })}
                 {deadline}
-                {d.duplicate_of.clone().map(|(id, code)| view! {
-                    <dt>{t::FIELD_DUPLICATE_OF}</dt>
-                    <dd><a href=format!("/staff/report/{}", id.0)>{code}</a></dd>
-                })}
-                {(d.reopen_count > 0).then(|| view! { <dt>{t::REOPENED_TIMES}</dt><dd>{d.reopen_count}</dd> })}
+                {d
+                    .duplicate_of
+                    .clone()
+                    .map(|(id, code)| {
+                        view! {
+                            <dt>{t::FIELD_DUPLICATE_OF}</dt>
+                            <dd>
+                                <a href=format!("/staff/report/{}", id.0)>{code}</a>
+                            </dd>
+                        }
+                    })}
+                {(d.reopen_count > 0)
+                    .then(|| {
+                        view! {
+                            <dt>{t::REOPENED_TIMES}</dt>
+                            <dd>{d.reopen_count}</dd>
+                        }
+                    })}
             </dl>
             {strip(t::PHOTOS_BEFORE, before, "photos-before")}
             {strip(t::PHOTOS_AFTER, after, "photos-after")}
@@ -161,7 +222,9 @@ fn DetailView(
         </section>
         <section class="card">
             <h2>{t::TIMELINE}</h2>
-            <ol class="timeline" data-testid="staff-timeline">{events}</ol>
+            <ol class="timeline" data-testid="staff-timeline">
+                {events}
+            </ol>
         </section>
     }
 }
@@ -177,13 +240,22 @@ fn EventRow(e: StaffEvent) -> impl IntoView {
         } else {
             t::INTERNAL_NOTE
         };
-        view! { <p class="note"><span class="muted small">{kind}"："</span>{e.note.clone()}</p> }
+        view! {
+            <p class="note">
+                <span class="muted small">{kind}"："</span>
+                {e.note.clone()}
+            </p>
+        }
     });
     view! {
         <li>
-            <strong>{label}</strong>" "
-            <StatusBadge status=e.to/>
-            <span class="muted small">" "{e.at.format_datetime()}" · "{e.actor.unwrap_or_else(|| t::RESIDENT.to_string())}</span>
+            <strong>{label}</strong>
+            " "
+            <StatusBadge status=e.to />
+            <span class="muted small">
+                " "{e.at.format_datetime()}" · "
+                {e.actor.unwrap_or_else(|| t::RESIDENT.to_string())}
+            </span>
             {note}
         </li>
     }
@@ -198,17 +270,29 @@ fn ActionForm(
     offices: Vec<(crate::domain::OfficeId, String)>,
 ) -> impl IntoView {
     let hidden = view! {
-        <input type="hidden" name="report" value=d.id.0.to_string()/>
-        <input type="hidden" name="version" value=d.version.to_string()/>
-        <input type="hidden" name="action" value=action.code()/>
+        <input type="hidden" name="report" value=d.id.0.to_string() />
+        <input type="hidden" name="version" value=d.version.to_string() />
+        <input type="hidden" name="action" value=action.code() />
     };
     let id = action.code();
     let note_id = format!("note-{id}");
     let note = view! {
-        <label for=note_id.clone()>{if action.needs_note() { t::REASON_LABEL } else { t::NOTE_LABEL }}</label>
-        <textarea id=note_id name="note" rows="2" maxlength="500" required=action.needs_note()></textarea>
+        <label for=note_id
+            .clone()>{if action.needs_note() { t::REASON_LABEL } else { t::NOTE_LABEL }}</label>
+        <textarea
+            id=note_id
+            name="note"
+            rows="2"
+            maxlength="500"
+            required=action.needs_note()
+        ></textarea>
         <label class="check">
-            <input type="checkbox" name="public_note" value="1" checked=matches!(action, Action::Reject | Action::Close)/>
+            <input
+                type="checkbox"
+                name="public_note"
+                value="1"
+                checked=matches!(action, Action::Reject | Action::Close)
+            />
             {t::NOTE_PUBLIC_LABEL}
         </label>
     };
@@ -216,39 +300,75 @@ fn ActionForm(
         Action::Accept => view! {
             <label for="category">{t::CATEGORY_CORRECT}</label>
             <select id="category" name="category">
-                {refs.categories.iter().map(|c| view! {
-                    <option value=c.id.to_string() selected=c.id == d.category_id>{c.icon.clone()}" "{c.name.clone()}</option>
-                }).collect_view()}
+                {refs
+                    .categories
+                    .iter()
+                    .map(|c| {
+                        view! {
+                            <option value=c.id.to_string() selected=c.id == d.category_id>
+                                {c.icon.clone()}
+                                " "
+                                {c.name.clone()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-        }.into_any(),
+        }
+        .into_any(),
         Action::MarkDuplicate => {
             let empty = d.duplicate_candidates.is_empty();
             view! {
                 <label for="duplicate_of">{t::DUPLICATE_OF_LABEL}</label>
-                <input id="duplicate_of" name="duplicate_of" list="dup-candidates" autocomplete="off"
-                    autocapitalize="characters" maxlength="12" required=true/>
+                <input
+                    id="duplicate_of"
+                    name="duplicate_of"
+                    list="dup-candidates"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    maxlength="12"
+                    required=true
+                />
                 <p class="muted small">{t::DUPLICATE_SUGGESTIONS}</p>
                 {empty.then(|| view! { <p class="muted small">{t::NO_SUGGESTIONS}</p> })}
                 <datalist id="dup-candidates">
-                    {d.duplicate_candidates.iter().map(|(_, code, at)| view! {
-                        <option value=code.clone()>{at.format_datetime()}</option>
-                    }).collect_view()}
+                    {d
+                        .duplicate_candidates
+                        .iter()
+                        .map(|(_, code, at)| {
+                            view! { <option value=code.clone()>{at.format_datetime()}</option> }
+                        })
+                        .collect_view()}
                 </datalist>
                 <ul class="small" data-testid="duplicate-candidates">
-                    {d.duplicate_candidates.iter().map(|(id, code, at)| view! {
-                        <li><a href=format!("/staff/report/{}", id.0)>{code.clone()}</a>" "{at.format_datetime()}</li>
-                    }).collect_view()}
+                    {d
+                        .duplicate_candidates
+                        .iter()
+                        .map(|(id, code, at)| {
+                            view! {
+                                <li>
+                                    <a href=format!("/staff/report/{}", id.0)>{code.clone()}</a>
+                                    " "
+                                    {at.format_datetime()}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
-            }.into_any()
+            }
+            .into_any()
         }
         Action::Transfer => view! {
             <label for="transfer_to">{t::TRANSFER_TO}</label>
             <select id="transfer_to" name="transfer_to" required=true>
-                {offices.iter().filter(|(o, _)| *o != d.office_id).map(|(o, name)| view! {
-                    <option value=o.to_string()>{name.clone()}</option>
-                }).collect_view()}
+                {offices
+                    .iter()
+                    .filter(|(o, _)| *o != d.office_id)
+                    .map(|(o, name)| view! { <option value=o.to_string()>{name.clone()}</option> })
+                    .collect_view()}
             </select>
-        }.into_any(),
+        }
+        .into_any(),
         Action::Dispatch => {
             let communities: Vec<String> = refs
                 .communities
@@ -263,27 +383,56 @@ fn ActionForm(
                 .unwrap_or_default();
             view! {
                 <label for="unit">{t::DISPATCH_TO}</label>
-                <input id="unit" name="unit" list="units" maxlength="64" required=true value=default_unit/>
+                <input
+                    id="unit"
+                    name="unit"
+                    list="units"
+                    maxlength="64"
+                    required=true
+                    value=default_unit
+                />
                 <datalist id="units">
-                    {communities.into_iter().map(|c| view! { <option value=c/> }).collect_view()}
+                    {communities.into_iter().map(|c| view! { <option value=c /> }).collect_view()}
                 </datalist>
                 <label for="deadline_hours">{t::DEADLINE_HOURS}</label>
-                <input id="deadline_hours" name="deadline_hours" type="number" min="1" max="2160"
-                    inputmode="numeric" value=d.deadline_hours.to_string()/>
-            }.into_any()
+                <input
+                    id="deadline_hours"
+                    name="deadline_hours"
+                    type="number"
+                    min="1"
+                    max="2160"
+                    inputmode="numeric"
+                    value=d.deadline_hours.to_string()
+                />
+            }
+            .into_any()
         }
         _ => ().into_any(),
     };
     if action == Action::Rectify {
         return view! {
-            <form method="post" action="/api/staff/rectify" enctype="multipart/form-data"
-                class="action-form" data-action=id>
+            <form
+                method="post"
+                action="/api/staff/rectify"
+                enctype="multipart/form-data"
+                class="action-form"
+                data-action=id
+            >
                 <h3>{action.label()}</h3>
                 {hidden}
                 <label for="after-photo">{t::AFTER_PHOTO}</label>
-                <input id="after-photo" type="file" name="photo" accept="image/*" multiple=true required=true/>
+                <input
+                    id="after-photo"
+                    type="file"
+                    name="photo"
+                    accept="image/*"
+                    multiple=true
+                    required=true
+                />
                 {note}
-                <button type="submit" class="primary">{action.label()}</button>
+                <button type="submit" class="primary">
+                    {action.label()}
+                </button>
             </form>
         }
         .into_any();
@@ -294,7 +443,14 @@ fn ActionForm(
             {hidden}
             {extra}
             {note}
-            <button type="submit" class=if matches!(action, Action::Reject | Action::Reopen | Action::SendBack) { "" } else { "primary" }>
+            <button
+                type="submit"
+                class=if matches!(action, Action::Reject | Action::Reopen | Action::SendBack) {
+                    ""
+                } else {
+                    "primary"
+                }
+            >
                 {action.label()}
             </button>
         </form>

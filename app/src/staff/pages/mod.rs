@@ -40,20 +40,22 @@ where
     // Staff pages carry personal data (contact phones): never stored by a cache.
     response.cache_control("no-store");
     view! {
-        <StaffStyles/>
+        <StaffStyles />
         <Suspense fallback=|| ()>
             {move || {
                 let children = children.clone();
                 let response = response.clone();
                 Suspend::new(async move {
                     match me.await {
-                        Ok(Some(user)) => Some(
-                            view! {
-                                <StaffNav user=user.clone()/>
-                                {children(user)}
-                            }
-                            .into_any(),
-                        ),
+                        Ok(Some(user)) => {
+                            Some(
+                                view! {
+                                    <StaffNav user=user.clone() />
+                                    {children(user)}
+                                }
+                                    .into_any(),
+                            )
+                        }
                         _ => {
                             response.redirect(super::LOGIN_PATH);
                             None
@@ -68,7 +70,7 @@ where
 /// The staff pages' own stylesheet, so the resident's pages never load it.
 #[component]
 pub fn StaffStyles() -> impl IntoView {
-    view! { <leptos_meta::Stylesheet id="staff-css" href="/staff.css"/> }
+    view! { <leptos_meta::Stylesheet id="staff-css" href="/staff.css" /> }
 }
 
 /// The staff bar: who is signed in, the sections, and 退出登录.
@@ -85,9 +87,13 @@ pub fn StaffNav(user: StaffUser) -> impl IntoView {
             <a href="/staff/dashboard">{t::NAV_DASHBOARD}</a>
             <a href="/staff/honours">示范户管理</a>
             {admin.then(|| view! { <a href="/admin">{t::NAV_ADMIN}</a> })}
-            <span class="staff-who" data-testid="staff-who">{who}</span>
+            <span class="staff-who" data-testid="staff-who">
+                {who}
+            </span>
             <form method="post" action="/api/staff/logout" class="inline">
-                <button type="submit" class="link-button">{t::LOGOUT_BUTTON}</button>
+                <button type="submit" class="link-button">
+                    {t::LOGOUT_BUTTON}
+                </button>
             </form>
         </nav>
     }
@@ -100,7 +106,21 @@ pub fn Flash() -> impl IntoView {
     let (ok, err) = q.with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
     let err = crate::flash::shown_error(err);
     view! {
-        {err.map(|e| view! { <p class="alert" role="alert" data-testid="flash-error">{e}</p> })}
-        {(ok).then(|| view! { <p class="notice ok" role="status" data-testid="flash-ok">{t::DONE}</p> })}
+        {err
+            .map(|e| {
+                view! {
+                    <p class="alert" role="alert" data-testid="flash-error">
+                        {e}
+                    </p>
+                }
+            })}
+        {(ok)
+            .then(|| {
+                view! {
+                    <p class="notice ok" role="status" data-testid="flash-ok">
+                        {t::DONE}
+                    </p>
+                }
+            })}
     }
 }

@@ -89,8 +89,10 @@ pub fn QueuePage() -> impl IntoView {
     );
     let response = PageResponse::current();
     view! {
-        <Title text=t::QUEUE_TITLE/>
-        <SignedIn let:user><Queue user=user q=q.clone() page=page refs=refs response=response.clone()/></SignedIn>
+        <Title text=t::QUEUE_TITLE />
+        <SignedIn let:user>
+            <Queue user=user q=q.clone() page=page refs=refs response=response.clone() />
+        </SignedIn>
     }
 }
 
@@ -104,7 +106,7 @@ fn Queue(
 ) -> impl IntoView {
     view! {
         <h1>{t::QUEUE_TITLE}</h1>
-        <Flash/>
+        <Flash />
         <Suspense fallback=|| ()>
             {
                 let q = q.clone();
@@ -116,15 +118,33 @@ fn Queue(
                     Suspend::new(async move {
                         let refs = refs.await;
                         let page = page.await;
-                        // Another office's queue (403) or a bad filter (400).
                         if let Err(e) = &page {
                             response.set_status(e.status());
                         }
+                        // Another office's queue (403) or a bad filter (400).
                         view! {
-                            {refs.ok().map(|(r, offices)| view! { <Filters q=q.clone() user=user.clone() refs=r offices=offices/> })}
+                            {refs
+                                .ok()
+                                .map(|(r, offices)| {
+                                    view! {
+                                        <Filters
+                                            q=q.clone()
+                                            user=user.clone()
+                                            refs=r
+                                            offices=offices
+                                        />
+                                    }
+                                })}
                             {match page {
-                                Ok(p) => view! { <Results q=q.clone() page=p/> }.into_any(),
-                                Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.into_any(),
+                                Ok(p) => view! { <Results q=q.clone() page=p /> }.into_any(),
+                                Err(e) => {
+                                    view! {
+                                        <p class="alert" role="alert">
+                                            {e.to_string()}
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
                             }}
                         }
                     })
@@ -158,54 +178,116 @@ fn Filters(
         .collect();
     view! {
         <form class="card filters" method="get" action="/staff" data-testid="queue-filters">
-            {user.is_admin().then(|| view! {
-                <label>{t::FILTER_OFFICE}
-                    <select name="office">
-                        <option value="">{t::FILTER_ANY}</option>
-                        {offices.into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string() selected=sel(&q.office, id.to_string())>{name}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-            })}
-            <label>{t::FILTER_STATUS}
-                <select name="status">
+            {user
+                .is_admin()
+                .then(|| {
+                    view! {
+                        <label>
+                            {t::FILTER_OFFICE} <select name="office">
+                                <option value="">{t::FILTER_ANY}</option>
+                                {offices
+                                    .into_iter()
+                                    .map(|(id, name)| {
+                                        view! {
+                                            <option
+                                                value=id.to_string()
+                                                selected=sel(&q.office, id.to_string())
+                                            >
+                                                {name}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    }
+                })}
+            <label>
+                {t::FILTER_STATUS} <select name="status">
                     <option value="">{t::FILTER_OPEN}</option>
-                    {ReportStatus::ALL.iter().map(|s| view! {
-                        <option value=s.code() selected=sel(&q.status, s.code().to_string())>{s.label()}</option>
-                    }).collect_view()}
+                    {ReportStatus::ALL
+                        .iter()
+                        .map(|s| {
+                            view! {
+                                <option
+                                    value=s.code()
+                                    selected=sel(&q.status, s.code().to_string())
+                                >
+                                    {s.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
-            <label>{t::FILTER_CATEGORY}
-                <select name="category">
+            <label>
+                {t::FILTER_CATEGORY} <select name="category">
                     <option value="">{t::FILTER_ANY}</option>
-                    {refs.categories.iter().map(|c| view! {
-                        <option value=c.id.to_string() selected=sel(&q.category, c.id.to_string())>{c.name.clone()}</option>
-                    }).collect_view()}
+                    {refs
+                        .categories
+                        .iter()
+                        .map(|c| {
+                            view! {
+                                <option
+                                    value=c.id.to_string()
+                                    selected=sel(&q.category, c.id.to_string())
+                                >
+                                    {c.name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
-            <label>{t::FILTER_COMMUNITY}
-                <select name="community">
+            <label>
+                {t::FILTER_COMMUNITY} <select name="community">
                     <option value="">{t::FILTER_ANY}</option>
-                    {communities.iter().map(|c| view! {
-                        <option value=c.id.to_string() selected=sel(&q.community, c.id.to_string())>{c.name.clone()}</option>
-                    }).collect_view()}
+                    {communities
+                        .iter()
+                        .map(|c| {
+                            view! {
+                                <option
+                                    value=c.id.to_string()
+                                    selected=sel(&q.community, c.id.to_string())
+                                >
+                                    {c.name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
-            <label>{t::FILTER_STREET}
-                <select name="street">
+            <label>
+                {t::FILTER_STREET} <select name="street">
                     <option value="">{t::FILTER_ANY}</option>
-                    {streets.iter().map(|s| view! {
-                        <option value=s.id.to_string() selected=sel(&q.street, s.id.to_string())>{s.name.clone()}</option>
-                    }).collect_view()}
+                    {streets
+                        .iter()
+                        .map(|s| {
+                            view! {
+                                <option
+                                    value=s.id.to_string()
+                                    selected=sel(&q.street, s.id.to_string())
+                                >
+                                    {s.name.clone()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
                 </select>
             </label>
-            <label>{t::FILTER_FROM}<input type="date" name="from" value=q.from.clone()/></label>
-            <label>{t::FILTER_UNTIL}<input type="date" name="until" value=q.until.clone()/></label>
-            <label class="check"><input type="checkbox" name="overdue" value="1" checked=q.overdue == "1"/>{t::FILTER_OVERDUE}</label>
+            <label>{t::FILTER_FROM}<input type="date" name="from" value=q.from.clone() /></label>
+            <label>{t::FILTER_UNTIL}<input type="date" name="until" value=q.until.clone() /></label>
+            <label class="check">
+                <input type="checkbox" name="overdue" value="1" checked=q.overdue == "1" />
+                {t::FILTER_OVERDUE}
+            </label>
             <div class="row">
-                <button type="submit" class="primary">{t::FILTER_APPLY}</button>
-                <a class="button" href="/staff">{t::FILTER_RESET}</a>
+                <button type="submit" class="primary">
+                    {t::FILTER_APPLY}
+                </button>
+                <a class="button" href="/staff">
+                    {t::FILTER_RESET}
+                </a>
             </div>
         </form>
     }
@@ -219,7 +301,13 @@ fn Results(q: Q, page: Page) -> impl IntoView {
         .iter()
         .filter(|(_, n)| *n > 0)
         .map(|(s, n)| {
-            view! { <li><span class=format!("badge status-{}", s.code())>{s.label()}</span>" "{*n}</li> }
+            view! {
+                <li>
+                    <span class=format!("badge status-{}", s.code())>{s.label()}</span>
+                    " "
+                    {*n}
+                </li>
+            }
         })
         .collect_view();
     let base = base_query(&q);
@@ -234,16 +322,41 @@ fn Results(q: Q, page: Page) -> impl IntoView {
             <h2 class="small-title">{t::COUNTS_TITLE}</h2>
             <ul class="counts" data-testid="status-counts">
                 {counts}
-                <li><span class="badge overdue">{t::OVERDUE}</span>" "<span data-testid="overdue-count">{page.overdue}</span></li>
+                <li>
+                    <span class="badge overdue">{t::OVERDUE}</span>
+                    " "
+                    <span data-testid="overdue-count">{page.overdue}</span>
+                </li>
             </ul>
         </section>
-        {empty.then(|| view! { <p class="card muted" data-testid="queue-empty">{t::QUEUE_EMPTY}</p> })}
+        {empty
+            .then(|| {
+                view! {
+                    <p class="card muted" data-testid="queue-empty">
+                        {t::QUEUE_EMPTY}
+                    </p>
+                }
+            })}
         <ol class="queue" data-testid="queue">
-            {page.rows.into_iter().map(|r| view! { <Row row=r now=now/> }).collect_view()}
+            {page.rows.into_iter().map(|r| view! { <Row row=r now=now /> }).collect_view()}
         </ol>
         <div class="row pager">
-            {first.map(|href| view! { <a class="button" href=href>{t::FIRST_PAGE}</a> })}
-            {next.map(|href| view! { <a class="button" href=href data-testid="next-page">{t::NEXT_PAGE}</a> })}
+            {first
+                .map(|href| {
+                    view! {
+                        <a class="button" href=href>
+                            {t::FIRST_PAGE}
+                        </a>
+                    }
+                })}
+            {next
+                .map(|href| {
+                    view! {
+                        <a class="button" href=href data-testid="next-page">
+                            {t::NEXT_PAGE}
+                        </a>
+                    }
+                })}
         </div>
     }
 }
@@ -259,19 +372,50 @@ fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
     view! {
         <li class=if overdue { "queue-row overdue" } else { "queue-row" } data-testid="queue-row">
             <a href=format!("/staff/report/{}", row.id.0) class="queue-link">
-                {row.thumb.map(|p| view! {
-                    <img src=p.thumb_url() width="64" height="64" alt="" loading="lazy" class="queue-thumb"/>
-                })}
+                {row
+                    .thumb
+                    .map(|p| {
+                        view! {
+                            <img
+                                src=p.thumb_url()
+                                width="64"
+                                height="64"
+                                alt=""
+                                loading="lazy"
+                                class="queue-thumb"
+                            />
+                        }
+                    })}
                 <span class="queue-main">
                     <strong>{row.category_icon}" "{row.category_name}</strong>
-                    <span class="muted">{row.place.unwrap_or_else(|| t::NO_PLACE.to_string())}</span>
-                    <span class="muted small">{row.office_name}" · "{row.tracking_code}" · "{row.received_at.format_datetime()}" · "{t::AGE}" "{age}</span>
+                    <span class="muted">
+                        {row.place.unwrap_or_else(|| t::NO_PLACE.to_string())}
+                    </span>
+                    <span class="muted small">
+                        {row.office_name}" · "{row.tracking_code}" · "
+                        {row.received_at.format_datetime()}" · "{t::AGE}" "{age}
+                    </span>
                 </span>
                 <span class="queue-side">
-                    <span class=format!("badge status-{}", row.status.code())>{row.status.label()}</span>
-                    {overdue.then(|| view! { <span class="badge overdue" data-testid="overdue">{t::OVERDUE}</span> })}
+                    <span class=format!(
+                        "badge status-{}",
+                        row.status.code(),
+                    )>{row.status.label()}</span>
+                    {overdue
+                        .then(|| {
+                            view! {
+                                <span class="badge overdue" data-testid="overdue">
+                                    {t::OVERDUE}
+                                </span>
+                            }
+                        })}
                     {left.map(|l| view! { <span class="small">{l}</span> })}
-                    {(row.reopen_count > 0).then(|| view! { <span class="small">{t::REOPENED_TIMES}" "{row.reopen_count}</span> })}
+                    {(row.reopen_count > 0)
+                        .then(|| {
+                            view! {
+                                <span class="small">{t::REOPENED_TIMES}" "{row.reopen_count}</span>
+                            }
+                        })}
                 </span>
             </a>
         </li>
