@@ -21,9 +21,7 @@ use strings as s;
 
 /// Where the admin forms return to when their `back` field is missing or not local.
 pub const ADMIN_HOME: &str = "/admin";
-/// 处置时限 bounds, in hours (90 days at most).
-pub const MIN_DEADLINE_HOURS: i64 = 1;
-pub const MAX_DEADLINE_HOURS: i64 = 2160;
+pub use crate::areas::{MAX_DEADLINE_HOURS, MIN_DEADLINE_HOURS, parse_deadline_hours};
 /// Longest names, in characters.
 pub const MAX_AREA_NAME_CHARS: usize = 32;
 pub const MAX_CATEGORY_NAME_CHARS: usize = 16;
@@ -134,15 +132,6 @@ pub fn parse_name(raw: &str, what: &str, max: usize) -> Result<String, AppError>
     Ok(name.to_string())
 }
 
-/// 处置时限: a whole number of hours in 1..=2160.
-pub fn parse_deadline_hours(raw: &str) -> Result<i64, AppError> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|h| (MIN_DEADLINE_HOURS..=MAX_DEADLINE_HOURS).contains(h))
-        .ok_or_else(|| AppError::bad_request(s::DEADLINE_HOURS_INVALID))
-}
-
 /// A category code: 2–40 of `a-z 0-9 _`, starting with a letter (it is an API name).
 pub fn parse_category_code(raw: &str) -> Result<String, AppError> {
     let code = raw.trim();
@@ -233,7 +222,7 @@ mod tests {
         for raw in ["0", "-4", "2161", "9999", "abc", "", "4.5", "1e3"] {
             assert_eq!(
                 bad(parse_deadline_hours(raw)),
-                s::DEADLINE_HOURS_INVALID,
+                crate::areas::strings::deadline_hours_invalid(),
                 "{raw}"
             );
         }

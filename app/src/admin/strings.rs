@@ -89,7 +89,6 @@ pub const COMMUNITY_UNKNOWN: &str = "所选居委会不存在，请刷新页面�
 pub const CATEGORY_CODE_INVALID: &str =
     "类别代码须为2至40位小写英文字母、数字或下划线，并以字母开头";
 pub const CATEGORY_ICON_INVALID: &str = "图标须为1至8个字符（一般为一个表情符号），不含空格";
-pub const DEADLINE_HOURS_INVALID: &str = "处置时限须为1至2160小时之间的整数";
 pub const ROLE_INVALID: &str = "请选择角色";
 pub const ACTIVE_INVALID: &str = "请选择启用或停用";
 pub const CANNOT_DEACTIVATE_SELF: &str = "不能停用自己正在使用的账号";

@@ -7,8 +7,23 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod seed;
 
+pub mod strings;
+
 use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId};
 use serde::{Deserialize, Serialize};
+
+/// 处置时限 bounds, in hours (90 days at most): a category's, and one staff set on a dispatch.
+pub const MIN_DEADLINE_HOURS: i64 = 1;
+pub const MAX_DEADLINE_HOURS: i64 = 90 * 24;
+
+/// 处置时限 as typed: a whole number of hours within the bounds.
+pub fn parse_deadline_hours(raw: &str) -> Result<i64, crate::error::AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|h| (MIN_DEADLINE_HOURS..=MAX_DEADLINE_HOURS).contains(h))
+        .ok_or_else(|| crate::error::AppError::bad_request(strings::deadline_hours_invalid()))
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -64,6 +64,24 @@ pub fn int_field<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error
     }
 }
 
+/// Longest note (备注, 说明, a resident's words), in characters.
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// A note as typed into a textarea: trimmed, line breaks kept as `\n`, other control
+/// characters dropped, at most [`MAX_NOTE_CHARS`] (else `too_long`, the area's own wording).
+pub fn note(raw: &str, too_long: &'static str) -> Result<String, AppError> {
+    let n: String = raw
+        .trim()
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    if n.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::bad_request(too_long));
+    }
+    Ok(n)
+}
+
 /// A checkbox or flag: "1", "on" (what a browser sends for a ticked box) or "true".
 pub fn flag(raw: &str) -> bool {
     matches!(raw.trim(), "1" | "on" | "true")
@@ -96,5 +114,14 @@ mod tests {
         for off in ["", "0", "off", "yes", "ON"] {
             assert!(!flag(off), "{off}");
         }
+        assert_eq!(
+            note(" 已清运\r\n二行\u{7}\t ", "x").unwrap(),
+            "已清运\n二行"
+        );
+        assert!(note(&"字".repeat(MAX_NOTE_CHARS), "x").is_ok());
+        assert_eq!(
+            note(&"字".repeat(MAX_NOTE_CHARS + 1), "太长").unwrap_err(),
+            AppError::bad_request("太长")
+        );
     }
 }

@@ -45,7 +45,6 @@ pub struct CreateForm {
 /// Largest objection, in characters.
 pub const MAX_OBJECTION_CHARS: usize = 500;
 /// Largest note of an event, in characters.
-pub const MAX_NOTE_CHARS: usize = 500;
 pub const MAX_NAME_CHARS: usize = 40;
 /// Largest import file.
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;

@@ -8,8 +8,8 @@ use super::import::{self, NewHonour};
 use super::strings as s;
 use super::workflow::{HonourAction, next_status, public_name, title_fits};
 use super::{
-    HonourKind, ImportPreview, ImportRow, MAX_IMPORT_BYTES, MAX_NAME_CHARS, MAX_NOTE_CHARS,
-    MAX_OBJECTION_CHARS, parse_title_label,
+    HonourKind, ImportPreview, ImportRow, MAX_IMPORT_BYTES, MAX_NAME_CHARS, MAX_OBJECTION_CHARS,
+    parse_title_label,
 };
 use crate::db::Val;
 use crate::domain::time::DAY_MS;
@@ -20,15 +20,7 @@ use crate::session::StaffUser;
 use crate::state::AppState;
 
 fn note(raw: &str) -> Result<String, AppError> {
-    let n = raw.trim().replace("\r\n", "\n");
-    let n: String = n
-        .chars()
-        .filter(|c| *c == '\n' || !c.is_control())
-        .collect();
-    if n.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::bad_request(s::NOTE_TOO_LONG));
-    }
-    Ok(n)
+    crate::forms::note(raw, s::NOTE_TOO_LONG)
 }
 
 fn name(raw: &str, too_long: &'static str) -> Result<String, AppError> {

@@ -7,7 +7,7 @@
 use super::ActForm;
 use super::db::{self, Head, Transition, Written};
 use super::strings as s;
-use super::workflow::{Action, MAX_DEADLINE_HOURS, next_status};
+use super::workflow::{Action, next_status};
 use crate::db::Val;
 use crate::domain::{CategoryId, Millis, OfficeId, ReportNo, ReportStatus, TrackingCode};
 use crate::error::AppError;
@@ -18,15 +18,10 @@ use crate::reports::photo;
 use crate::session::StaffUser;
 use crate::state::AppState;
 
-pub const MAX_NOTE_CHARS: usize = 500;
 const MAX_UNIT_CHARS: usize = 64;
 
 fn note(raw: &str) -> Result<String, AppError> {
-    let n = raw.trim().replace("\r\n", "\n");
-    if n.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::bad_request(s::NOTE_TOO_LONG));
-    }
-    Ok(n)
+    crate::forms::note(raw, s::NOTE_TOO_LONG)
 }
 
 fn flag(v: &Option<String>) -> bool {
@@ -144,11 +139,7 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
                 return Err(AppError::bad_request(s::DISPATCH_UNIT_REQUIRED));
             }
             let hours = match opt_text(&input.deadline_hours) {
-                Some(h) => h
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|h| (1..=MAX_DEADLINE_HOURS).contains(h))
-                    .ok_or_else(|| AppError::bad_request(s::DEADLINE_HOURS_INVALID))?,
+                Some(h) => crate::areas::parse_deadline_hours(h)?,
                 None => category_hours_any(state, head.category_id).await?,
             };
             set.push(("dispatched_to", Some(Val::T(unit.to_string()))));

@@ -32,7 +32,6 @@ pub const DUPLICATE_TARGET_INVALID: &str = "原报告不存在、不属于本办
 pub const TRANSFER_TARGET_REQUIRED: &str = "请选择转办的办事处";
 pub const TRANSFER_TARGET_SAME: &str = "不能转办给本办事处";
 pub const DISPATCH_UNIT_REQUIRED: &str = "请填写派遣的居委会或处置单位";
-pub const DEADLINE_HOURS_INVALID: &str = "处置时限须为1至2160小时之间的整数";
 pub const CATEGORY_INVALID: &str = "所选类别不存在或已停用";
 pub const AFTER_PHOTO_REQUIRED: &str = "请上传整改后的照片";
 pub const FEEDBACK_NOT_CLOSED: &str = "报告结案后才能反馈";

@@ -141,9 +141,6 @@ pub fn time_left(deadline: Millis, now: Millis) -> i64 {
     deadline.0.saturating_sub(now.0)
 }
 
-/// Longest 处置时限 staff may set on a dispatch: 90 days.
-pub const MAX_DEADLINE_HOURS: i64 = 90 * 24;
-
 /// "剩余 3小时20分" / "超期 1天2小时" / "剩余 不足1分钟".
 pub fn format_time_left(ms: i64) -> String {
     let (prefix, ms) = if ms < 0 {

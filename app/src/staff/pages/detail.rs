@@ -399,8 +399,8 @@ fn ActionForm(
                     id="deadline_hours"
                     name="deadline_hours"
                     type="number"
-                    min="1"
-                    max="2160"
+                    min=crate::areas::MIN_DEADLINE_HOURS.to_string()
+                    max=crate::areas::MAX_DEADLINE_HOURS.to_string()
                     inputmode="numeric"
                     value=d.deadline_hours.to_string()
                 />
