@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::database;
 use anyhow::{Context, Result, bail};
 use app::db::Db;
-use app::domain::{OfficeId, UserId};
+use app::domain::OfficeId;
 use app::session::Role;
 use app::session::auth;
 use std::io::BufRead;
@@ -74,29 +74,24 @@ pub async fn run(
         }
         "disable" | "enable" => {
             let username = rest.first().context(USAGE)?;
-            let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
-                .bind(username)
-                .fetch_optional(&db.pool)
-                .await?;
-            let (id,) = row.with_context(|| format!("no user {username}"))?;
-            auth::set_active(db, UserId(id), cmd == "enable")
+            let id = auth::user_id(db, username)
+                .await?
+                .with_context(|| format!("no user {username}"))?;
+            auth::set_active(db, id, cmd == "enable")
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             writeln!(out, "{username} {cmd}d")?;
         }
         "list" => {
-            let rows: Vec<(String, String, String, Option<String>, i64)> = sqlx::query_as(
-                "SELECT u.username, u.display_name, u.role, o.name, u.active FROM users u \
-                 LEFT JOIN offices o ON o.id = u.office_id ORDER BY u.id",
-            )
-            .fetch_all(&db.pool)
-            .await?;
-            for (username, name, role, office, active) in rows {
+            for u in auth::list_users(db).await? {
                 writeln!(
                     out,
-                    "{username}\t{name}\t{role}\t{}\t{}",
-                    office.unwrap_or_else(|| "-".into()),
-                    if active == 1 { "active" } else { "disabled" }
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role.code(),
+                    u.office_name.unwrap_or_else(|| "-".into()),
+                    if u.active { "active" } else { "disabled" }
                 )?;
             }
         }
@@ -117,13 +112,8 @@ fn option(opts: &[String], name: &str) -> Result<Option<String>> {
 }
 
 async fn office_id(db: &Db, name_or_id: &str) -> Result<OfficeId> {
-    let id: i64 = name_or_id.trim().parse().unwrap_or(-1);
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE name = $1 OR id = $2")
-        .bind(name_or_id.trim())
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|r| OfficeId(r.0))
+    app::areas::db::find_office(db, name_or_id)
+        .await?
         .with_context(|| format!("no office {name_or_id}"))
 }
 

@@ -319,7 +319,7 @@ pub async fn reset_user_password(
         let id = parse_id(&id)?;
         crate::session::auth::check_password(&password)?;
         let db = db()?;
-        let username = super::db::username_of(&db, id)
+        let username = crate::session::auth::username_of(&db, id)
             .await?
             .ok_or(AppError::NotFound)?;
         crate::session::auth::reset_password(&db, &username, &password).await

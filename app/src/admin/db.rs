@@ -5,13 +5,10 @@
 //! constraints still decide a race, and their violation maps to the same 409.
 
 use super::strings as s;
-use super::{
-    AdminCategory, AdminCommunity, AdminOffice, AdminOverview, AdminStreet, AdminUser, StreetPoster,
-};
+use super::{AdminCategory, AdminCommunity, AdminOffice, AdminOverview, AdminStreet, StreetPoster};
 use crate::db::Db;
-use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId, UserId};
+use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId};
 use crate::error::AppError;
-use crate::session::Role;
 
 /// A unique violation becomes a 409 with `message`; anything else stays a database error.
 fn conflict_on_unique(message: &'static str) -> impl Fn(sqlx::Error) -> AppError {
@@ -85,25 +82,7 @@ pub async fn overview(db: &Db) -> Result<AdminOverview, AppError> {
         },
     )
     .collect();
-    let mut users = Vec::new();
-    for (id, username, display_name, role, office_name, active) in
-        sqlx::query_as::<_, (i64, String, String, String, Option<String>, i64)>(
-            "SELECT u.id, u.username, u.display_name, u.role, o.name, u.active \
-             FROM users u LEFT JOIN offices o ON o.id = u.office_id \
-             ORDER BY u.role, o.sort_order, u.username",
-        )
-        .fetch_all(&db.pool)
-        .await?
-    {
-        users.push(AdminUser {
-            id: UserId(id),
-            username,
-            display_name,
-            role: Role::parse(&role).ok_or(AppError::Internal)?,
-            office_name,
-            active: active == 1,
-        });
-    }
+    let users = crate::session::auth::list_users(db).await?;
     Ok(AdminOverview {
         offices,
         communities,
@@ -135,15 +114,6 @@ pub async fn street_poster(db: &Db, street: StreetId) -> Result<Option<StreetPos
             qr_svg: String::new(),
         },
     ))
-}
-
-/// The username of an account, for `auth::reset_password`.
-pub async fn username_of(db: &Db, user: UserId) -> Result<Option<String>, AppError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT username FROM users WHERE id = $1")
-        .bind(user.0)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(row.map(|(u,)| u))
 }
 
 // ---- offices ----

@@ -13,7 +13,7 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod qr;
 
-use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId, UserId};
+use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId};
 use crate::error::AppError;
 use crate::session::Role;
 use serde::{Deserialize, Serialize};
@@ -58,17 +58,6 @@ pub struct AdminCategory {
     pub active: bool,
 }
 
-/// An account as the admin sees it (never the password hash).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdminUser {
-    pub id: UserId,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub office_name: Option<String>,
-    pub active: bool,
-}
-
 /// Everything the /admin page shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminOverview {
@@ -76,7 +65,7 @@ pub struct AdminOverview {
     pub communities: Vec<AdminCommunity>,
     pub streets: Vec<AdminStreet>,
     pub categories: Vec<AdminCategory>,
-    pub users: Vec<AdminUser>,
+    pub users: Vec<crate::session::Account>,
 }
 
 impl AdminOverview {

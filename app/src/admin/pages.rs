@@ -11,8 +11,8 @@ use super::api::{
 };
 use super::strings as t;
 use super::{
-    AdminCategory, AdminOverview, AdminUser, MAX_AREA_NAME_CHARS, MAX_CATEGORY_NAME_CHARS,
-    MAX_DEADLINE_HOURS, MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
+    AdminCategory, AdminOverview, MAX_AREA_NAME_CHARS, MAX_CATEGORY_NAME_CHARS, MAX_DEADLINE_HOURS,
+    MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
 };
 use crate::error::AppError;
 use crate::page_response::PageResponse;
@@ -553,7 +553,7 @@ fn Users(data: AdminOverview, me: StaffUser) -> impl IntoView {
 }
 
 #[component]
-fn UserRow(user: AdminUser, is_me: bool) -> impl IntoView {
+fn UserRow(user: crate::session::Account, is_me: bool) -> impl IntoView {
     let u = user;
     let state = if u.active { t::ACTIVE } else { t::INACTIVE };
     let toggle = (!is_me).then(|| {

@@ -42,6 +42,29 @@ pub async fn office_exists(db: &Db, office: crate::domain::OfficeId) -> sqlx::Re
     Ok(n > 0)
 }
 
+pub async fn office_name(db: &Db, office: crate::domain::OfficeId) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM offices WHERE id = $1")
+        .bind(office)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The office named `name_or_id`, or with that id.
+pub async fn find_office(
+    db: &Db,
+    name_or_id: &str,
+) -> sqlx::Result<Option<crate::domain::OfficeId>> {
+    let text = name_or_id.trim();
+    let id: i64 = text.parse().unwrap_or(-1);
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE name = $1 OR id = $2")
+        .bind(text)
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| crate::domain::OfficeId(r.0)))
+}
+
 /// A category's 处置时限 and whether it is offered (a report keeps a category that has been
 /// switched off since). None: no such category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -172,6 +172,47 @@ pub async fn reset_password(db: &Db, username: &str, password: &str) -> Result<(
     Ok(())
 }
 
+/// The id of the account named `username`.
+pub async fn user_id(db: &Db, username: &str) -> Result<Option<UserId>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(id,)| UserId(id)))
+}
+
+/// The username of an account.
+pub async fn username_of(db: &Db, user: UserId) -> Result<Option<String>, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT username FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(u,)| u))
+}
+
+/// Every account: admins first, then by office and username.
+pub async fn list_users(db: &Db) -> Result<Vec<super::Account>, AppError> {
+    let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>, i64)>(
+        "SELECT u.id, u.username, u.display_name, u.role, o.name, u.active \
+         FROM users u LEFT JOIN offices o ON o.id = u.office_id \
+         ORDER BY u.role, o.sort_order, u.username",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(id, username, display_name, role, office_name, active)| {
+            Ok(super::Account {
+                id: UserId(id),
+                username,
+                display_name,
+                role: Role::parse(&role).ok_or(AppError::Internal)?,
+                office_name,
+                active: active == 1,
+            })
+        })
+        .collect()
+}
+
 /// Turns an account on or off; off also ends its sessions.
 pub async fn set_active(db: &Db, user: UserId, active: bool) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;

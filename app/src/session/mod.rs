@@ -71,3 +71,14 @@ impl StaffUser {
         self.is_admin() || self.office_id == Some(office)
     }
 }
+
+/// An account as the admin page and the CLI list it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub office_name: Option<String>,
+    pub active: bool,
+}

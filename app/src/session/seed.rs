@@ -4,7 +4,6 @@
 use super::Role;
 use super::auth::create_user;
 use crate::db::Db;
-use crate::domain::OfficeId;
 use crate::error::AppError;
 
 /// The one password of every demo account.
@@ -28,16 +27,10 @@ pub async fn seed_demo_users(db: &Db) -> Result<bool, AppError> {
     }
     for (username, name, office) in DEMO_USERS {
         let office_id = match office {
-            Some(office) => {
-                let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM offices WHERE name = $1")
-                    .bind(*office)
-                    .fetch_optional(&db.pool)
-                    .await?;
-                match row {
-                    Some((id,)) => Some(OfficeId(id)),
-                    None => continue,
-                }
-            }
+            Some(office) => match crate::areas::db::find_office(db, office).await? {
+                Some(id) => Some(id),
+                None => continue,
+            },
             None => None,
         };
         let role = if office.is_some() {

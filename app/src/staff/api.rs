@@ -209,11 +209,7 @@ pub async fn staff_dashboard(
         let record = super::db::office_record(&state.db, scope, from, until).await?;
         let (open_now, overdue_now) = super::db::open_now(&state.db, scope, now).await?;
         let office_name = match scope {
-            Some(o) => sqlx::query_as::<_, (String,)>("SELECT name FROM offices WHERE id = $1")
-                .bind(o.0)
-                .fetch_optional(&state.db.pool)
-                .await?
-                .map(|r| r.0),
+            Some(o) => crate::areas::db::office_name(&state.db, o).await?,
             None => None,
         };
         Ok(Dashboard {
