@@ -80,20 +80,20 @@ impl Params {
     }
 }
 
-/// The one optimistic-concurrency writer of a workflow row (`reports`, `honours`): sets
-/// `status`, `updated_at` and the `set` columns (None = NULL) and bumps `version`, only if
-/// the row still has `expected_version`. False when someone changed it first (nothing is
-/// written; the caller rolls back and answers 409). The caller writes its event in the same
-/// transaction.
-pub async fn versioned_update(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+/// The one optimistic-concurrency writer of a workflow row (`reports`, `honours`): begins a
+/// write transaction, sets `status`, `updated_at` and the `set` columns (None = NULL) and
+/// bumps `version`, only if the row still has `expected_version`. None when someone changed it
+/// first (rolled back, nothing written; the caller answers 409); otherwise the open
+/// transaction, in which the caller writes its event and commits.
+pub async fn begin_versioned_update(
+    db: &Db,
     table: &'static str,
     id: i64,
     expected_version: i64,
     status: &str,
     at: i64,
     set: &[(&'static str, Option<Val>)],
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Option<sqlx::Transaction<'static, sqlx::Any>>> {
     let mut p = Params::default();
     let mut sets = vec![
         format!("status = {}", p.push(Val::T(status.to_string()))),
@@ -112,6 +112,11 @@ pub async fn versioned_update(
         "UPDATE {table} SET {} WHERE id = {id} AND version = {ver}",
         sets.join(", ")
     );
-    let done = p.bind(sqlx::query(&sql)).execute(&mut **tx).await?;
-    Ok(done.rows_affected() == 1)
+    let mut tx = db.begin_write().await?;
+    let done = p.bind(sqlx::query(&sql)).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    Ok(Some(tx))
 }

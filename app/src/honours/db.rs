@@ -243,9 +243,8 @@ pub struct Transition {
 /// Writes the change if nobody changed the honour since `expected_version`; `false` when
 /// somebody did (nothing written).
 pub async fn write_transition(db: &Db, t: &Transition) -> Result<bool, AppError> {
-    let mut tx = db.begin_write().await?;
-    let fresh = crate::db::versioned_update(
-        &mut tx,
+    let Some(mut tx) = crate::db::begin_versioned_update(
+        db,
         "honours",
         t.honour.0,
         t.expected_version,
@@ -253,11 +252,10 @@ pub async fn write_transition(db: &Db, t: &Transition) -> Result<bool, AppError>
         t.at.0,
         &t.set,
     )
-    .await?;
-    if !fresh {
-        tx.rollback().await?;
+    .await?
+    else {
         return Ok(false);
-    }
+    };
     let event_sql = if t.photo_sha256.is_some() {
         "INSERT INTO honour_events (honour_id, actor_user, action, from_status, to_status, note, created_at, photo_sha256) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"

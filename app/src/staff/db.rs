@@ -253,9 +253,8 @@ pub enum Written {
 /// Writes the status change (only if the version still matches), its event and its photos,
 /// in one transaction.
 pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> {
-    let mut tx = db.begin_write().await?;
-    let fresh = crate::db::versioned_update(
-        &mut tx,
+    let Some(mut tx) = crate::db::begin_versioned_update(
+        db,
         "reports",
         t.report.0,
         t.expected_version,
@@ -263,11 +262,10 @@ pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> 
         t.at.0,
         &t.set,
     )
-    .await?;
-    if !fresh {
-        tx.rollback().await?;
+    .await?
+    else {
         return Ok(Written::Stale);
-    }
+    };
     let actor_sql = if t.actor.is_some() { "$9" } else { "NULL" };
     let sql = format!(
         "INSERT INTO report_events (report_id, actor_user, action, from_status, to_status, note, \
