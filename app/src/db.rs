@@ -4,6 +4,30 @@
 
 use sqlx::AnyPool;
 
+use crate::error::AppError;
+
+/// What every area's db functions return: one error type. A database failure is logged and
+/// becomes [`AppError::Internal`]; a function whose caller must tell a taken unique key apart
+/// says so in its `Ok` value (see [`is_unique_violation`]), never through the error.
+pub type DbResult<T> = Result<T, AppError>;
+
+/// Whether a database error is a unique-constraint violation (both databases).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// For `map_err`: a unique violation becomes a 409 with `message` (a name already taken);
+/// anything else stays a database error.
+pub fn conflict_on_unique(message: &'static str) -> impl Fn(sqlx::Error) -> AppError {
+    move |e| {
+        if is_unique_violation(&e) {
+            AppError::Conflict(message.into())
+        } else {
+            AppError::from(e)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -34,7 +58,7 @@ impl Db {
     /// connection holds the write lock fails at once with "database is locked" (SQLite's
     /// deadlock avoidance; the busy timeout cannot wait it out). Taking the lock first makes
     /// it wait its turn instead. PostgreSQL needs nothing of the kind.
-    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub async fn begin_write(&self) -> DbResult<sqlx::Transaction<'static, sqlx::Any>> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Sqlite {
             // A no-op UPDATE still starts a write transaction (checked against SQLite).
@@ -80,20 +104,20 @@ impl Params {
     }
 }
 
-/// The one optimistic-concurrency writer of a workflow row (`reports`, `honours`): begins a
-/// write transaction, sets `status`, `updated_at` and the `set` columns (None = NULL) and
-/// bumps `version`, only if the row still has `expected_version`. None when someone changed it
-/// first (rolled back, nothing written; the caller answers 409); otherwise the open
-/// transaction, in which the caller writes its event and commits.
-pub async fn begin_versioned_update(
-    db: &Db,
+/// The one optimistic-concurrency writer of a workflow row (`reports`, `honours`), in the
+/// caller's write transaction: sets `status`, `updated_at` and the `set` columns (None =
+/// NULL) and bumps `version`, only if the row still has `expected_version`. False when
+/// someone changed it first (nothing written; the caller rolls back and answers 409).
+#[allow(clippy::too_many_arguments)]
+pub async fn versioned_update(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     table: &'static str,
     id: i64,
     expected_version: i64,
     status: &str,
     at: i64,
     set: &[(&'static str, Option<Val>)],
-) -> sqlx::Result<Option<sqlx::Transaction<'static, sqlx::Any>>> {
+) -> DbResult<bool> {
     let mut p = Params::default();
     let mut sets = vec![
         format!("status = {}", p.push(Val::T(status.to_string()))),
@@ -112,9 +136,24 @@ pub async fn begin_versioned_update(
         "UPDATE {table} SET {} WHERE id = {id} AND version = {ver}",
         sets.join(", ")
     );
+    let done = p.bind(sqlx::query(&sql)).execute(&mut **tx).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// [`versioned_update`] in a new write transaction: None when someone changed the row first
+/// (rolled back); otherwise the open transaction, in which the caller writes its event and
+/// commits.
+pub async fn begin_versioned_update(
+    db: &Db,
+    table: &'static str,
+    id: i64,
+    expected_version: i64,
+    status: &str,
+    at: i64,
+    set: &[(&'static str, Option<Val>)],
+) -> DbResult<Option<sqlx::Transaction<'static, sqlx::Any>>> {
     let mut tx = db.begin_write().await?;
-    let done = p.bind(sqlx::query(&sql)).execute(&mut *tx).await?;
-    if done.rows_affected() != 1 {
+    if !versioned_update(&mut tx, table, id, expected_version, status, at, set).await? {
         tx.rollback().await?;
         return Ok(None);
     }

@@ -110,7 +110,8 @@ async fn main() -> anyhow::Result<()> {
     let mut times = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        db::office_record(&db, Some(office), Millis(now.0 - 30 * 86_400_000), now).await?;
+        let today = now.cst_day();
+        app::reports::figures::record(&db, Some(office), Some(today - 29), today + 1).await?;
         times.push(t.elapsed());
     }
     report("dashboard record, one office, 30 days", &mut times, 1);
@@ -208,6 +209,8 @@ async fn fill(db: &app::db::Db, n: usize) -> anyhow::Result<()> {
         i += batch;
     }
     tx.commit().await?;
+    // The kept figures, as the server rebuilds them after a bulk load.
+    app::reports::figures::rebuild(db).await?;
     // Planner statistics, as a database that has been running a while would have.
     sqlx::query("ANALYZE").execute(&db.pool).await?;
     Ok(())

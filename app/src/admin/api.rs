@@ -73,7 +73,15 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     let admin = require_admin().await;
     async {
         admin?;
-        super::db::overview(&db()?).await
+        let db = db()?;
+        use crate::areas::db as areas;
+        Ok(AdminOverview {
+            offices: areas::offices(&db).await?,
+            communities: areas::communities(&db).await?,
+            streets: areas::streets(&db).await?,
+            categories: areas::all_categories(&db).await?,
+            users: crate::session::auth::list_users(&db).await?,
+        })
     }
     .await
 }
@@ -87,18 +95,26 @@ pub async fn get_street_poster(
     async {
         let user = user?;
         let id: crate::domain::StreetId = parse_id(&street).map_err(|_| AppError::NotFound)?;
-        let mut poster = super::db::street_poster(&db()?, id)
+        let place = crate::areas::db::street_place(&db()?, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !user.may_act_in(poster.office_id) {
+        if !user.may_act_in(place.office_id) {
             return Err(AppError::Forbidden);
         }
         let origin = use_context::<axum::http::request::Parts>()
             .map(|p| super::qr::origin_from_headers(&p.headers))
             .unwrap_or_else(|| super::qr::FALLBACK_ORIGIN.to_string());
-        poster.report_url = super::qr::report_url(&origin, id);
-        poster.qr_svg = super::qr::qr_svg(&poster.report_url)?;
-        Ok(poster)
+        let report_url = super::qr::report_url(&origin, id);
+        let qr_svg = super::qr::qr_svg(&report_url)?;
+        Ok(StreetPoster {
+            street_id: place.street_id,
+            street_name: place.street_name,
+            community_name: place.community_name,
+            office_id: place.office_id,
+            office_name: place.office_name,
+            report_url,
+            qr_svg,
+        })
     }
     .await
 }
@@ -114,7 +130,7 @@ pub async fn add_office(
     let result = async {
         admin?;
         let name = parse_name(&name, s::OFFICE_NAME, MAX_AREA_NAME_CHARS)?;
-        super::db::add_office(&db()?, &name).await.map(drop)
+        crate::areas::db::add_office(&db()?, &name).await.map(drop)
     }
     .await;
     done(result, &back)
@@ -131,7 +147,7 @@ pub async fn rename_office(
         admin?;
         let id = parse_id(&id)?;
         let name = parse_name(&name, s::OFFICE_NAME, MAX_AREA_NAME_CHARS)?;
-        super::db::rename_office(&db()?, id, &name).await
+        crate::areas::db::rename_office(&db()?, id, &name).await
     }
     .await;
     done(result, &back)
@@ -150,7 +166,7 @@ pub async fn add_community(
         admin?;
         let office = parse_id(&office)?;
         let name = parse_name(&name, s::COMMUNITY_NAME, MAX_AREA_NAME_CHARS)?;
-        super::db::add_community(&db()?, office, &name)
+        crate::areas::db::add_community(&db()?, office, &name)
             .await
             .map(drop)
     }
@@ -169,7 +185,7 @@ pub async fn rename_community(
         admin?;
         let id = parse_id(&id)?;
         let name = parse_name(&name, s::COMMUNITY_NAME, MAX_AREA_NAME_CHARS)?;
-        super::db::rename_community(&db()?, id, &name).await
+        crate::areas::db::rename_community(&db()?, id, &name).await
     }
     .await;
     done(result, &back)
@@ -188,7 +204,7 @@ pub async fn add_street(
         admin?;
         let community = parse_id(&community)?;
         let name = parse_name(&name, s::STREET_NAME, MAX_AREA_NAME_CHARS)?;
-        super::db::add_street(&db()?, community, &name)
+        crate::areas::db::add_street(&db()?, community, &name)
             .await
             .map(drop)
     }
@@ -207,7 +223,7 @@ pub async fn rename_street(
         admin?;
         let id = parse_id(&id)?;
         let name = parse_name(&name, s::STREET_NAME, MAX_AREA_NAME_CHARS)?;
-        super::db::rename_street(&db()?, id, &name).await
+        crate::areas::db::rename_street(&db()?, id, &name).await
     }
     .await;
     done(result, &back)
@@ -230,7 +246,7 @@ pub async fn add_category(
         let name = parse_name(&name, s::CATEGORY_NAME, MAX_CATEGORY_NAME_CHARS)?;
         let icon = parse_icon(&icon)?;
         let hours = parse_deadline_hours(&deadline_hours)?;
-        super::db::add_category(&db()?, &code, &name, &icon, hours)
+        crate::areas::db::add_category(&db()?, &code, &name, &icon, hours)
             .await
             .map(drop)
     }
@@ -254,7 +270,7 @@ pub async fn edit_category(
         let name = parse_name(&name, s::CATEGORY_NAME, MAX_CATEGORY_NAME_CHARS)?;
         let icon = parse_icon(&icon)?;
         let hours = parse_deadline_hours(&deadline_hours)?;
-        super::db::edit_category(&db()?, id, &name, &icon, hours).await
+        crate::areas::db::edit_category(&db()?, id, &name, &icon, hours).await
     }
     .await;
     done(result, &back)
@@ -272,7 +288,7 @@ pub async fn set_category_active(
         admin?;
         let id = parse_id(&id)?;
         let active = parse_active(&active)?;
-        super::db::set_category_active(&db()?, id, active).await
+        crate::areas::db::set_category_active(&db()?, id, active).await
     }
     .await;
     done(result, &back)

@@ -9,11 +9,10 @@ pub mod pages;
 pub mod strings;
 
 #[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
 pub mod qr;
 
-use crate::domain::{CategoryId, CommunityId, OfficeId, StreetId};
+pub use crate::areas::{CategorySetting, Community, Office, Street};
+use crate::domain::{CommunityId, OfficeId, StreetId};
 use crate::error::AppError;
 use crate::session::Role;
 use serde::{Deserialize, Serialize};
@@ -27,55 +26,24 @@ pub const MAX_AREA_NAME_CHARS: usize = 32;
 pub const MAX_CATEGORY_NAME_CHARS: usize = 16;
 pub const MAX_ICON_CHARS: usize = 8;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdminOffice {
-    pub id: OfficeId,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdminCommunity {
-    pub id: CommunityId,
-    pub office_id: OfficeId,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdminStreet {
-    pub id: StreetId,
-    pub community_id: CommunityId,
-    pub name: String,
-}
-
-/// A category as the admin sees it: active or not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AdminCategory {
-    pub id: CategoryId,
-    pub code: String,
-    pub name: String,
-    pub icon: String,
-    pub deadline_hours: i64,
-    pub active: bool,
-}
-
 /// Everything the /admin page shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AdminOverview {
-    pub offices: Vec<AdminOffice>,
-    pub communities: Vec<AdminCommunity>,
-    pub streets: Vec<AdminStreet>,
-    pub categories: Vec<AdminCategory>,
+    pub offices: Vec<Office>,
+    pub communities: Vec<Community>,
+    pub streets: Vec<Street>,
+    pub categories: Vec<CategorySetting>,
     pub users: Vec<crate::session::Account>,
 }
 
 impl AdminOverview {
-    pub fn communities_of(&self, office: OfficeId) -> impl Iterator<Item = &AdminCommunity> {
+    pub fn communities_of(&self, office: OfficeId) -> impl Iterator<Item = &Community> {
         self.communities
             .iter()
             .filter(move |c| c.office_id == office)
     }
 
-    pub fn streets_of(&self, community: CommunityId) -> impl Iterator<Item = &AdminStreet> {
+    pub fn streets_of(&self, community: CommunityId) -> impl Iterator<Item = &Street> {
         self.streets
             .iter()
             .filter(move |st| st.community_id == community)

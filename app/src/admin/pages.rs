@@ -11,8 +11,8 @@ use super::api::{
 };
 use super::strings as t;
 use super::{
-    AdminCategory, AdminOverview, MAX_AREA_NAME_CHARS, MAX_CATEGORY_NAME_CHARS, MAX_DEADLINE_HOURS,
-    MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
+    AdminOverview, CategorySetting, MAX_AREA_NAME_CHARS, MAX_CATEGORY_NAME_CHARS,
+    MAX_DEADLINE_HOURS, MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
 };
 use crate::error::AppError;
 use crate::page_response::PageResponse;
@@ -358,7 +358,7 @@ fn Streets(data: AdminOverview) -> impl IntoView {
 // ---- 问题类别 ----
 
 #[component]
-fn Categories(categories: Vec<AdminCategory>) -> impl IntoView {
+fn Categories(categories: Vec<CategorySetting>) -> impl IntoView {
     let rows = categories
         .into_iter()
         .map(|c| view! { <CategoryRow category=c /> })
@@ -418,7 +418,7 @@ fn HoursInput(value: i64) -> impl IntoView {
 }
 
 #[component]
-fn CategoryRow(category: AdminCategory) -> impl IntoView {
+fn CategoryRow(category: CategorySetting) -> impl IntoView {
     let c = category;
     let (state, toggle_label, toggle_to) = if c.active {
         (t::ACTIVE, t::DEACTIVATE, "0")

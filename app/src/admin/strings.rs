@@ -79,13 +79,6 @@ pub const POSTER_NOT_FOUND: &str = "街巷不存在";
 pub const POSTER_FORBIDDEN: &str = "只能打印本办事处街巷的海报";
 
 // ---- validation and outcomes ----
-pub const OFFICE_EXISTS: &str = "办事处名称已存在";
-pub const COMMUNITY_EXISTS: &str = "该办事处下已存在同名居委会";
-pub const STREET_EXISTS: &str = "该居委会下已存在同名街巷";
-pub const CATEGORY_CODE_EXISTS: &str = "类别代码已存在";
-pub const CATEGORY_NAME_EXISTS: &str = "类别名称已存在";
-pub const OFFICE_UNKNOWN: &str = "所选办事处不存在，请刷新页面后重试";
-pub const COMMUNITY_UNKNOWN: &str = "所选居委会不存在，请刷新页面后重试";
 pub const CATEGORY_CODE_INVALID: &str =
     "类别代码须为2至40位小写英文字母、数字或下划线，并以字母开头";
 pub const CATEGORY_ICON_INVALID: &str = "图标须为1至8个字符（一般为一个表情符号），不含空格";

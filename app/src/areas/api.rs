@@ -8,5 +8,5 @@ use leptos::prelude::*;
 #[server(endpoint = "reference_data")]
 pub async fn get_reference_data() -> Result<ReferenceData, AppError> {
     let state = crate::state::app_state()?;
-    Ok(super::db::reference_data(&state.db).await?)
+    super::db::reference_data(&state.db).await
 }

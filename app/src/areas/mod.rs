@@ -48,6 +48,27 @@ pub struct Street {
     pub name: String,
 }
 
+/// A category as the admin sees it: active or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategorySetting {
+    pub id: CategoryId,
+    pub code: String,
+    pub name: String,
+    pub icon: String,
+    pub deadline_hours: i64,
+    pub active: bool,
+}
+
+/// A street with the community and office it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StreetPlace {
+    pub street_id: StreetId,
+    pub street_name: String,
+    pub community_name: String,
+    pub office_id: OfficeId,
+    pub office_name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Category {

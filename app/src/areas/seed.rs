@@ -1,7 +1,7 @@
 //! Demo data from the seed page: the development zone's real offices and communities,
 //! a few named alleys each, and the 数字城管 categories relevant to 背街小巷.
 
-use crate::db::Db;
+use crate::db::{Db, DbResult};
 
 /// A community and its streets.
 type DemoCommunity = (&'static str, &'static [&'static str]);
@@ -55,7 +55,7 @@ pub const DEMO_CATEGORIES: &[(&str, &str, &str, i64)] = &[
 ];
 
 /// Inserts the demo areas and categories into an empty database. Returns whether it did.
-pub async fn seed_demo(db: &Db) -> sqlx::Result<bool> {
+pub async fn seed_demo(db: &Db) -> DbResult<bool> {
     let mut tx = db.begin_write().await?;
     let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offices")
         .fetch_one(&mut *tx)

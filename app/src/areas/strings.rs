@@ -8,3 +8,12 @@ pub fn deadline_hours_invalid() -> String {
         super::MAX_DEADLINE_HOURS
     )
 }
+
+// ---- the admin's edits of the area tree and categories ----
+pub const OFFICE_EXISTS: &str = "办事处名称已存在";
+pub const COMMUNITY_EXISTS: &str = "该办事处下已存在同名居委会";
+pub const STREET_EXISTS: &str = "该居委会下已存在同名街巷";
+pub const CATEGORY_CODE_EXISTS: &str = "类别代码已存在";
+pub const CATEGORY_NAME_EXISTS: &str = "类别名称已存在";
+pub const OFFICE_UNKNOWN: &str = "所选办事处不存在，请刷新页面后重试";
+pub const COMMUNITY_UNKNOWN: &str = "所选居委会不存在，请刷新页面后重试";

@@ -85,6 +85,16 @@ impl Millis {
         ))
     }
 
+    /// The China-time day number (days since 1970-01-01 in Beijing) of this instant.
+    pub fn cst_day(self) -> i64 {
+        (self.0 + CST_OFFSET_MS).div_euclid(DAY_MS)
+    }
+
+    /// Midnight China time starting day number `day`.
+    pub fn from_cst_day(day: i64) -> Self {
+        Self(day * DAY_MS - CST_OFFSET_MS)
+    }
+
     /// "2026-11-28" (what a date input sends) → midnight China time; None if not such a date.
     pub fn parse_cst_date(raw: &str) -> Option<Self> {
         let mut it = raw.trim().splitn(3, '-');

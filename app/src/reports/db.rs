@@ -2,7 +2,7 @@
 //! `$n` placeholders, integers decoded as `i64`, flags as 0/1.
 
 use super::{GeoPoint, MyReport, PhotoKind, PhotoRef, PublicEvent, PublicReport, Receipt};
-use crate::db::Db;
+use crate::db::{Db, DbResult};
 use crate::domain::{
     CategoryId, CommunityId, Millis, OfficeId, PhoneNumber, ReportNo, ReportStatus, StreetId,
     TrackingCode,
@@ -37,22 +37,6 @@ pub(crate) fn place(community: Option<String>, street: Option<String>) -> Option
     }
 }
 
-// ---- reference checks for a submission ----
-
-/// The community and office a street belongs to.
-pub async fn street_place(
-    db: &Db,
-    street: StreetId,
-) -> sqlx::Result<Option<(CommunityId, OfficeId)>> {
-    sqlx::query_as(
-        "SELECT c.id, c.office_id FROM streets s JOIN communities c ON c.id = s.community_id \
-         WHERE s.id = $1",
-    )
-    .bind(street)
-    .fetch_optional(&db.pool)
-    .await
-}
-
 // ---- submission ----
 
 /// A report already stored under a client UUID: what a retry is answered with.
@@ -65,7 +49,7 @@ pub struct StoredSubmission {
 pub async fn submission_by_client_uuid(
     db: &Db,
     client_uuid: Uuid,
-) -> sqlx::Result<Option<StoredSubmission>> {
+) -> DbResult<Option<StoredSubmission>> {
     let row: Option<(String, Millis, String, String)> = sqlx::query_as(
         "SELECT tracking_code, received_at, status, content_hash FROM reports \
          WHERE client_uuid = $1",
@@ -106,7 +90,7 @@ pub async fn insert_photos(
     first_position: i64,
     photos: &[NewPhoto],
     at: Millis,
-) -> sqlx::Result<()> {
+) -> DbResult<()> {
     for (i, photo) in photos.iter().enumerate() {
         sqlx::query(
             "INSERT INTO report_photos (report_id, kind, position, sha256, mime, width, height, \
@@ -132,7 +116,7 @@ pub async fn next_photo_position(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     report: ReportNo,
     kind: PhotoKind,
-) -> sqlx::Result<i64> {
+) -> DbResult<i64> {
     let (next,): (i64,) = sqlx::query_as(
         "SELECT COALESCE(MAX(position) + 1, 0) FROM report_photos \
          WHERE report_id = $1 AND kind = $2",
@@ -162,13 +146,13 @@ pub struct NewReport<'a> {
 }
 
 /// Inserts the report, its photos and its first event (submitted → 待受理) in one
-/// transaction. A unique violation (client UUID or tracking code taken) comes back as the
-/// database error, for the caller to tell apart.
+/// transaction. `None` when a unique key is taken (the client UUID or the tracking code;
+/// nothing is written), for the caller to tell apart.
 pub async fn insert_submission(
     db: &Db,
     new: &NewReport<'_>,
     code: &TrackingCode,
-) -> sqlx::Result<ReportNo> {
+) -> DbResult<Option<ReportNo>> {
     let status = ReportStatus::Pending;
     let mut tx = db.begin_write().await?;
     // Absent coordinates are written as SQL NULL literals, never bound: sqlx 0.8.6's Any
@@ -210,7 +194,11 @@ pub async fn insert_submission(
             insert = insert.bind(a);
         }
     }
-    let (id,) = insert.fetch_one(&mut *tx).await?;
+    let (id,) = match insert.fetch_one(&mut *tx).await {
+        Ok(row) => row,
+        Err(e) if crate::db::is_unique_violation(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     insert_photos(
         &mut tx,
         ReportNo(id),
@@ -230,8 +218,21 @@ pub async fn insert_submission(
     .bind(new.received_at)
     .execute(&mut *tx)
     .await?;
+    let mut delta = super::figures::Delta::default();
+    delta.add(
+        &super::figures::Snapshot {
+            office: new.office_id.0,
+            status: status.code().to_string(),
+            received_at: new.received_at.0,
+            closed_at: None,
+            rectified_at: None,
+            deadline_at: None,
+        },
+        1,
+    );
+    delta.apply(&mut tx).await?;
     tx.commit().await?;
-    Ok(ReportNo(id))
+    Ok(Some(ReportNo(id)))
 }
 
 // ---- public views ----
@@ -253,7 +254,7 @@ struct PublicRow {
 }
 
 /// What anyone holding the tracking code may see. Selects no phone and no exact position.
-pub async fn public_report(db: &Db, code: &TrackingCode) -> sqlx::Result<Option<PublicReport>> {
+pub async fn public_report(db: &Db, code: &TrackingCode) -> DbResult<Option<PublicReport>> {
     let row: Option<PublicRow> = sqlx::query_as(
         "SELECT r.id, r.tracking_code, c.name AS category_name, c.icon AS category_icon, \
              o.name AS office_name, cm.name AS community_name, s.name AS street_name, \
@@ -300,7 +301,7 @@ pub async fn public_report(db: &Db, code: &TrackingCode) -> sqlx::Result<Option<
 }
 
 /// The report's photos: the resident's ("before") first, then staff's "after" ones.
-pub async fn photos_of(db: &Db, report: ReportNo) -> sqlx::Result<Vec<PhotoRef>> {
+pub async fn photos_of(db: &Db, report: ReportNo) -> DbResult<Vec<PhotoRef>> {
     let rows = sqlx::query(
         "SELECT sha256, kind, width, height FROM report_photos WHERE report_id = $1 \
          ORDER BY CASE kind WHEN 'before' THEN 0 ELSE 1 END, position",
@@ -308,7 +309,7 @@ pub async fn photos_of(db: &Db, report: ReportNo) -> sqlx::Result<Vec<PhotoRef>>
     .bind(report)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(photo_ref).collect()
+    Ok(rows.iter().map(photo_ref).collect::<sqlx::Result<_>>()?)
 }
 
 pub(crate) fn photo_ref(row: &AnyRow) -> sqlx::Result<PhotoRef> {
@@ -328,7 +329,7 @@ pub(crate) fn photo_ref(row: &AnyRow) -> sqlx::Result<PhotoRef> {
 
 /// The public timeline: every status change, and a note only where staff marked it public.
 /// Internal notes never leave the database (the CASE blanks them).
-pub async fn public_timeline(db: &Db, report: ReportNo) -> sqlx::Result<Vec<PublicEvent>> {
+pub async fn public_timeline(db: &Db, report: ReportNo) -> DbResult<Vec<PublicEvent>> {
     let rows: Vec<(Option<String>, String, String, Millis)> = sqlx::query_as(
         "SELECT from_status, \
              CASE WHEN action = 'transfer' THEN 'transferred' ELSE to_status END AS to_status, \
@@ -355,7 +356,7 @@ pub async fn public_timeline(db: &Db, report: ReportNo) -> sqlx::Result<Vec<Publ
 
 /// The resident's own reports by the codes kept on the phone, newest first, in one query.
 /// Codes that match nothing are simply absent.
-pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> sqlx::Result<Vec<MyReport>> {
+pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> DbResult<Vec<MyReport>> {
     let mut codes: Vec<&str> = codes.iter().map(TrackingCode::as_str).collect();
     codes.sort_unstable();
     codes.dedup();
@@ -408,7 +409,7 @@ pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> sqlx::Result<Vec<MyR
 
 /// Whether any report (or honour event: a plaque photo) refers to this photo; only such
 /// files are served.
-pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> sqlx::Result<bool> {
+pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> DbResult<bool> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT sha256 FROM report_photos WHERE sha256 = $1 \
              UNION ALL SELECT photo_sha256 FROM honour_events WHERE photo_sha256 = $1 LIMIT 1",
@@ -423,7 +424,7 @@ pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> sqlx::Result<bool> 
 pub async fn referenced_photos(
     db: &Db,
     shas: &[PhotoSha],
-) -> sqlx::Result<std::collections::HashSet<String>> {
+) -> DbResult<std::collections::HashSet<String>> {
     if shas.is_empty() {
         return Ok(Default::default());
     }
@@ -447,7 +448,7 @@ pub async fn referenced_photos(
 }
 
 /// Whether a resident already answered since the last close.
-pub async fn feedback_since_close(db: &Db, id: ReportNo) -> sqlx::Result<bool> {
+pub async fn feedback_since_close(db: &Db, id: ReportNo) -> DbResult<bool> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM report_events WHERE report_id = $1 \
              AND action IN ('resident_confirm', 'resident_reopen') \

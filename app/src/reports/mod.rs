@@ -17,6 +17,8 @@ pub mod sync;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod figures;
+#[cfg(feature = "ssr")]
 pub mod photo;
 #[cfg(feature = "ssr")]
 pub mod service;

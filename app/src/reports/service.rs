@@ -95,8 +95,8 @@ fn same_or_conflict(stored: StoredSubmission, content_hash: &str) -> Result<Rece
 async fn insert_with_fresh_code(db: &Db, new: &NewReport<'_>) -> Result<Receipt, AppError> {
     for _ in 0..TRACKING_CODE_ATTEMPTS {
         let code = TrackingCode::from_random(rand::random());
-        match db::insert_submission(db, new, &code).await {
-            Ok(_) => {
+        match db::insert_submission(db, new, &code).await? {
+            Some(_) => {
                 return Ok(Receipt {
                     report_id: new.client_uuid,
                     tracking_code: code,
@@ -104,15 +104,14 @@ async fn insert_with_fresh_code(db: &Db, new: &NewReport<'_>) -> Result<Receipt,
                     status: ReportStatus::Pending,
                 });
             }
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            None => {
                 // Either a concurrent submission of the same report won the race, or the
                 // tracking code is taken. The first is answered like any retry.
                 if let Some(stored) = db::submission_by_client_uuid(db, new.client_uuid).await? {
                     return same_or_conflict(stored, new.content_hash);
                 }
-                tracing::warn!(error = %e, "tracking code collision, drawing another");
+                tracing::warn!("tracking code collision, drawing another");
             }
-            Err(e) => return Err(e.into()),
         }
     }
     tracing::error!("no free tracking code after {TRACKING_CODE_ATTEMPTS} attempts");
@@ -342,7 +341,7 @@ async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlace, A
     }
     match report.place {
         PlaceClaim::Street(street) => {
-            let (community, office) = db::street_place(db, street)
+            let (community, office) = crate::areas::db::street_owners(db, street)
                 .await?
                 .ok_or_else(|| AppError::bad_request(msg::UNKNOWN_STREET))?;
             Ok(ResolvedPlace {

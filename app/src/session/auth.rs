@@ -141,12 +141,10 @@ pub async fn create_user(
     if let Some(office) = office {
         q = q.bind(office.0);
     }
-    let (id,) = q.fetch_one(&db.pool).await.map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            AppError::Conflict(s::USERNAME_TAKEN.into())
-        }
-        _ => AppError::from(e),
-    })?;
+    let (id,) = q
+        .fetch_one(&db.pool)
+        .await
+        .map_err(crate::db::conflict_on_unique(s::USERNAME_TAKEN))?;
     Ok(UserId(id))
 }
 

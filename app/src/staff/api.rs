@@ -94,14 +94,14 @@ pub async fn staff_queue(#[server(flatten)] query: QueueQuery) -> Result<QueuePa
             return Err(AppError::Forbidden);
         }
         let state = crate::state::app_state()?;
-        Ok(super::db::queue(
+        super::db::queue(
             &state.db,
             scope,
             &filter,
             crate::domain::Millis::now(),
             super::PAGE_SIZE,
         )
-        .await?)
+        .await
     }
     .await
 }
@@ -124,13 +124,14 @@ pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
     .await
 }
 
-/// Offices a report can be transferred to (all but the report's own).
+/// Offices a report can be transferred to (the page leaves out the report's own).
 #[server(endpoint = "staff/offices")]
 pub async fn staff_offices() -> Result<Vec<(crate::domain::OfficeId, String)>, AppError> {
     async {
         let _user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
-        Ok(super::db::other_offices(&state.db, crate::domain::OfficeId(-1)).await?)
+        let offices = crate::areas::db::offices(&state.db).await?;
+        Ok(offices.into_iter().map(|o| (o.id, o.name)).collect())
     }
     .await
 }
@@ -198,15 +199,22 @@ pub async fn staff_dashboard(
             }
             user.office_id
         };
+        // Whole China-time days: by default the last 30, today included.
         let now = crate::domain::Millis::now();
-        let until = match crate::forms::parse_date(&until)? {
-            Some(d) => crate::domain::Millis(d.0 + crate::domain::time::DAY_MS),
-            None => now,
+        let until_day = match crate::forms::parse_date(&until)? {
+            Some(d) => d.cst_day() + 1,
+            None => now.cst_day() + 1,
         };
-        let from = crate::forms::parse_date(&from)?.unwrap_or(crate::domain::Millis(
-            until.0 - 30 * crate::domain::time::DAY_MS,
-        ));
-        let record = super::db::office_record(&state.db, scope, from, until).await?;
+        let from_day = match crate::forms::parse_date(&from)? {
+            Some(d) => d.cst_day(),
+            None => until_day - 30,
+        };
+        let (from, until) = (
+            crate::domain::Millis::from_cst_day(from_day),
+            crate::domain::Millis::from_cst_day(until_day),
+        );
+        let record =
+            crate::reports::figures::record(&state.db, scope, Some(from_day), until_day).await?;
         let (open_now, overdue_now) = super::db::open_now(&state.db, scope, now).await?;
         let office_name = match scope {
             Some(o) => crate::areas::db::office_name(&state.db, o).await?,

@@ -1,9 +1,9 @@
 //! All SQL of staff triage (server only). Portable across SQLite and PostgreSQL: `$n`
 //! placeholders numbered by hand, integers as i64, absent values written as SQL NULL.
 
-use super::workflow::{Action, ClosedCase};
+use super::workflow::Action;
 use super::{QueueFilter, QueuePage, QueueRow, ReportDetail, StaffEvent};
-use crate::db::Db;
+use crate::db::{Db, DbResult};
 use crate::domain::{
     CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId, UserId,
 };
@@ -26,7 +26,7 @@ pub async fn queue(
     f: &QueueFilter,
     now: Millis,
     page_size: usize,
-) -> sqlx::Result<QueuePage> {
+) -> DbResult<QueuePage> {
     let mut p = Params::default();
     let mut conds: Vec<String> = Vec::new();
     if let Some(o) = office {
@@ -96,7 +96,8 @@ pub async fn queue(
     } else {
         None
     };
-    let (counts, overdue) = counts(db, office, now).await?;
+    let counts = crate::reports::figures::counts(db, office).await?;
+    let overdue = crate::reports::figures::overdue(db, office, now).await?;
     Ok(QueuePage {
         rows: out,
         next,
@@ -128,53 +129,6 @@ fn queue_row(row: &AnyRow) -> sqlx::Result<QueueRow> {
     })
 }
 
-/// Reports per status, and overdue now, in scope.
-pub async fn counts(
-    db: &Db,
-    office: Option<OfficeId>,
-    now: Millis,
-) -> sqlx::Result<(Vec<(ReportStatus, i64)>, i64)> {
-    let (by_status, overdue): (Vec<(String, i64)>, (i64,)) = match office {
-        Some(o) => (
-            sqlx::query_as(
-                "SELECT status, COUNT(*) FROM reports WHERE office_id = $1 GROUP BY status",
-            )
-            .bind(o.0)
-            .fetch_all(&db.pool)
-            .await?,
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM reports WHERE office_id = $1 AND status = 'dispatched' \
-                 AND deadline_at < $2",
-            )
-            .bind(o.0)
-            .bind(now.0)
-            .fetch_one(&db.pool)
-            .await?,
-        ),
-        None => (
-            sqlx::query_as("SELECT status, COUNT(*) FROM reports GROUP BY status")
-                .fetch_all(&db.pool)
-                .await?,
-            sqlx::query_as(
-                "SELECT COUNT(*) FROM reports WHERE status = 'dispatched' AND deadline_at < $1",
-            )
-            .bind(now.0)
-            .fetch_one(&db.pool)
-            .await?,
-        ),
-    };
-    let mut counts = Vec::new();
-    for st in ReportStatus::ALL {
-        let n = by_status
-            .iter()
-            .find(|(code, _)| code == st.code())
-            .map(|(_, n)| *n)
-            .unwrap_or(0);
-        counts.push((*st, n));
-    }
-    Ok((counts, overdue.0))
-}
-
 /// What a transition needs to know about the report, read inside its transaction.
 #[derive(Debug, Clone)]
 pub struct Head {
@@ -187,7 +141,7 @@ pub struct Head {
     pub deadline_at: Option<Millis>,
 }
 
-pub async fn head(db: &Db, id: ReportNo) -> sqlx::Result<Option<Head>> {
+pub async fn head(db: &Db, id: ReportNo) -> DbResult<Option<Head>> {
     let row = sqlx::query(
         "SELECT id, office_id, status, version, category_id, street_id, deadline_at \
          FROM reports WHERE id = $1",
@@ -195,10 +149,10 @@ pub async fn head(db: &Db, id: ReportNo) -> sqlx::Result<Option<Head>> {
     .bind(id.0)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| head_of(&r)).transpose()
+    Ok(row.map(|r| head_of(&r)).transpose()?)
 }
 
-pub async fn head_by_code(db: &Db, code: &str) -> sqlx::Result<Option<Head>> {
+pub async fn head_by_code(db: &Db, code: &str) -> DbResult<Option<Head>> {
     let row = sqlx::query(
         "SELECT id, office_id, status, version, category_id, street_id, deadline_at \
          FROM reports WHERE tracking_code = $1",
@@ -206,7 +160,7 @@ pub async fn head_by_code(db: &Db, code: &str) -> sqlx::Result<Option<Head>> {
     .bind(code)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| head_of(&r)).transpose()
+    Ok(row.map(|r| head_of(&r)).transpose()?)
 }
 
 fn head_of(r: &AnyRow) -> sqlx::Result<Head> {
@@ -250,11 +204,14 @@ pub enum Written {
     Stale,
 }
 
-/// Writes the status change (only if the version still matches), its event and its photos,
-/// in one transaction.
-pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> {
-    let Some(mut tx) = crate::db::begin_versioned_update(
-        db,
+/// Writes the status change (only if the version still matches), its event, its photos
+/// and the change to the kept figures, in one transaction.
+pub async fn write_transition(db: &Db, t: &Transition) -> DbResult<Written> {
+    use crate::reports::figures;
+    let mut tx = db.begin_write().await?;
+    let before = figures::snapshot(&mut tx, t.report).await?;
+    let done = crate::db::versioned_update(
+        &mut tx,
         "reports",
         t.report.0,
         t.expected_version,
@@ -262,10 +219,20 @@ pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> 
         t.at.0,
         &t.set,
     )
-    .await?
-    else {
+    .await?;
+    let (true, Some(before)) = (done, before) else {
+        tx.rollback().await?;
         return Ok(Written::Stale);
     };
+    let mut delta = figures::Delta::default();
+    delta.add(&before, -1);
+    if let Some(after) = figures::snapshot(&mut tx, t.report).await? {
+        delta.add(&after, 1);
+    }
+    if t.action == Action::ResidentReopen {
+        delta.reopened(t.office, t.at);
+    }
+    delta.apply(&mut tx).await?;
     let actor_sql = if t.actor.is_some() { "$9" } else { "NULL" };
     let sql = format!(
         "INSERT INTO report_events (report_id, actor_user, action, from_status, to_status, note, \
@@ -295,7 +262,7 @@ pub async fn write_transition(db: &Db, t: &Transition) -> sqlx::Result<Written> 
 }
 
 /// The full report for staff (the caller checks the office).
-pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> sqlx::Result<Option<ReportDetail>> {
+pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<ReportDetail>> {
     let row = sqlx::query(
         "SELECT r.id, r.version, r.tracking_code, r.status, r.office_id, o.name AS office_name, \
              r.category_id, c.name AS category_name, c.icon AS category_icon, c.deadline_hours, \
@@ -366,7 +333,7 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> sqlx::Result<Option<R
     }))
 }
 
-async fn events(db: &Db, id: ReportNo) -> sqlx::Result<Vec<StaffEvent>> {
+async fn events(db: &Db, id: ReportNo) -> DbResult<Vec<StaffEvent>> {
     let rows = sqlx::query(
         "SELECT e.created_at, u.display_name, e.action, e.from_status, e.to_status, e.note, \
              e.public_note \
@@ -402,7 +369,7 @@ pub async fn duplicate_candidates(
     street: StreetId,
     category: CategoryId,
     received_at: Millis,
-) -> sqlx::Result<Vec<(ReportNo, String, Millis)>> {
+) -> DbResult<Vec<(ReportNo, String, Millis)>> {
     let week = 7 * crate::domain::time::DAY_MS;
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT id, tracking_code, received_at FROM reports \
@@ -424,80 +391,10 @@ pub async fn duplicate_candidates(
         .collect())
 }
 
-/// The record of `office` (None: every office) for reports received / closed in
-/// `[from, until)`.
-pub async fn office_record(
-    db: &Db,
-    office: Option<OfficeId>,
-    from: Millis,
-    until: Millis,
-) -> sqlx::Result<super::workflow::OfficeRecord> {
-    let scope = match office {
-        Some(_) => "office_id = $3 AND",
-        None => "",
-    };
-    let received_sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0) \
-         FROM reports WHERE {scope} received_at >= $1 AND received_at < $2"
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64)>(&received_sql)
-        .bind(from.0)
-        .bind(until.0);
-    if let Some(o) = office {
-        q = q.bind(o.0);
-    }
-    let (received, closed) = q.fetch_one(&db.pool).await?;
-    let closed_sql = format!(
-        "SELECT received_at, closed_at, \
-             CASE WHEN rectified_at IS NOT NULL AND deadline_at IS NOT NULL \
-                  AND rectified_at <= deadline_at THEN 1 ELSE 0 END AS on_time \
-         FROM reports WHERE {scope} status = 'closed' AND closed_at >= $1 AND closed_at < $2"
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64, i64)>(&closed_sql)
-        .bind(from.0)
-        .bind(until.0);
-    if let Some(o) = office {
-        q = q.bind(o.0);
-    }
-    let cases: Vec<ClosedCase> = q
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(r, c, on_time)| ClosedCase {
-            received_at: Millis(r),
-            closed_at: Millis(c),
-            on_time: on_time == 1,
-        })
-        .collect();
-    let reopen_sql = format!(
-        "SELECT COUNT(*), 0 FROM report_events WHERE {} action = 'resident_reopen' \
-             AND created_at >= $1 AND created_at < $2",
-        if office.is_some() {
-            "office_id = $3 AND"
-        } else {
-            ""
-        }
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64)>(&reopen_sql)
-        .bind(from.0)
-        .bind(until.0);
-    if let Some(o) = office {
-        q = q.bind(o.0);
-    }
-    let (reopened, _) = q.fetch_one(&db.pool).await?;
-    Ok(super::workflow::OfficeRecord {
-        received,
-        closed,
-        closed_in_period: cases.len() as i64,
-        closed_on_time: cases.iter().filter(|c| c.on_time).count() as i64,
-        median_close_ms: super::workflow::median_close_ms(&cases),
-        reopened_by_residents: reopened,
-    })
-}
-
 /// Open reports and overdue ones, now.
-pub async fn open_now(db: &Db, office: Option<OfficeId>, now: Millis) -> sqlx::Result<(i64, i64)> {
-    let (counts, overdue) = counts(db, office, now).await?;
+pub async fn open_now(db: &Db, office: Option<OfficeId>, now: Millis) -> DbResult<(i64, i64)> {
+    let counts = crate::reports::figures::counts(db, office).await?;
+    let overdue = crate::reports::figures::overdue(db, office, now).await?;
     let open = counts
         .iter()
         .filter(|(s, _)| s.is_open())
@@ -506,22 +403,12 @@ pub async fn open_now(db: &Db, office: Option<OfficeId>, now: Millis) -> sqlx::R
     Ok((open, overdue))
 }
 
-/// Offices other than `except` (for 转办).
-pub async fn other_offices(db: &Db, except: OfficeId) -> sqlx::Result<Vec<(OfficeId, String)>> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM offices WHERE id <> $1 ORDER BY sort_order, id")
-            .bind(except.0)
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().map(|(id, n)| (OfficeId(id), n)).collect())
-}
-
 /// The report of `office` with this tracking code or number (for 标记重复's target).
 pub async fn find_in_office(
     db: &Db,
     office: OfficeId,
     code_or_no: &str,
-) -> sqlx::Result<Option<(ReportNo, ReportStatus)>> {
+) -> DbResult<Option<(ReportNo, ReportStatus)>> {
     let code = code_or_no.trim().to_ascii_uppercase();
     let no: i64 = code.parse().unwrap_or(-1);
     let row: Option<(i64, String)> = sqlx::query_as(

@@ -162,15 +162,6 @@ pub fn format_time_left(ms: i64) -> String {
     format!("{prefix} {span}")
 }
 
-/// One closed report, for an office record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClosedCase {
-    pub received_at: Millis,
-    pub closed_at: Millis,
-    /// Rectified by the deadline (按期).
-    pub on_time: bool,
-}
-
 /// An office's record for a period: the figures of the dashboard and of `/stats`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OfficeRecord {
@@ -182,8 +173,11 @@ pub struct OfficeRecord {
     pub closed_in_period: i64,
     /// Closed in the period and rectified by the deadline.
     pub closed_on_time: i64,
-    /// Median time from receipt to close of the reports closed in the period, in ms.
+    /// Median time from receipt to close of the reports closed in the period, in ms,
+    /// estimated from a histogram (see `reports::figures`).
     pub median_close_ms: Option<i64>,
+    /// The most the median can be off by, in ms (None: no median, or past 400 days).
+    pub median_error_ms: Option<i64>,
     /// Times residents said a closed report was not fixed (仍未解决), in the period.
     pub reopened_by_residents: i64,
 }
@@ -200,29 +194,20 @@ impl OfficeRecord {
     }
 }
 
-/// The median of close times (ms), or None for no cases.
-pub fn median_close_ms(cases: &[ClosedCase]) -> Option<i64> {
-    let mut spans: Vec<i64> = cases
-        .iter()
-        .map(|c| c.closed_at.0.saturating_sub(c.received_at.0))
-        .collect();
-    if spans.is_empty() {
-        return None;
-    }
-    spans.sort_unstable();
-    let mid = spans.len() / 2;
-    Some(if spans.len() % 2 == 1 {
-        spans[mid]
-    } else {
-        (spans[mid - 1] + spans[mid]) / 2
-    })
-}
-
 /// "87.5%" from per mille; "—" for none.
 pub fn format_permille(p: Option<i64>) -> String {
     match p {
         Some(p) => format!("{}.{}%", p / 10, p % 10),
         None => "—".to_string(),
+    }
+}
+
+/// The median of a record with its stated error: "1天0小时 ±3小时0分", "—".
+pub fn format_median(r: &OfficeRecord) -> String {
+    match (r.median_close_ms, r.median_error_ms) {
+        (None, _) => format_duration(None),
+        (Some(m), Some(e)) => format!("{} ±{}", format_duration(Some(m)), format_duration(Some(e))),
+        (Some(m), None) => format!("{}{}", s::AT_LEAST, format_duration(Some(m))),
     }
 }
 
@@ -372,25 +357,14 @@ mod tests {
     }
 
     #[test]
-    fn record_rates_and_median() {
-        let c = |r: i64, c: i64, on_time| ClosedCase {
-            received_at: Millis(r),
-            closed_at: Millis(c),
-            on_time,
-        };
-        assert_eq!(median_close_ms(&[]), None);
-        assert_eq!(median_close_ms(&[c(0, 10, true)]), Some(10));
-        assert_eq!(
-            median_close_ms(&[c(0, 30, true), c(0, 10, false), c(0, 20, true)]),
-            Some(20)
-        );
-        assert_eq!(median_close_ms(&[c(0, 10, true), c(0, 40, true)]), Some(25));
+    fn record_rates() {
         let r = OfficeRecord {
             received: 8,
             closed: 7,
             closed_in_period: 8,
             closed_on_time: 7,
             median_close_ms: None,
+            median_error_ms: None,
             reopened_by_residents: 0,
         };
         assert_eq!(format_permille(r.close_rate_permille()), "87.5%");
@@ -400,5 +374,12 @@ mod tests {
             "—"
         );
         assert_eq!(format_duration(Some(26 * HOUR_MS)), "1天2小时");
+        let r = OfficeRecord {
+            median_close_ms: Some(26 * HOUR_MS),
+            median_error_ms: Some(30 * 60_000),
+            ..Default::default()
+        };
+        assert_eq!(format_median(&r), "1天2小时 ±30分钟");
+        assert_eq!(format_median(&OfficeRecord::default()), "—");
     }
 }

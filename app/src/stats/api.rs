@@ -8,7 +8,7 @@ pub async fn get_site_summary() -> Result<SiteSummary, AppError> {
     state
         .caches
         .summary
-        .get(|| async { Ok(super::db::site_summary(&state.db).await?) })
+        .get(|| async { super::db::site_summary(&state.db).await })
         .await
 }
 
@@ -21,9 +21,7 @@ pub async fn stats_offices() -> Result<super::StatsOverview, AppError> {
         state
             .caches
             .stats
-            .get(|| async {
-                Ok(super::db::overview(&state.db, crate::domain::Millis::now()).await?)
-            })
+            .get(|| async { super::db::overview(&state.db, crate::domain::Millis::now()).await })
             .await
     }
     .await

@@ -1,57 +1,50 @@
 //! All SQL of the statistics.
 
 use super::{OfficeStats, RECENT_DAYS, SiteSummary, StatsOverview};
-use crate::db::Db;
-use crate::domain::time::DAY_MS;
-use crate::domain::{Millis, OfficeId, ReportStatus};
+use crate::db::{Db, DbResult};
+use crate::domain::{Millis, ReportStatus};
 
-pub async fn site_summary(db: &Db) -> sqlx::Result<SiteSummary> {
-    let (offices, communities, streets, reports_received, reports_closed): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = sqlx::query_as(
+/// The home page's line: the area tree's size and the reports received and closed (from the
+/// kept counts, not from `reports`).
+pub async fn site_summary(db: &Db) -> DbResult<SiteSummary> {
+    let (offices, communities, streets): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM offices), (SELECT COUNT(*) FROM communities), \
-             (SELECT COUNT(*) FROM streets), (SELECT COUNT(*) FROM reports), \
-             (SELECT COUNT(*) FROM reports WHERE status = $1)",
+             (SELECT COUNT(*) FROM streets)",
     )
-    .bind(ReportStatus::Closed.code())
     .fetch_one(&db.pool)
     .await?;
+    let counts = crate::reports::figures::counts(db, None).await?;
+    let of = |st: ReportStatus| counts.iter().find(|(s, _)| *s == st).map_or(0, |(_, n)| *n);
     Ok(SiteSummary {
         offices,
         communities,
         streets,
-        reports_received,
-        reports_closed,
+        reports_received: counts.iter().map(|(_, n)| n).sum(),
+        reports_closed: of(ReportStatus::Closed),
     })
 }
 
-/// Every office's record for `[now - RECENT_DAYS, now)` and for all time, and the district's.
-pub async fn overview(db: &Db, now: Millis) -> sqlx::Result<StatsOverview> {
-    use crate::staff::db::office_record;
-    let recent_from = Millis(now.0 - RECENT_DAYS * DAY_MS);
-    let all_from = Millis(0);
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM offices ORDER BY sort_order, id")
-            .fetch_all(&db.pool)
-            .await?;
+/// Every office's record for the last [`RECENT_DAYS`] China-time days (today included) and
+/// for all time, and the district's, from the kept figures.
+pub async fn overview(db: &Db, now: Millis) -> DbResult<StatsOverview> {
+    use crate::reports::figures::record;
+    let until = now.cst_day() + 1;
+    let recent = Some(until - RECENT_DAYS);
+    let rows = crate::areas::db::offices(db).await?;
     let mut offices = Vec::with_capacity(rows.len());
-    for (id, name) in rows {
-        let office = OfficeId(id);
+    for row in rows {
+        let office = Some(row.id);
         offices.push(OfficeStats {
-            office_id: office,
-            name,
-            recent: office_record(db, Some(office), recent_from, now).await?,
-            all_time: office_record(db, Some(office), all_from, now).await?,
+            office_id: row.id,
+            name: row.name,
+            recent: record(db, office, recent, until).await?,
+            all_time: record(db, office, None, until).await?,
         });
     }
     Ok(StatsOverview {
         generated_at: now,
         offices,
-        district_recent: office_record(db, None, recent_from, now).await?,
-        district_all_time: office_record(db, None, all_from, now).await?,
+        district_recent: record(db, None, recent, until).await?,
+        district_all_time: record(db, None, None, until).await?,
     })
 }

@@ -101,6 +101,7 @@ mod tests {
                 closed_in_period: in_period,
                 closed_on_time: on_time,
                 median_close_ms: None,
+                median_error_ms: None,
                 reopened_by_residents: 0,
             },
             all_time: OfficeRecord::default(),

@@ -7,7 +7,7 @@ use super::chart::{self, Bar, BarChart, Row, Series};
 use super::strings as t;
 use super::{OfficeStats, StatsOverview, ranking};
 use crate::page_response::PageResponse;
-use crate::staff::workflow::{OfficeRecord, format_duration, format_permille};
+use crate::staff::workflow::{OfficeRecord, format_median, format_permille};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -161,7 +161,7 @@ fn figures(r: &OfficeRecord) -> AnyView {
                 t::ON_TIME_RATE,
                 format_permille(r.on_time_rate_permille()),
                 "district-on-time-rate",
-            )} {figure(t::MEDIAN, format_duration(r.median_close_ms), "district-median")}
+            )} {figure(t::MEDIAN, format_median(r), "district-median")}
             {figure(t::REOPENED, r.reopened_by_residents.to_string(), "district-reopened")}
         </div>
     }
@@ -175,7 +175,7 @@ fn record_cells(r: &OfficeRecord) -> AnyView {
         <td>{format_permille(r.close_rate_permille())}</td>
         <td>{r.received}</td>
         <td>{r.closed}</td>
-        <td>{format_duration(r.median_close_ms)}</td>
+        <td>{format_median(r)}</td>
         <td class=(r.reopened_by_residents > 0)
             .then_some("stats-reopened")>{r.reopened_by_residents}</td>
     }
@@ -357,6 +357,7 @@ mod tests {
                 closed_in_period: in_period,
                 closed_on_time: on_time,
                 median_close_ms: None,
+                median_error_ms: None,
                 reopened_by_residents: 0,
             },
             all_time: OfficeRecord::default(),

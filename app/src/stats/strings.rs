@@ -36,7 +36,7 @@ pub const DEF_RECEIVED: &str = "期间收到的上报件数（含其他办事处
 pub const DEF_CLOSED: &str = "期间收到的上报中，目前已核查结案的件数。";
 pub const DEF_CLOSE_RATE: &str = "结案 ÷ 收到。";
 pub const DEF_ON_TIME_RATE: &str = "期间结案的问题中，在处置时限内完成整改的比例。";
-pub const DEF_MEDIAN: &str = "期间结案的问题从收到到结案所用时间的中位数。";
+pub const DEF_MEDIAN: &str = "期间结案的问题从收到到结案所用时间的中位数，由分段统计估算，“±”后为最大误差（2天以内不超过30分钟，14天以内不超过3小时，其后不超过1天）。";
 pub const DEF_REOPENED: &str = "期间居民查看结果后反馈“仍未解决”的次数，计入办事处考核。";
 
 /// "统计截至 2026年11月28日 12:05"

@@ -3,7 +3,7 @@
 use super::super::Dashboard;
 use super::super::api::{staff_dashboard, staff_offices};
 use super::super::strings as t;
-use super::super::workflow::{format_duration, format_permille};
+use super::super::workflow::{format_median, format_permille};
 use super::{Flash, SignedIn};
 use crate::domain::Millis;
 use crate::error::AppError;
@@ -164,9 +164,10 @@ fn Figures(d: Dashboard) -> impl IntoView {
                     t::DASH_ON_TIME_RATE,
                     format_permille(r.on_time_rate_permille()),
                     "dash-on-time-rate",
-                )} {figure(t::DASH_MEDIAN, format_duration(r.median_close_ms), "dash-median")}
+                )} {figure(t::DASH_MEDIAN, format_median(r), "dash-median")}
                 {figure(t::DASH_REOPENED, r.reopened_by_residents.to_string(), "dash-reopened")}
             </div>
+            <p class="muted small">{t::DASH_MEDIAN_NOTE}</p>
         </section>
     }
 }

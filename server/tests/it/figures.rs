@@ -1,0 +1,209 @@
+//! The kept figures (issue 13): after a random history of submissions, staff actions and
+//! residents' answers through the real endpoints, every kept figure equals a recount from
+//! scratch, and a rebuild from scratch gives the same figures again. Both databases.
+
+use crate::common::*;
+use crate::staff::{act, feedback, rectify};
+use app::domain::{Millis, OfficeId};
+use app::reports::figures;
+
+/// A small deterministic generator (the history is the same on every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+#[tokio::test]
+async fn kept_figures_equal_a_recount_after_a_random_history() {
+    let app = spawn_app_with(&[
+        ("REPORT_RATE_LIMIT", "1000/600"),
+        ("LOOKUP_RATE_LIMIT", "1000/600"),
+    ])
+    .await;
+    let admin = app.login("admin").await;
+    let taihao = app
+        .scalar("SELECT id FROM offices WHERE name = '太昊路办事处'")
+        .await;
+    let huaihe = app
+        .scalar("SELECT id FROM offices WHERE name = '淮河路办事处'")
+        .await;
+    // Streets of two offices.
+    let streets = ["韩营一巷", "陈营前街", "康楼中街"];
+    let mut rng = Lcg(20_261_204);
+    let mut reports: Vec<(i64, String)> = Vec::new();
+    let (mut done, mut refused_calls) = (0, 0);
+    for step in 0..240u8 {
+        if reports.is_empty() || rng.below(6) == 0 {
+            let street = streets[rng.below(streets.len())];
+            let r = app
+                .submit_street_report(street, "exposed_garbage", "13800138000", "巷口积水", step)
+                .await;
+            reports.push(r);
+            continue;
+        }
+        // A report still in play, mostly (a rejected one is done with).
+        let mut pick = reports[rng.below(reports.len())].clone();
+        for _ in 0..3 {
+            let st = app
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM reports WHERE id = {} AND status = 'rejected'",
+                    pick.0
+                ))
+                .await;
+            if st == 0 {
+                break;
+            }
+            pick = reports[rng.below(reports.len())].clone();
+        }
+        let (id, code) = pick;
+        let a = Some(admin.as_str());
+        let (status_before, office): (String, i64) =
+            sqlx::query_as("SELECT status, office_id FROM reports WHERE id = $1")
+                .bind(id)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        let other_office = if office == taihao { huaihe } else { taihao }.to_string();
+        // Mostly a step that fits the report's status; one time in five any step at all.
+        let fitting: &[usize] = match status_before.as_str() {
+            "pending" => &[0, 0, 0, 5, 6],
+            "accepted" => &[2, 6],
+            "dispatched" => &[3],
+            "rectified" => &[4, 7],
+            "closed" => &[8, 9, 9, 9],
+            _ => &[0, 8],
+        };
+        let step_kind = if rng.below(5) == 0 {
+            rng.below(10)
+        } else {
+            fitting[rng.below(fitting.len())]
+        };
+        let res = match step_kind {
+            0 | 1 => act(&app, a, id, "accept", &[]).await,
+            2 => {
+                let hours = (1 + rng.below(72)).to_string();
+                act(
+                    &app,
+                    a,
+                    id,
+                    "dispatch",
+                    &[("unit", "韩营居委会"), ("deadline_hours", &hours)],
+                )
+                .await
+            }
+            3 => rectify(&app, a, id, 1).await,
+            4 => act(&app, a, id, "close", &[]).await,
+            5 => act(&app, a, id, "reject", &[("note", "不属于背街小巷")]).await,
+            6 => act(&app, a, id, "transfer", &[("transfer_to", &other_office)]).await,
+            7 => act(&app, a, id, "send_back", &[("note", "整改不到位")]).await,
+            8 => feedback(&app, &code, "unresolved", true).await,
+            _ => feedback(&app, &code, "resolved", false).await,
+        };
+        let status = res.status().as_u16();
+        if res.status().is_success() {
+            done += 1;
+        } else {
+            assert!((400..500).contains(&status), "{status}");
+            refused_calls += 1;
+        }
+    }
+    // The history is a real mix: most reports moved, and some calls were refused (they
+    // must have changed nothing).
+    eprintln!(
+        "{} reports, {done} actions done, {refused_calls} refused",
+        reports.len()
+    );
+    assert!(done >= 40, "{done} actions done");
+    assert!(refused_calls >= 5, "{refused_calls} refused");
+    let closings = app
+        .scalar("SELECT COUNT(*) FROM report_events WHERE action = 'close'")
+        .await;
+    assert!(closings >= 5, "{closings} closings");
+    let closed = app
+        .scalar("SELECT COUNT(*) FROM reports WHERE status = 'closed'")
+        .await;
+    assert!(closed >= 1, "{closed} closed now");
+    let reopened = app
+        .scalar("SELECT COUNT(*) FROM report_events WHERE action = 'resident_reopen'")
+        .await;
+    assert!(reopened >= 1, "{reopened} reopened by residents");
+
+    check(&app).await;
+    figures::rebuild(&app.db).await.unwrap();
+    check(&app).await;
+}
+
+/// Every kept figure against the recount, for each office and the district.
+async fn check(app: &TestApp) {
+    let db = &app.db;
+    let offices: Vec<(i64,)> = sqlx::query_as("SELECT id FROM offices")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    let today = Millis::now().cst_day();
+    let scopes = offices
+        .iter()
+        .map(|(id,)| Some(OfficeId(*id)))
+        .chain([None]);
+    for scope in scopes {
+        assert_eq!(
+            figures::counts(db, scope).await.unwrap(),
+            figures::recount_counts(db, scope).await.unwrap(),
+            "counts of {scope:?}"
+        );
+        // Far in the future every dispatched report is overdue.
+        let later = Millis(Millis::now().0 + 1000 * 86_400_000);
+        let dispatched = figures::recount_counts(db, scope)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|(s, _)| s.code() == "dispatched")
+            .unwrap()
+            .1;
+        assert_eq!(
+            figures::overdue(db, scope, later).await.unwrap(),
+            dispatched
+        );
+        assert_eq!(figures::overdue(db, scope, Millis(0)).await.unwrap(), 0);
+        for (from, until) in [
+            (None, today + 1),
+            (Some(today - 29), today + 1),
+            (Some(today), today + 1),
+            (Some(today - 10), today),
+        ] {
+            let kept = figures::record(db, scope, from, until).await.unwrap();
+            let (recount, exact_median) = figures::recount_record(db, scope, from, until)
+                .await
+                .unwrap();
+            let without_median = |r: &app::staff::workflow::OfficeRecord| {
+                (
+                    r.received,
+                    r.closed,
+                    r.closed_in_period,
+                    r.closed_on_time,
+                    r.reopened_by_residents,
+                )
+            };
+            assert_eq!(
+                without_median(&kept),
+                without_median(&recount),
+                "{scope:?} {from:?}..{until}"
+            );
+            match (kept.median_close_ms, exact_median) {
+                (None, None) => {}
+                (Some(m), Some(exact)) => {
+                    let err = kept.median_error_ms.unwrap();
+                    assert!((m - exact).abs() <= err, "median {m} vs {exact} ± {err}");
+                }
+                other => panic!("median {other:?}"),
+            }
+        }
+    }
+}
