@@ -24,7 +24,41 @@ pub const USAGE: &str = "usage:
   server user disable <username>
   server user enable <username>
   server user list
-The password is read from standard input (one line).";
+The password is read from standard input (one line).
+  server synthetic --reports <N> [--seed <S>]
+Fills the configured database (DATABASE_URL, DATA_DIR for the photos) with N synthetic reports
+over the last year; adds the demo areas first when there are no offices.";
+
+/// `server synthetic --reports N [--seed S]`: a database of size for benchmarks and trials.
+pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {
+    let n: u64 = option(args, "--reports")?
+        .context(USAGE)?
+        .replace('_', "")
+        .parse()
+        .context("--reports must be a whole number")?;
+    let seed: u64 = match option(args, "--seed")? {
+        Some(s) => s.parse().context("--seed must be a whole number")?,
+        None => 2026,
+    };
+    let db = database::connect(&config.database_url, config.database_max_connections).await?;
+    database::migrate(&db).await?;
+    if app::areas::seed::seed_demo(&db).await? {
+        println!("added the demo offices, communities, streets and categories");
+    }
+    let store = app::storage::PhotoStore::new(&config.data_dir);
+    let started = std::time::Instant::now();
+    let filled = app::reports::synthetic::fill(&db, &store, n, app::domain::Millis::now(), seed)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "wrote {} reports, {} events, {} photo rows in {:.1} s",
+        filled.reports,
+        filled.events,
+        filled.photos,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
 
 /// Runs a `user` subcommand; `args` are the words after `user`.
 pub async fn user(config: &Config, args: &[String]) -> Result<()> {

@@ -9,6 +9,7 @@ async fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         None | Some("serve") => {}
         Some("user") => return cli::user(&config, &args[1..]).await,
+        Some("synthetic") => return cli::synthetic(&config, &args[1..]).await,
         Some(_) => anyhow::bail!("{}", cli::USAGE),
     }
     let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;

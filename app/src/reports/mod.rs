@@ -22,6 +22,8 @@ pub mod figures;
 pub mod photo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod synthetic;
 
 use crate::domain::{CategoryId, Millis, OfficeId, ReportStatus, StreetId, TrackingCode};
 use serde::{Deserialize, Serialize};

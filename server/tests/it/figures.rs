@@ -207,3 +207,82 @@ async fn check(app: &TestApp) {
         }
     }
 }
+
+/// `server synthetic`: a year of reports in every status, with events, photos that are
+/// served, overdue and reopened ones; the figures rebuilt after the load equal a recount;
+/// a real submission still gets a fresh id afterwards (PostgreSQL's identity moved on).
+#[tokio::test]
+async fn synthetic_year_has_every_status_and_consistent_figures() {
+    use app::domain::{ReportStatus, TrackingCode};
+    let app = spawn_app_with(&[("REPORT_RATE_LIMIT", "1000/600")]).await;
+    let store = app::storage::PhotoStore::new(app.data_dir.path());
+    let filled = app::reports::synthetic::fill(&app.db, &store, 3000, Millis::now(), 7)
+        .await
+        .unwrap();
+    assert_eq!(filled.reports, 3000);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM reports").await, 3000);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM report_events").await,
+        filled.events
+    );
+    assert!(filled.events > 3 * 3000, "{} events", filled.events);
+    assert!(filled.photos >= 3000);
+    // Every status a report can be in (a transfer leaves it 待受理 in the other office, so
+    // `transferred` is never stored).
+    for st in ReportStatus::ALL
+        .iter()
+        .filter(|s| **s != ReportStatus::Transferred)
+    {
+        let n = app
+            .scalar_for("SELECT COUNT(*) FROM reports WHERE status = $1", st.code())
+            .await;
+        assert!(n > 0, "no {} reports", st.code());
+    }
+    let overdue = figures::overdue(&app.db, None, Millis::now())
+        .await
+        .unwrap();
+    assert!(overdue > 0, "some are past their deadline");
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM reports WHERE reopen_count > 0")
+            .await
+            > 0
+    );
+    assert!(
+        app.scalar("SELECT COUNT(*) FROM reports WHERE transferred_from IS NOT NULL")
+            .await
+            > 0
+    );
+    check(&app).await;
+
+    // A synthetic report is public by its code, and its photo is served.
+    let code: (String,) =
+        sqlx::query_as("SELECT tracking_code FROM reports WHERE status = 'closed' LIMIT 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let code = TrackingCode::parse(&code.0).unwrap();
+    let public = app::reports::db::public_report(&app.db, &code)
+        .await
+        .unwrap()
+        .expect("found by its code");
+    let photo = public.photos.first().expect("a photo");
+    let res = app.client.get(app.url(&photo.url())).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let res = app
+        .client
+        .get(app.url(&photo.thumb_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // Only into a database without reports.
+    let again = app::reports::synthetic::fill(&app.db, &store, 10, Millis::now(), 7).await;
+    assert!(matches!(again, Err(app::error::AppError::Conflict(_))));
+    // A resident's report afterwards gets the next id.
+    let (id, _) = app
+        .submit_street_report("韩营一巷", "exposed_garbage", "13800138000", "新的问题", 9)
+        .await;
+    assert_eq!(id, 3001);
+    check(&app).await;
+}
