@@ -473,15 +473,25 @@ async fn close_histogram(
             .fetch_all(&db.pool)
             .await?
         }
+        // The district: office by office, each a range of the key (neither database can
+        // range over the second column of the key across every first value cheaply).
         (Some(from), None) => {
-            sqlx::query_as(
-                "SELECT bucket, CAST(SUM(n) AS BIGINT) FROM report_close_times \
-                 WHERE day >= $1 AND day < $2 GROUP BY bucket",
-            )
-            .bind(from)
-            .bind(until_day)
-            .fetch_all(&db.pool)
-            .await?
+            let mut sum: HashMap<i64, i64> = HashMap::new();
+            for office in crate::areas::db::offices(db).await? {
+                let rows: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT bucket, CAST(SUM(n) AS BIGINT) FROM report_close_times \
+                     WHERE office_id = $1 AND day >= $2 AND day < $3 GROUP BY bucket",
+                )
+                .bind(office.id.0)
+                .bind(from)
+                .bind(until_day)
+                .fetch_all(&db.pool)
+                .await?;
+                for (b, n) in rows {
+                    *sum.entry(b).or_default() += n;
+                }
+            }
+            sum.into_iter().collect()
         }
     };
     Ok(rows)
@@ -497,16 +507,6 @@ pub async fn rebuild(db: &Db) -> DbResult<()> {
     if db.backend == Backend::Postgres {
         // Writers wait until the rebuild commits, so none is counted twice or missed.
         sqlx::query("LOCK TABLE reports IN SHARE MODE")
-            .execute(&mut *tx)
-            .await?;
-    }
-    for table in [
-        "report_counts",
-        "report_daily",
-        "report_close_times",
-        "report_close_times_total",
-    ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await?;
     }
@@ -536,9 +536,25 @@ pub async fn rebuild(db: &Db) -> DbResult<()> {
             delta.reopened(OfficeId(office), Millis(at));
         }
     }
-    delta.insert_into_empty(&mut tx).await?;
+    replace_all(&mut tx, &delta).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Replaces every kept figure with `delta`'s, in the caller's transaction (a rebuild, or a
+/// bulk load that counted as it wrote).
+pub async fn replace_all(tx: &mut Tx, delta: &Delta) -> DbResult<()> {
+    for table in [
+        "report_counts",
+        "report_daily",
+        "report_close_times",
+        "report_close_times_total",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    delta.insert_into_empty(tx).await
 }
 
 /// Rebuilds when the figures are missing: no counts kept but reports present (a database

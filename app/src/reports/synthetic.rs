@@ -10,12 +10,14 @@
 //! closed; the last two weeks are mostly open. The same `seed` gives the same data.
 //!
 //! Written in multi-row INSERTs of literal values (integers, and text from the fixed lists
-//! below; nothing from outside) in one transaction, then the kept figures are rebuilt.
+//! below; nothing from outside) in one transaction, with the kept figures counted as the rows
+//! are made.
 
+use super::figures;
 use crate::db::{Backend, Db, DbResult};
-use crate::domain::Millis;
 use crate::domain::time::{DAY_MS, HOUR_MS};
 use crate::domain::tracking::{ALPHABET, LEN};
+use crate::domain::{Millis, OfficeId};
 use crate::error::AppError;
 use crate::storage::{PhotoStore, PhotoVariant};
 
@@ -256,6 +258,10 @@ pub async fn fill(
         sqlx::query("PRAGMA cache_size = -262144")
             .execute(&mut *tx)
             .await?;
+        // CREATE INDEX sorts in memory rather than in temporary files.
+        sqlx::query("PRAGMA temp_store = MEMORY")
+            .execute(&mut *tx)
+            .await?;
     }
     // Building an index once at the end is far cheaper than keeping it through millions of
     // inserts: set the secondary indexes aside (their DDL as the database reports it), load,
@@ -273,7 +279,10 @@ pub async fn fill(
     while let Some(sql) = statements.recv().await {
         sqlx::query(&sql).execute(&mut *tx).await?;
     }
-    let filled = generator.join().ok().flatten().ok_or(AppError::Internal)?;
+    let (filled, delta) = generator.join().ok().flatten().ok_or(AppError::Internal)?;
+    for (_, ddl) in &indexes {
+        sqlx::query(ddl).execute(&mut *tx).await?;
+    }
     if db.backend == Backend::Postgres {
         // Ids were given explicitly: move the sequence past them.
         sqlx::query(
@@ -283,11 +292,16 @@ pub async fn fill(
         .execute(&mut *tx)
         .await?;
     }
+    figures::replace_all(&mut tx, &delta).await?;
     tx.commit().await?;
     tracing::info!(secs = t0.elapsed().as_secs_f64(), "synthetic rows written");
-    super::figures::rebuild(db).await?;
-    tracing::info!(secs = t0.elapsed().as_secs_f64(), "kept figures rebuilt");
-    sqlx::query("ANALYZE").execute(&db.pool).await?;
+    // Planner statistics; on PostgreSQL also the visibility map, so counts over an index
+    // need not visit the table (autovacuum would do it later).
+    let analyze = match db.backend {
+        Backend::Postgres => "VACUUM ANALYZE",
+        Backend::Sqlite => "ANALYZE",
+    };
+    sqlx::query(analyze).execute(&db.pool).await?;
     tracing::info!(
         secs = t0.elapsed().as_secs_f64(),
         "planner statistics gathered"
@@ -306,10 +320,11 @@ fn generate(
     photos: &[(String, u32, u32, usize)],
     backend: Backend,
     out: &tokio::sync::mpsc::Sender<String>,
-) -> Option<Filled> {
+) -> Option<(Filled, figures::Delta)> {
     let mut rng = Rng(seed);
     let year = 365 * DAY_MS;
     let start = now.0 - year;
+    let mut delta = figures::Delta::default();
     // The ids are given (events and photos refer to them); PostgreSQL's identity column
     // takes them only when told so.
     let overriding = match backend {
@@ -463,6 +478,21 @@ fn generate(
             }
         }
         let updated = path.last().map_or(received, |p| p.3);
+        // The kept figures, counted as the rows are written.
+        delta.add(
+            &figures::Snapshot {
+                office,
+                status: status.to_string(),
+                received_at: received,
+                closed_at: closed,
+                rectified_at: rectified,
+                deadline_at: deadline,
+            },
+            1,
+        );
+        for p in path.iter().filter(|p| p.0 == "resident_reopen") {
+            delta.reopened(OfficeId(office), Millis(p.3));
+        }
         let (lat, lon, street, community) = if gps_only {
             (
                 format!("{:.6}", 33.62 + rng.below(10_000) as f64 / 1e6),
@@ -538,11 +568,14 @@ fn generate(
     if !(reports.flush(out) && events.flush(out) && photo_rows.flush(out)) {
         return None;
     }
-    Some(Filled {
-        reports: reports.written,
-        events: events.written,
-        photos: photo_rows.written,
-    })
+    Some((
+        Filled {
+            reports: reports.written,
+            events: events.written,
+            photos: photo_rows.written,
+        },
+        delta,
+    ))
 }
 
 #[cfg(test)]

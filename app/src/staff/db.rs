@@ -58,13 +58,18 @@ pub async fn queue(
     if let Some(until) = f.until {
         conds.push(format!("r.received_at < {}", p.push(Val::I(until.0))));
     }
-    if let Some((key, id)) = f.after {
-        let k1 = p.push(Val::I(key));
-        let k2 = p.push(Val::I(key));
+    // Overdue reports all have a deadline, so their sort key is the deadline itself: said so,
+    // the (office, status, deadline) index gives them in order instead of a sort of them all.
+    let key = if f.overdue_only {
+        "r.deadline_at"
+    } else {
+        SORT_KEY
+    };
+    if let Some((after, id)) = f.after {
+        let k1 = p.push(Val::I(after));
+        let k2 = p.push(Val::I(after));
         let i = p.push(Val::I(id.0));
-        conds.push(format!(
-            "({SORT_KEY} > {k1} OR ({SORT_KEY} = {k2} AND r.id > {i}))"
-        ));
+        conds.push(format!("({key} > {k1} OR ({key} = {k2} AND r.id > {i}))"));
     }
     let where_sql = if conds.is_empty() {
         String::new()
@@ -85,7 +90,7 @@ pub async fn queue(
          LEFT JOIN report_photos ph \
              ON ph.report_id = r.id AND ph.kind = 'before' AND ph.position = 0 \
          {where_sql} \
-         ORDER BY {SORT_KEY}, r.id \
+         ORDER BY {key}, r.id \
          LIMIT {limit}"
     );
     let rows = p.bind(sqlx::query(&sql)).fetch_all(&db.pool).await?;

@@ -216,10 +216,14 @@ async fn synthetic_year_has_every_status_and_consistent_figures() {
     use app::domain::{ReportStatus, TrackingCode};
     let app = spawn_app_with(&[("REPORT_RATE_LIMIT", "1000/600")]).await;
     let store = app::storage::PhotoStore::new(app.data_dir.path());
+    let indexes_before = index_names(&app).await;
+    assert!(indexes_before.len() >= 8, "{indexes_before:?}");
     let filled = app::reports::synthetic::fill(&app.db, &store, 3000, Millis::now(), 7)
         .await
         .unwrap();
     assert_eq!(filled.reports, 3000);
+    // The indexes set aside during the load are all back.
+    assert_eq!(index_names(&app).await, indexes_before);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM reports").await, 3000);
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM report_events").await,
@@ -285,4 +289,22 @@ async fn synthetic_year_has_every_status_and_consistent_figures() {
         .await;
     assert_eq!(id, 3001);
     check(&app).await;
+}
+
+/// The names of the indexes on the report tables, sorted.
+async fn index_names(app: &TestApp) -> Vec<String> {
+    let sql = if backend() == "postgres" {
+        "SELECT CAST(indexname AS TEXT) FROM pg_indexes WHERE schemaname = current_schema() \
+         AND tablename IN ('reports', 'report_events', 'report_photos') ORDER BY 1"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'index' \
+         AND tbl_name IN ('reports', 'report_events', 'report_photos') ORDER BY 1"
+    };
+    sqlx::query_as::<_, (String,)>(sql)
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(n,)| n)
+        .collect()
 }

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Times the pages of a running server through HTTP, one client, keep-alive.
+
+    scripts/bench-http.py http://127.0.0.1:3000 [runs]
+
+Signs in as the demo accounts `taihao` (one office) and `admin` (every office), then requests
+each page `runs` times (default 41) after two warm-up requests and prints a Markdown table of
+the median, p95 and slowest, with each page's size. The database should hold a realistic load
+(`server synthetic --reports 1000000`). Standard library only.
+"""
+
+import http.client
+import re
+import statistics
+import sys
+import time
+import urllib.parse
+
+PASSWORD = "jiexiang-demo"
+
+
+def connect(base):
+    u = urllib.parse.urlsplit(base)
+    return http.client.HTTPConnection(u.hostname, u.port or 80, timeout=60)
+
+
+def get(conn, path, cookie=None):
+    headers = {"Accept": "text/html", "Accept-Encoding": "identity"}
+    if cookie:
+        headers["Cookie"] = cookie
+    conn.request("GET", path, headers=headers)
+    res = conn.getresponse()
+    body = res.read()
+    return res.status, body
+
+
+def login(conn, user):
+    body = urllib.parse.urlencode({"username": user, "password": PASSWORD})
+    conn.request(
+        "POST",
+        "/api/staff/login",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    res = conn.getresponse()
+    res.read()
+    for k, v in res.getheaders():
+        if k.lower() == "set-cookie" and v.startswith("jx_session="):
+            return v.split(";")[0]
+    raise SystemExit(f"login of {user} failed: {res.status}")
+
+
+def next_link(html):
+    m = re.search(r'href="(/staff\?[^"]*after=[^"]*)"', html.decode())
+    return m and m.group(1).replace("&amp;", "&")
+
+
+def time_page(conn, path, cookie, runs):
+    for _ in range(2):
+        get(conn, path, cookie)
+    times = []
+    size = 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        status, body = get(conn, path, cookie)
+        times.append((time.perf_counter() - t) * 1000)
+        if status != 200:
+            raise SystemExit(f"{path}: HTTP {status}")
+        size = len(body)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return statistics.median(times), p95, times[-1], size
+
+
+def main():
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:3000"
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 41
+    conn = connect(base)
+    staff = login(conn, "taihao")
+    admin = login(conn, "admin")
+    # Things to ask for, found on the pages themselves.
+    _, html = get(conn, "/staff", staff)
+    html = html.decode()
+    street = re.search(r'name="street".*?<option value="(\d+)"', html, re.S)
+    category = re.search(r'name="category".*?<option value="(\d+)"', html, re.S)
+    code = re.search(r"/staff/report/(\d+)", html)
+    deep = "/staff"
+    for _ in range(40):
+        _, page = get(conn, deep, staff)
+        link = next_link(page)
+        if not link:
+            break
+        deep = link
+    _, detail = get(conn, f"/staff/report/{code.group(1)}", staff) if code else (0, b"")
+    track = re.search(r"\b([23456789A-HJKMNP-Z]{8})\b", detail.decode())
+    pages = [
+        ("home `/`", "/", None),
+        ("`/stats`", "/stats", None),
+        ("`/honours`", "/honours", None),
+        ("`/track` (one report)", f"/track?code={track.group(1)}" if track else "/track", None),
+        ("queue, one office, open (first page + counts)", "/staff", staff),
+        ("queue, one office, overdue only", "/staff?overdue=1", staff),
+        ("queue, one office, one street", f"/staff?street={street.group(1)}" if street else "/staff", staff),
+        ("queue, one office, closed + one category",
+         f"/staff?status=closed&category={category.group(1)}" if category else "/staff?status=closed", staff),
+        ("queue, one office, 41st page by keyset", deep, staff),
+        ("queue, admin (all offices), open", "/staff", admin),
+        ("report detail", f"/staff/report/{code.group(1)}" if code else "/staff", staff),
+        ("dashboard, one office, 30 days", "/staff/dashboard", staff),
+        ("dashboard, admin (district), 30 days", "/staff/dashboard", admin),
+    ]
+    print(f"| page | median | p95 | slowest | bytes |")
+    print("|---|---|---|---|---|")
+    for name, path, cookie in pages:
+        med, p95, worst, size = time_page(conn, path, cookie, runs)
+        print(f"| {name} | {med:.1f} ms | {p95:.1f} ms | {worst:.1f} ms | {size} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
