@@ -94,6 +94,7 @@ def main():
     _, detail = get(conn, f"/staff/report/{code.group(1)}", staff) if code else (0, b"")
     track = re.search(r"\b([23456789A-HJKMNP-Z]{8})\b", detail.decode())
     pages = [
+        ("baseline: `/api/health` (no database)", "/api/health", None),
         ("home `/`", "/", None),
         ("`/stats`", "/stats", None),
         ("`/honours`", "/honours", None),
