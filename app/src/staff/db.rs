@@ -144,11 +144,14 @@ pub struct Head {
     pub category_id: CategoryId,
     pub street_id: Option<StreetId>,
     pub deadline_at: Option<Millis>,
+    /// How often a resident said it was not fixed (read with the version, so a 仍未解决 can
+    /// write it plus one under the version check).
+    pub reopen_count: i64,
 }
 
 pub async fn head(db: &Db, id: ReportNo) -> DbResult<Option<Head>> {
     let row = sqlx::query(
-        "SELECT id, office_id, status, version, category_id, street_id, deadline_at \
+        "SELECT id, office_id, status, version, category_id, street_id, deadline_at, reopen_count \
          FROM reports WHERE id = $1",
     )
     .bind(id.0)
@@ -159,7 +162,7 @@ pub async fn head(db: &Db, id: ReportNo) -> DbResult<Option<Head>> {
 
 pub async fn head_by_code(db: &Db, code: &str) -> DbResult<Option<Head>> {
     let row = sqlx::query(
-        "SELECT id, office_id, status, version, category_id, street_id, deadline_at \
+        "SELECT id, office_id, status, version, category_id, street_id, deadline_at, reopen_count \
          FROM reports WHERE tracking_code = $1",
     )
     .bind(code)
@@ -178,6 +181,7 @@ fn head_of(r: &AnyRow) -> sqlx::Result<Head> {
         category_id: CategoryId(r.try_get("category_id")?),
         street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
         deadline_at: r.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
+        reopen_count: r.try_get("reopen_count")?,
     })
 }
 

@@ -295,12 +295,8 @@ pub async fn resident_feedback(
         set.push(("closed_at", None));
         set.push(("rectified_at", None));
         set.push(("deadline_at", None));
-        // reopen_count = reopen_count + 1, written as a value read with the version.
-        let (n,): (i64,) = sqlx::query_as("SELECT reopen_count FROM reports WHERE id = $1")
-            .bind(head.id.0)
-            .fetch_one(&state.db.pool)
-            .await?;
-        set.push(("reopen_count", Some(Val::I(n + 1))));
+        // reopen_count + 1, from the value read with the version.
+        set.push(("reopen_count", Some(Val::I(head.reopen_count + 1))));
     }
     write(
         state,
