@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup build fuzz
+.PHONY: run test setup build fuzz bench
 
 ## Install what is missing, build in release and serve on http://127.0.0.1:3000
 run: setup build
@@ -23,3 +23,8 @@ build:
 ## Fuzz every cargo-fuzz target for FUZZ_SECONDS each (default 600); not part of `make test`
 fuzz:
 	./scripts/fuzz.sh
+
+## The benchmarks at a million reports on SQLite and PostgreSQL, written into BENCHMARKS.md
+## (about 8 minutes; not part of `make test`)
+bench: setup
+	./scripts/bench.sh

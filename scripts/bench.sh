@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# `make bench`: the benchmarks at a million reports, on this machine, written into
+# BENCHMARKS.md between the `bench:begin` and `bench:end` markers (the rest of the file is
+# kept). Not part of `make test`: it takes about 8 minutes on 2 cores.
+#
+# For SQLite and for PostgreSQL (127.0.0.1:5432, a database `jx_bench` made afresh):
+#   1. `server synthetic --reports $BENCH_REPORTS` (default 1,000,000) into an empty database,
+#      timed with its peak RSS;
+#   2. the release server with `PUBLIC_CACHE_SECS=0` (every view computes its figures), and
+#      scripts/bench-http.py: every page, one client, beside a no-database baseline;
+#   3. the release server with its default cache, and wrk: `/stats` with 50 connections.
+# Not here yet (see issue 13): submission load, Lighthouse, peak RSS at 100 uploads, the
+# offline drain bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+reports="${BENCH_REPORTS:-1000000}"
+pg_admin="${BENCH_POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+pg_url="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/jx_bench}"
+work="$(mktemp -d)"
+out="$work/section.md"
+server=./target/release/server
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { sudo_if() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_if apt-get install -y wrk; }
+command -v psql >/dev/null
+cargo build --release -p server --bin server
+
+start_server() { # port, cache seconds, database url, data dir
+    PUBLIC_CACHE_SECS="$2" SEED_DEMO=true BIND_ADDR="127.0.0.1:$1" DATABASE_URL="$3" \
+        DATA_DIR="$4" RUST_LOG=warn "$server" >"$work/server-$1.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 100); do
+        curl -fs "http://127.0.0.1:$1/api/health" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "server on $1 did not start" >&2
+    cat "$work/server-$1.log" >&2
+    return 1
+}
+stop_servers() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    pids=()
+}
+
+commit="$(git rev-parse --short HEAD)"
+cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+{
+    echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit;"
+    echo "machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB."
+    echo
+} >"$out"
+
+run_backend() { # name, url, port
+    local name="$1" url="$2" port="$3" data="$work/data-$1"
+    mkdir -p "$data"
+    /usr/bin/time -v env DATABASE_URL="$url" DATA_DIR="$data" RUST_LOG=warn \
+        "$server" synthetic --reports "$reports" >"$work/fill-$name.log" 2>&1
+    local wall rss line
+    line="$(grep '^wrote' "$work/fill-$name.log")"
+    wall="$(grep 'Elapsed (wall clock)' "$work/fill-$name.log" | awk '{print $NF}')"
+    rss="$(grep 'Maximum resident' "$work/fill-$name.log" | awk '{print $NF}')"
+    {
+        echo "### $name"
+        echo
+        echo "\`server synthetic --reports $reports\`: $line; wall $wall, peak RSS $((rss / 1024)) MB."
+        echo
+        echo "\`scripts/bench-http.py http://127.0.0.1:$port 41\` against the release server with"
+        echo "\`PUBLIC_CACHE_SECS=0\`:"
+        echo
+    } >>"$out"
+    start_server "$port" 0 "$url" "$data"
+    python3 scripts/bench-http.py "http://127.0.0.1:$port" 41 >>"$out"
+    stop_servers
+    start_server "$port" 30 "$url" "$data"
+    local w
+    w="$(wrk -t2 -c50 -d15s --latency "http://127.0.0.1:$port/stats")"
+    stop_servers
+    {
+        echo
+        echo "\`wrk -t2 -c50 -d15s --latency http://127.0.0.1:$port/stats\` (default 30 s cache):"
+        echo "p50 $(echo "$w" | awk '$1=="50%"{print $2}'), p90 $(echo "$w" | awk '$1=="90%"{print $2}'),"
+        echo "p99 $(echo "$w" | awk '$1=="99%"{print $2}'), $(echo "$w" | awk '/Requests\/sec/{print $2}') requests/s."
+        echo
+    } >>"$out"
+}
+
+run_backend SQLite "sqlite://$work/bench.db?mode=rwc" 3190
+psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS jx_bench" -c "CREATE DATABASE jx_bench"
+run_backend PostgreSQL "$pg_url" 3191
+psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS jx_bench"
+
+python3 - "$out" <<'EOF'
+import sys, re
+section = open(sys.argv[1]).read()
+path = "BENCHMARKS.md"
+text = open(path).read()
+begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+if begin in text and end in text:
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    text = head + begin + "\n" + section + end + tail
+else:
+    text = text.rstrip() + "\n\n## `make bench`\n\n" + begin + "\n" + section + end + "\n"
+open(path, "w").write(text)
+EOF
+echo "BENCHMARKS.md updated"
