@@ -258,10 +258,6 @@ pub async fn fill(
         sqlx::query("PRAGMA cache_size = -262144")
             .execute(&mut *tx)
             .await?;
-        // CREATE INDEX sorts in memory rather than in temporary files.
-        sqlx::query("PRAGMA temp_store = MEMORY")
-            .execute(&mut *tx)
-            .await?;
     }
     // Building an index once at the end is far cheaper than keeping it through millions of
     // inserts: set the secondary indexes aside (their DDL as the database reports it), load,
