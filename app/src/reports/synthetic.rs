@@ -19,7 +19,7 @@ use crate::domain::time::{DAY_MS, HOUR_MS};
 use crate::domain::tracking::{ALPHABET, LEN};
 use crate::domain::{Millis, OfficeId};
 use crate::error::AppError;
-use crate::storage::{PhotoStore, PhotoVariant};
+use crate::storage::PhotoStore;
 
 const DESCRIPTIONS: &[&str] = &[
     "巷口垃圾堆了三天没人清理",
@@ -150,16 +150,6 @@ async fn make_photos(store: &PhotoStore) -> Result<Vec<(String, u32, u32, usize)
             p.height,
             p.jpeg.len(),
         ));
-        // The thumbnail is stored by process_and_store; read it back once as a check.
-        if store
-            .read(&p.sha256, PhotoVariant::Thumb)
-            .await
-            .ok()
-            .flatten()
-            .is_none()
-        {
-            return Err(AppError::Internal);
-        }
     }
     Ok(out)
 }
