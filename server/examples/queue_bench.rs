@@ -11,8 +11,8 @@
 //! queries staff pages make, each repeated, and prints the median and the slowest run.
 
 use app::domain::{Millis, OfficeId, ReportNo};
+use app::reports::db::triage as db;
 use app::staff::QueueFilter;
-use app::staff::db;
 use std::time::{Duration, Instant};
 
 #[tokio::main]

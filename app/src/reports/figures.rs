@@ -11,7 +11,7 @@
 use crate::db::{Backend, Db, DbResult};
 use crate::domain::time::{DAY_MS, HOUR_MS};
 use crate::domain::{Millis, OfficeId, ReportNo, ReportStatus};
-use crate::staff::workflow::OfficeRecord;
+use crate::reports::record::OfficeRecord;
 use sqlx::Row;
 use std::collections::HashMap;
 

@@ -11,8 +11,10 @@ pub mod pages;
 pub mod queue;
 #[cfg(feature = "hydrate")]
 pub mod queue_store;
+pub mod record;
 #[cfg(feature = "hydrate")]
 pub mod sync;
+pub mod triage;
 
 #[cfg(feature = "ssr")]
 pub mod db;

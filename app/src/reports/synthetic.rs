@@ -92,37 +92,57 @@ struct Refs {
     staff_of: std::collections::HashMap<i64, i64>,
 }
 
+/// The area tree and the staff accounts, through their owners (`areas::db`, `session`), in
+/// id order so that a seed always gives the same data.
 async fn refs(db: &Db) -> DbResult<Refs> {
-    let places: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT s.id, c.id, c.office_id FROM streets s JOIN communities c ON c.id = s.community_id \
-         ORDER BY s.id",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    let categories: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT id, deadline_hours FROM categories WHERE active = 1 ORDER BY id")
-            .fetch_all(&db.pool)
-            .await?;
-    let offices: Vec<(i64,)> = sqlx::query_as("SELECT id FROM offices ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
-    let staff: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT office_id, MIN(id) FROM users WHERE office_id IS NOT NULL GROUP BY office_id",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(Refs {
-        places: places
-            .into_iter()
-            .map(|(street, community, office)| Place {
-                street,
-                community,
-                office,
+    let tree = crate::areas::db::reference_data(db).await?;
+    let office_of: std::collections::HashMap<i64, i64> = tree
+        .communities
+        .iter()
+        .map(|c| (c.id.0, c.office_id.0))
+        .collect();
+    let mut places: Vec<Place> = tree
+        .streets
+        .iter()
+        .filter_map(|s| {
+            Some(Place {
+                street: s.id.0,
+                community: s.community_id.0,
+                office: *office_of.get(&s.community_id.0)?,
             })
-            .collect(),
+        })
+        .collect();
+    places.sort_by_key(|p| p.street);
+    let mut categories: Vec<(i64, i64)> = tree
+        .categories
+        .iter()
+        .map(|c| (c.id.0, c.deadline_hours))
+        .collect();
+    categories.sort_unstable();
+    let mut offices: Vec<i64> = tree.offices.iter().map(|o| o.id.0).collect();
+    offices.sort_unstable();
+    let office_named: std::collections::HashMap<&str, i64> = tree
+        .offices
+        .iter()
+        .map(|o| (o.name.as_str(), o.id.0))
+        .collect();
+    let mut staff_of = std::collections::HashMap::new();
+    for account in crate::session::auth::list_users(db).await? {
+        let Some(office) = account
+            .office_name
+            .as_deref()
+            .and_then(|n| office_named.get(n))
+        else {
+            continue;
+        };
+        let first = staff_of.entry(*office).or_insert(account.id.0);
+        *first = (*first).min(account.id.0);
+    }
+    Ok(Refs {
+        places,
         categories,
-        offices: offices.into_iter().map(|(id,)| id).collect(),
-        staff_of: staff.into_iter().collect(),
+        offices,
+        staff_of,
     })
 }
 

@@ -94,7 +94,7 @@ pub async fn staff_queue(#[server(flatten)] query: QueueQuery) -> Result<QueuePa
             return Err(AppError::Forbidden);
         }
         let state = crate::state::app_state()?;
-        super::db::queue(
+        crate::reports::db::triage::queue(
             &state.db,
             scope,
             &filter,
@@ -113,9 +113,10 @@ pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let now = crate::domain::Millis::now();
-        let detail = super::db::detail(&state.db, crate::domain::ReportNo(id), now)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let detail =
+            crate::reports::db::triage::detail(&state.db, crate::domain::ReportNo(id), now)
+                .await?
+                .ok_or(AppError::NotFound)?;
         if !user.may_act_in(detail.office_id) {
             return Err(AppError::Forbidden);
         }
@@ -215,7 +216,8 @@ pub async fn staff_dashboard(
         );
         let record =
             crate::reports::figures::record(&state.db, scope, Some(from_day), until_day).await?;
-        let (open_now, overdue_now) = super::db::open_now(&state.db, scope, now).await?;
+        let (open_now, overdue_now) =
+            crate::reports::db::triage::open_now(&state.db, scope, now).await?;
         let office_name = match scope {
             Some(o) => crate::areas::db::office_name(&state.db, o).await?,
             None => None,

@@ -10,12 +10,11 @@ pub mod strings;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
-pub mod db;
-#[cfg(feature = "ssr")]
 pub mod service;
 
-use crate::domain::{CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId};
-use crate::reports::PhotoRef;
+use crate::domain::{Millis, ReportNo, ReportStatus};
+/// The queue and the full report as staff see them (their SQL is the `reports` table's owner's).
+pub use crate::reports::triage::{QueueFilter, QueuePage, QueueRow, ReportDetail, StaffEvent};
 use serde::{Deserialize, Serialize};
 
 /// Where staff land after logging in, and the login page itself.
@@ -24,106 +23,13 @@ pub const LOGIN_PATH: &str = "/staff/login";
 /// Reports per page of the queue.
 pub const PAGE_SIZE: usize = 20;
 
-/// Filters of the queue `/staff`. All optional; the default is every open report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct QueueFilter {
-    /// Admin only: one office (staff always see their own).
-    pub office: Option<OfficeId>,
-    pub status: Option<ReportStatus>,
-    pub category: Option<CategoryId>,
-    pub community: Option<CommunityId>,
-    pub street: Option<StreetId>,
-    pub overdue_only: bool,
-    /// Received on or after (inclusive), Unix ms.
-    pub from: Option<Millis>,
-    /// Received before (exclusive), Unix ms.
-    pub until: Option<Millis>,
-    /// Keyset cursor: the sort key and id of the last row of the previous page.
-    pub after: Option<(i64, ReportNo)>,
-}
-
-/// One line of the queue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueueRow {
-    pub id: ReportNo,
-    pub tracking_code: String,
-    pub status: ReportStatus,
-    pub category_name: String,
-    pub category_icon: String,
-    pub office_name: String,
-    pub place: Option<String>,
-    pub received_at: Millis,
-    pub deadline_at: Option<Millis>,
-    pub thumb: Option<PhotoRef>,
-    pub reopen_count: i64,
-    /// The queue's sort key (for the next page's cursor).
-    pub sort_key: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QueuePage {
-    pub rows: Vec<QueueRow>,
-    /// Cursor of the next page, when there is one.
-    pub next: Option<(i64, ReportNo)>,
-    /// Reports per status in scope (all of the office, whatever the other filters).
-    pub counts: Vec<(ReportStatus, i64)>,
-    /// Dispatched and past the deadline, now.
-    pub overdue: i64,
-    pub now: Millis,
-}
-
-/// One event of the full (staff) timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StaffEvent {
-    pub at: Millis,
-    pub actor: Option<String>,
-    pub action: String,
-    pub from: Option<ReportStatus>,
-    pub to: ReportStatus,
-    pub note: String,
-    pub public_note: bool,
-}
-
-/// A report as staff see it: everything, including the contact phone.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReportDetail {
-    pub id: ReportNo,
-    pub version: i64,
-    pub tracking_code: String,
-    pub status: ReportStatus,
-    pub office_id: OfficeId,
-    pub office_name: String,
-    pub category_id: CategoryId,
-    pub category_name: String,
-    pub category_icon: String,
-    pub deadline_hours: i64,
-    pub community_id: Option<CommunityId>,
-    pub place: Option<String>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub accuracy_m: Option<f64>,
-    pub description: String,
-    pub contact_phone: Option<String>,
-    pub received_at: Millis,
-    pub created_on_device: Millis,
-    pub dispatched_to: Option<String>,
-    pub deadline_at: Option<Millis>,
-    pub duplicate_of: Option<(ReportNo, String)>,
-    pub reopen_count: i64,
-    pub photos: Vec<PhotoRef>,
-    pub events: Vec<StaffEvent>,
-    /// Same street and category in the last 7 days (for 标记重复).
-    pub duplicate_candidates: Vec<(ReportNo, String, Millis)>,
-    pub now: Millis,
-}
-
 /// The office dashboard for a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub office_name: Option<String>,
     pub from: Millis,
     pub until: Millis,
-    pub record: workflow::OfficeRecord,
+    pub record: crate::reports::record::OfficeRecord,
     /// Open now (待受理, 已立案, 已派遣, 已整改) and overdue now.
     pub open_now: i64,
     pub overdue_now: i64,
@@ -239,7 +145,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(f.status, Some(ReportStatus::Dispatched));
-        assert_eq!(f.category, Some(CategoryId(3)));
+        assert_eq!(f.category, Some(crate::domain::CategoryId(3)));
         assert!(f.overdue_only);
         assert_eq!(f.after, Some((99, ReportNo(7))));
         assert_eq!(

@@ -5,7 +5,6 @@
 //! matches the version — so two staff acting at once cannot both win.
 
 use super::ActForm;
-use super::db::{self, Head, Transition, Written};
 use super::strings as s;
 use super::workflow::{Action, next_status};
 use crate::db::Val;
@@ -14,6 +13,7 @@ use crate::error::AppError;
 use crate::forms::FormUpload;
 use crate::reports::PhotoKind;
 use crate::reports::db::NewPhoto;
+use crate::reports::db::triage::{self as db, Head, Transition, Written};
 use crate::reports::photo;
 use crate::session::StaffUser;
 use crate::state::AppState;
@@ -62,7 +62,7 @@ async fn write(state: &AppState, t: Transition) -> Result<ReportNo, AppError> {
         Written::Done => {
             tracing::info!(
                 report = t.report.0,
-                action = t.action.code(),
+                action = t.action,
                 to = t.to.code(),
                 "transition"
             );
@@ -174,7 +174,8 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
         Transition {
             report: head.id,
             expected_version: input.version,
-            action,
+            action: action.code(),
+            reopened_by_resident: action == Action::ResidentReopen,
             from: head.status,
             to,
             set,
@@ -242,7 +243,8 @@ pub async fn rectify(
         Transition {
             report: head.id,
             expected_version: version,
-            action: Action::Rectify,
+            action: Action::Rectify.code(),
+            reopened_by_resident: false,
             from: head.status,
             to,
             set: vec![("rectified_at", Some(Val::I(now.0)))],
@@ -303,7 +305,8 @@ pub async fn resident_feedback(
         Transition {
             report: head.id,
             expected_version: head.version,
-            action,
+            action: action.code(),
+            reopened_by_resident: action == Action::ResidentReopen,
             from: head.status,
             to,
             set,

@@ -118,8 +118,6 @@ pub const DASH_OVERDUE: &str = "超期（当前）";
 pub const DASH_CLOSE_RATE: &str = "结案率";
 pub const DASH_ON_TIME_RATE: &str = "按期结案率";
 pub const DASH_MEDIAN: &str = "结案用时中位数";
-/// Before a median past the histogram's last bound (400 days).
-pub const AT_LEAST: &str = "不少于";
 pub const DASH_MEDIAN_NOTE: &str = "中位数由分段统计估算，“±”后为最大误差。";
 pub const DASH_REOPENED: &str = "居民反馈未解决";
 pub const DASH_ALL_OFFICES: &str = "全区";

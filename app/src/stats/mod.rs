@@ -9,7 +9,7 @@ pub mod pages;
 pub mod strings;
 
 use crate::domain::{Millis, OfficeId};
-use crate::staff::workflow::OfficeRecord;
+use crate::reports::record::OfficeRecord;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 

@@ -7,7 +7,7 @@ use super::chart::{self, Bar, BarChart, Row, Series};
 use super::strings as t;
 use super::{OfficeStats, StatsOverview, ranking};
 use crate::page_response::PageResponse;
-use crate::staff::workflow::{OfficeRecord, format_median, format_permille};
+use crate::reports::record::{OfficeRecord, format_median, format_permille};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

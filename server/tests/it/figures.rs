@@ -182,7 +182,7 @@ async fn check(app: &TestApp) {
             let (recount, exact_median) = figures::recount_record(db, scope, from, until)
                 .await
                 .unwrap();
-            let without_median = |r: &app::staff::workflow::OfficeRecord| {
+            let without_median = |r: &app::reports::record::OfficeRecord| {
                 (
                     r.received,
                     r.closed,

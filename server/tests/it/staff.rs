@@ -1385,11 +1385,11 @@ async fn dashboard_rates_and_median_time_to_close() {
     assert_eq!(dash.record.closed_in_period, 2);
     assert_eq!(dash.record.closed_on_time, 1);
     assert_eq!(
-        app::staff::workflow::format_permille(dash.record.on_time_rate_permille()),
+        app::reports::record::format_permille(dash.record.on_time_rate_permille()),
         "50.0%"
     );
     assert_eq!(
-        app::staff::workflow::format_permille(dash.record.close_rate_permille()),
+        app::reports::record::format_permille(dash.record.close_rate_permille()),
         "66.6%"
     );
     // ~0 and ~2 days: 1 day, within the stated error.

@@ -5,7 +5,7 @@
 
 use crate::common::{TestApp, ok, small_jpeg as jpeg, spawn_app, spawn_app_with};
 use app::domain::Millis;
-use app::staff::workflow::format_permille;
+use app::reports::record::format_permille;
 use app::stats::StatsOverview;
 use reqwest::multipart::{Form, Part};
 
@@ -201,7 +201,7 @@ async fn figures_per_office_for_30_days_and_all_time() {
     let kaiyuan = &o.offices[2];
     assert_eq!(
         kaiyuan.recent,
-        app::staff::workflow::OfficeRecord::default()
+        app::reports::record::OfficeRecord::default()
     );
     assert_eq!(kaiyuan.all_time.received, 0);
 

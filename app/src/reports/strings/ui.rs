@@ -115,3 +115,7 @@ pub const NO_PLACE: &str = "（仅定位）";
 pub fn coarse_location(lat: f64, lon: f64) -> String {
     format!("北纬 {lat:.3}，东经 {lon:.3}（约百米范围）")
 }
+
+// ---- an office's record (office dashboard, /stats) ----
+/// Before a median past the histogram's last bound (400 days).
+pub const AT_LEAST: &str = "不少于";

@@ -3,11 +3,11 @@
 use super::super::Dashboard;
 use super::super::api::{staff_dashboard, staff_offices};
 use super::super::strings as t;
-use super::super::workflow::{format_median, format_permille};
 use super::{Flash, SignedIn};
 use crate::domain::Millis;
 use crate::error::AppError;
 use crate::page_response::PageResponse;
+use crate::reports::record::{format_median, format_permille};
 use crate::session::StaffUser;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,13 +2,14 @@
 
 use super::super::api::{staff_offices, staff_queue};
 use super::super::strings as t;
-use super::super::workflow::{format_duration, format_time_left, is_overdue, time_left};
+use super::super::workflow::{format_time_left, is_overdue, time_left};
 use super::super::{QueuePage as Page, QueueQuery as Q, QueueRow};
 use super::{Flash, SignedIn};
 use crate::areas::api::get_reference_data;
 use crate::domain::ReportStatus;
 use crate::error::AppError;
 use crate::page_response::PageResponse;
+use crate::reports::record::format_duration;
 use crate::session::StaffUser;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,13 +1,13 @@
-//! All SQL of staff triage (server only). Portable across SQLite and PostgreSQL: `$n`
-//! placeholders numbered by hand, integers as i64, absent values written as SQL NULL.
+//! The `reports` table as staff triage reads and writes it (server only): the queue, the full
+//! report, duplicate candidates, and the one transition writer. Portable across SQLite and
+//! PostgreSQL: `$n` placeholders numbered by hand, integers as i64, absent values as SQL NULL.
 
-use super::workflow::Action;
-use super::{QueueFilter, QueuePage, QueueRow, ReportDetail, StaffEvent};
+use super::{photo_ref, place, status};
 use crate::db::{Db, DbResult};
 use crate::domain::{
     CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId, UserId,
 };
-use crate::reports::db::{photo_ref, place, status};
+use crate::reports::triage::{QueueFilter, QueuePage, QueueRow, ReportDetail, StaffEvent};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -190,7 +190,10 @@ fn head_of(r: &AnyRow) -> sqlx::Result<Head> {
 pub struct Transition {
     pub report: ReportNo,
     pub expected_version: i64,
-    pub action: Action,
+    /// The action's code (`staff::workflow::Action::code`), stored with the event.
+    pub action: &'static str,
+    /// A resident's 仍未解决 (counted in the office's record).
+    pub reopened_by_resident: bool,
     pub from: ReportStatus,
     pub to: ReportStatus,
     /// Column changes besides status/version/updated_at: (column, value); `None` = NULL.
@@ -200,7 +203,7 @@ pub struct Transition {
     pub note: String,
     pub public_note: bool,
     /// After-photos (整改完成) or the resident's photo (仍未解决), already stored as files.
-    pub photos: Vec<crate::reports::db::NewPhoto>,
+    pub photos: Vec<super::NewPhoto>,
     pub photo_kind: crate::reports::PhotoKind,
     pub at: Millis,
 }
@@ -238,7 +241,7 @@ pub async fn write_transition(db: &Db, t: &Transition) -> DbResult<Written> {
     if let Some(after) = figures::snapshot(&mut tx, t.report).await? {
         delta.add(&after, 1);
     }
-    if t.action == Action::ResidentReopen {
+    if t.reopened_by_resident {
         delta.reopened(t.office, t.at);
     }
     delta.apply(&mut tx).await?;
@@ -250,7 +253,7 @@ pub async fn write_transition(db: &Db, t: &Transition) -> DbResult<Written> {
     );
     let mut q = sqlx::query(&sql)
         .bind(t.report.0)
-        .bind(t.action.code())
+        .bind(t.action)
         .bind(t.from.code())
         .bind(t.to.code())
         .bind(t.note.as_str())
@@ -262,9 +265,8 @@ pub async fn write_transition(db: &Db, t: &Transition) -> DbResult<Written> {
     }
     q.execute(&mut *tx).await?;
     if !t.photos.is_empty() {
-        let next = crate::reports::db::next_photo_position(&mut tx, t.report, t.photo_kind).await?;
-        crate::reports::db::insert_photos(&mut tx, t.report, t.photo_kind, next, &t.photos, t.at)
-            .await?;
+        let next = super::next_photo_position(&mut tx, t.report, t.photo_kind).await?;
+        super::insert_photos(&mut tx, t.report, t.photo_kind, next, &t.photos, t.at).await?;
     }
     tx.commit().await?;
     Ok(Written::Done)
@@ -335,7 +337,7 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
         deadline_at: r.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
         duplicate_of,
         reopen_count: r.try_get("reopen_count")?,
-        photos: crate::reports::db::photos_of(db, id).await?,
+        photos: super::photos_of(db, id).await?,
         events: events(db, id).await?,
         duplicate_candidates,
         now,

@@ -1,0 +1,99 @@
+//! The queue and the full report as 办事处 staff and the admin see them: what the `reports`
+//! table's owner (`db::triage`) reads for the staff pages in `crate::staff`.
+
+use super::PhotoRef;
+use crate::domain::{CategoryId, CommunityId, Millis, OfficeId, ReportNo, ReportStatus, StreetId};
+use serde::{Deserialize, Serialize};
+
+/// Filters of the queue `/staff`. All optional; the default is every open report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// Admin only: one office (staff always see their own).
+    pub office: Option<OfficeId>,
+    pub status: Option<ReportStatus>,
+    pub category: Option<CategoryId>,
+    pub community: Option<CommunityId>,
+    pub street: Option<StreetId>,
+    pub overdue_only: bool,
+    /// Received on or after (inclusive), Unix ms.
+    pub from: Option<Millis>,
+    /// Received before (exclusive), Unix ms.
+    pub until: Option<Millis>,
+    /// Keyset cursor: the sort key and id of the last row of the previous page.
+    pub after: Option<(i64, ReportNo)>,
+}
+
+/// One line of the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: ReportNo,
+    pub tracking_code: String,
+    pub status: ReportStatus,
+    pub category_name: String,
+    pub category_icon: String,
+    pub office_name: String,
+    pub place: Option<String>,
+    pub received_at: Millis,
+    pub deadline_at: Option<Millis>,
+    pub thumb: Option<PhotoRef>,
+    pub reopen_count: i64,
+    /// The queue's sort key (for the next page's cursor).
+    pub sort_key: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    /// Cursor of the next page, when there is one.
+    pub next: Option<(i64, ReportNo)>,
+    /// Reports per status in scope (all of the office, whatever the other filters).
+    pub counts: Vec<(ReportStatus, i64)>,
+    /// Dispatched and past the deadline, now.
+    pub overdue: i64,
+    pub now: Millis,
+}
+
+/// One event of the full (staff) timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StaffEvent {
+    pub at: Millis,
+    pub actor: Option<String>,
+    pub action: String,
+    pub from: Option<ReportStatus>,
+    pub to: ReportStatus,
+    pub note: String,
+    pub public_note: bool,
+}
+
+/// A report as staff see it: everything, including the contact phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportDetail {
+    pub id: ReportNo,
+    pub version: i64,
+    pub tracking_code: String,
+    pub status: ReportStatus,
+    pub office_id: OfficeId,
+    pub office_name: String,
+    pub category_id: CategoryId,
+    pub category_name: String,
+    pub category_icon: String,
+    pub deadline_hours: i64,
+    pub community_id: Option<CommunityId>,
+    pub place: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub accuracy_m: Option<f64>,
+    pub description: String,
+    pub contact_phone: Option<String>,
+    pub received_at: Millis,
+    pub created_on_device: Millis,
+    pub dispatched_to: Option<String>,
+    pub deadline_at: Option<Millis>,
+    pub duplicate_of: Option<(ReportNo, String)>,
+    pub reopen_count: i64,
+    pub photos: Vec<PhotoRef>,
+    pub events: Vec<StaffEvent>,
+    /// Same street and category in the last 7 days (for 标记重复).
+    pub duplicate_candidates: Vec<(ReportNo, String, Millis)>,
+    pub now: Millis,
+}
