@@ -45,6 +45,16 @@ pub async fn active_categories(db: &Db) -> DbResult<Vec<Category>> {
 
 // ---- look-ups by id: every area asks here ----
 
+/// How many offices, communities and streets there are (the home page's summary line).
+pub async fn tree_size(db: &Db) -> DbResult<(i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM offices), (SELECT COUNT(*) FROM communities), \
+             (SELECT COUNT(*) FROM streets)",
+    )
+    .fetch_one(&db.pool)
+    .await?)
+}
+
 pub async fn office_exists(db: &Db, office: OfficeId) -> DbResult<bool> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM offices WHERE id = $1")
         .bind(office)

@@ -7,12 +7,7 @@ use crate::domain::{Millis, ReportStatus};
 /// The home page's line: the area tree's size and the reports received and closed (from the
 /// kept counts, not from `reports`).
 pub async fn site_summary(db: &Db) -> DbResult<SiteSummary> {
-    let (offices, communities, streets): (i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM offices), (SELECT COUNT(*) FROM communities), \
-             (SELECT COUNT(*) FROM streets)",
-    )
-    .fetch_one(&db.pool)
-    .await?;
+    let (offices, communities, streets) = crate::areas::db::tree_size(db).await?;
     let counts = crate::reports::figures::counts(db, None).await?;
     let of = |st: ReportStatus| counts.iter().find(|(s, _)| *s == st).map_or(0, |(_, n)| *n);
     Ok(SiteSummary {
