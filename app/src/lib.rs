@@ -16,6 +16,7 @@ pub mod session;
 pub mod staff;
 pub mod stats;
 pub mod strings;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod cache;

@@ -118,12 +118,7 @@ fn AdminBody(
                                     .into_any()
                             }
                             Some(Err(e)) => {
-                                view! {
-                                    <p class="alert" role="alert">
-                                        {e.to_string()}
-                                    </p>
-                                }
-                                    .into_any()
+                                view! { <crate::ui::Alert text=e.to_string() /> }.into_any()
                             }
                         }
                     })
@@ -685,12 +680,7 @@ fn PosterBody(
                         }
                         Some(Err(e)) => {
                             response.set_status(e.status());
-                            view! {
-                                <p class="alert" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
+                            view! { <crate::ui::Alert text=e.to_string() /> }.into_any()
                         }
                     }
                 })

@@ -101,37 +101,14 @@ pub fn HonoursPage() -> impl IntoView {
                 {s::SEARCH_CLEAR}
             </a>
         </form>
-        {err
-            .map(|e| {
-                view! {
-                    <p class="alert" role="alert" data-testid="flash-error">
-                        {e}
-                    </p>
-                }
-            })}
-        {thanks
-            .then(|| {
-                view! {
-                    <p class="notice ok" role="status" data-testid="flash-ok">
-                        {s::OBJECTION_THANKS}
-                    </p>
-                }
-            })}
+        <crate::ui::FlashBanner err=err ok=thanks ok_text=s::OBJECTION_THANKS />
         <Suspense fallback=|| {
             view! { <p class="muted">{s::LOADING}</p> }
         }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => Either::Left(view! { <PublicList data=d /> }),
-                    Err(e) => {
-                        Either::Right(
-                            view! {
-                                <p class="alert" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            },
-                        )
-                    }
+                    Err(e) => Either::Right(view! { <crate::ui::Alert text=e.to_string() /> }),
                 }
             })}
         </Suspense>
@@ -357,15 +334,7 @@ fn StaffHonoursView(
                     .await
                     .map(|p| match p {
                         Ok(p) => Either::Left(view! { <PreviewView preview=p /> }),
-                        Err(e) => {
-                            Either::Right(
-                                view! {
-                                    <p class="alert" role="alert">
-                                        {e.to_string()}
-                                    </p>
-                                },
-                            )
-                        }
+                        Err(e) => Either::Right(view! { <crate::ui::Alert text=e.to_string() /> }),
                     })
             })}
         </Suspense>
@@ -380,13 +349,7 @@ fn StaffHonoursView(
                         match data.await {
                             Ok(d) => Either::Left(view! { <StaffBody data=d status=status /> }),
                             Err(e) => {
-                                Either::Right(
-                                    view! {
-                                        <p class="alert" role="alert">
-                                            {e.to_string()}
-                                        </p>
-                                    },
-                                )
+                                Either::Right(view! { <crate::ui::Alert text=e.to_string() /> })
                             }
                         }
                     })

@@ -47,12 +47,7 @@ pub fn StatsPage() -> impl IntoView {
                             }
                             Err(_) => {
                                 cache_for_everyone(&response, false);
-                                view! {
-                                    <p class="alert" role="alert">
-                                        {t::ERROR}
-                                    </p>
-                                }
-                                    .into_any()
+                                view! { <crate::ui::Alert text=t::ERROR /> }.into_any()
                             }
                         }
                     })

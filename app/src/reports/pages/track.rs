@@ -53,22 +53,7 @@ pub fn TrackPage() -> impl IntoView {
                 <button type="submit">{t::TRACK_BUTTON}</button>
             </div>
         </form>
-        {err
-            .map(|e| {
-                view! {
-                    <p class="alert" role="alert" data-testid="flash-error">
-                        {e}
-                    </p>
-                }
-            })}
-        {ok
-            .then(|| {
-                view! {
-                    <p class="notice ok" role="status" data-testid="flash-ok">
-                        {t::FEEDBACK_THANKS}
-                    </p>
-                }
-            })}
+        <crate::ui::FlashBanner err=err ok=ok ok_text=t::FEEDBACK_THANKS />
         <Suspense fallback=|| {
             view! { <p class="muted">{t::TRACK_LOADING}</p> }
         }>
@@ -86,11 +71,7 @@ pub fn TrackPage() -> impl IntoView {
                             };
                             EitherOf3::C(
                                 // 404 for an unknown code, 400 for a malformed one.
-                                view! {
-                                    <p class="alert" role="alert">
-                                        {message}
-                                    </p>
-                                },
+                                view! { <crate::ui::Alert text=message /> },
                             )
                         }
                     }

@@ -113,14 +113,7 @@ fn Board(
                             }
                                 .into_any()
                         }
-                        Err(e) => {
-                            view! {
-                                <p class="alert" role="alert">
-                                    {e.to_string()}
-                                </p>
-                            }
-                                .into_any()
-                        }
+                        Err(e) => view! { <crate::ui::Alert text=e.to_string() /> }.into_any(),
                     }
                 })
             }}

@@ -68,12 +68,7 @@ fn Detail(data: Resource<Result<Data, AppError>>, response: PageResponse) -> imp
                                 AppError::NotFound | AppError::Forbidden => t::NOT_FOUND.to_string(),
                                 other => other.to_string(),
                             };
-                            view! {
-                                <p class="alert" role="alert" data-testid="detail-error">
-                                    {msg}
-                                </p>
-                            }
-                                .into_any()
+                            view! { <crate::ui::Alert text=msg testid="detail-error" /> }.into_any()
                         }
                     }
                 })

@@ -105,22 +105,5 @@ pub fn Flash() -> impl IntoView {
     let q = use_query_map();
     let (ok, err) = q.with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
     let err = crate::flash::shown_error(err);
-    view! {
-        {err
-            .map(|e| {
-                view! {
-                    <p class="alert" role="alert" data-testid="flash-error">
-                        {e}
-                    </p>
-                }
-            })}
-        {(ok)
-            .then(|| {
-                view! {
-                    <p class="notice ok" role="status" data-testid="flash-ok">
-                        {t::DONE}
-                    </p>
-                }
-            })}
-    }
+    view! { <crate::ui::FlashBanner err=err ok=ok ok_text=t::DONE /> }
 }

@@ -139,12 +139,7 @@ fn Queue(
                             {match page {
                                 Ok(p) => view! { <Results q=q.clone() page=p /> }.into_any(),
                                 Err(e) => {
-                                    view! {
-                                        <p class="alert" role="alert">
-                                            {e.to_string()}
-                                        </p>
-                                    }
-                                        .into_any()
+                                    view! { <crate::ui::Alert text=e.to_string() /> }.into_any()
                                 }
                             }}
                         }
