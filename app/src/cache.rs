@@ -50,6 +50,8 @@ impl<T: Clone> Cached<T> {
 pub struct PublicCaches {
     pub stats: Cached<crate::stats::StatsOverview>,
     pub summary: Cached<crate::stats::SiteSummary>,
+    /// `/honours` without a search (what a crowd opens; a search asks the database).
+    pub honours: Cached<crate::honours::PublicHonours>,
 }
 
 impl PublicCaches {
@@ -57,6 +59,7 @@ impl PublicCaches {
         Self {
             stats: Cached::new(life),
             summary: Cached::new(life),
+            honours: Cached::new(life),
         }
     }
 }

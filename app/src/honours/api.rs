@@ -19,7 +19,12 @@ pub async fn get_public_honours(#[server(default)] q: String) -> Result<PublicHo
         let state = crate::state::app_state()?;
         // A search box, not a query language: bounded and matched literally.
         let q: String = q.trim().chars().take(20).collect();
-        super::db::public_list(&state.db, &q, crate::domain::Millis::now()).await
+        let list = || super::db::public_list(&state.db, &q, crate::domain::Millis::now());
+        if q.is_empty() {
+            state.caches.honours.get(list).await
+        } else {
+            list().await
+        }
     }
     .await
 }

@@ -975,3 +975,61 @@ async fn demo_honours_fill_the_public_page_without_names() {
             .unwrap();
     assert!(nulls > 0);
 }
+
+/// With the public caches on, a crowd's pages come from one computation: a change shows only
+/// when the value's life ends. A search of /honours is not cached (it asks the database).
+#[tokio::test]
+async fn public_pages_are_computed_once_per_cache_life() {
+    let app = crate::common::spawn_app_with(&[("PUBLIC_CACHE_SECS", "3600")]).await;
+    assert!(
+        app::honours::seed::seed_demo_honours(&app.db)
+            .await
+            .unwrap()
+    );
+    let (_, honours) = page(&app, "/honours").await;
+    let (_, home) = page(&app, "/").await;
+    let (_, stats) = page(&app, "/stats").await;
+    assert!(honours.contains("陈营便民超市"));
+    assert!(stats.contains("太昊路办事处") && !stats.contains("新设办事处"));
+
+    // Every honour withdrawn from the public page, and a new office.
+    sqlx::query("UPDATE honours SET status = 'nominated'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app::areas::db::add_office(&app.db, "新设办事处")
+        .await
+        .unwrap();
+
+    // Within the cache's life, every visitor sees what was computed first.
+    let crowd: Vec<_> = (0..10)
+        .map(|_| {
+            let (app, client) = (app.url("/honours"), app.client.clone());
+            tokio::spawn(async move { client.get(app).send().await.unwrap().text().await })
+        })
+        .collect();
+    for task in crowd {
+        assert!(task.await.unwrap().unwrap().contains("陈营便民超市"));
+    }
+    let offices = |html: &str| {
+        let at = html.find(" 个办事处").expect("the home page's summary");
+        html[..at].rsplit(' ').next().unwrap().to_string()
+    };
+    assert_eq!(offices(&page(&app, "/").await.1), offices(&home));
+    assert!(!page(&app, "/stats").await.1.contains("新设办事处"));
+    // A search is answered from the database.
+    let (_, searched) = page(&app, "/honours?q=%E9%99%88%E8%90%A5").await;
+    assert!(!searched.contains("陈营便民超市"));
+
+    // With no cache (the tests' default), the same changes show at once.
+    let fresh = spawn_app().await;
+    app::honours::seed::seed_demo_honours(&fresh.db)
+        .await
+        .unwrap();
+    assert!(page(&fresh, "/honours").await.1.contains("陈营便民超市"));
+    sqlx::query("UPDATE honours SET status = 'nominated'")
+        .execute(&fresh.db.pool)
+        .await
+        .unwrap();
+    assert!(!page(&fresh, "/honours").await.1.contains("陈营便民超市"));
+}
