@@ -14,6 +14,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(p.width.min(p.height) >= MIN_DIMENSION, "{}×{}", p.width, p.height);
             assert!(p.width.max(p.height) <= PHOTO_LONG_EDGE);
             assert!(!p.jpeg.is_empty() && !p.thumb.is_empty());
+            // What is stored is a picture of the size recorded (the pass-through keeps the
+            // sent bytes: they must decode as they did when checked).
+            let stored = image::load_from_memory(&p.jpeg).expect("the stored photo decodes");
+            assert_eq!((stored.width(), stored.height()), (p.width, p.height));
         }
         // Our own encoding failing is a 500: no upload may cause it.
         Err(PhotoError::Encode(e)) => panic!("re-encoding failed: {e}"),

@@ -21,6 +21,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod figures;
 #[cfg(feature = "ssr")]
+pub mod jpeg;
+#[cfg(feature = "ssr")]
 pub mod photo;
 #[cfg(feature = "ssr")]
 pub mod service;

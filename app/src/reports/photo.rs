@@ -1,7 +1,11 @@
 //! Photo checks and processing: a real image by its content (never by file name or declared
-//! type), decoded under limits so a decompression bomb is refused, turned upright by its EXIF
-//! orientation, downscaled to [`PHOTO_LONG_EDGE`], re-encoded as JPEG — which drops every bit
-//! of metadata, EXIF GPS included — plus a thumbnail of [`THUMB_LONG_EDGE`].
+//! type), decoded under limits so a decompression bomb is refused, and stored with no bit of
+//! metadata (EXIF GPS included), plus a thumbnail of [`THUMB_LONG_EDGE`]. Two ways:
+//! - a baseline JPEG that is upright and within [`PHOTO_LONG_EDGE`] — what the phone's own
+//!   pipeline sends — is kept as sent minus every metadata segment (`super::jpeg::strip`,
+//!   lossless), after a full decode of what will be stored has proved it a picture;
+//! - anything else is turned upright by its EXIF orientation, downscaled to
+//!   [`PHOTO_LONG_EDGE`] and re-encoded as JPEG.
 
 use super::strings::validation as msg;
 use super::{PHOTO_LONG_EDGE, THUMB_LONG_EDGE};
@@ -9,6 +13,7 @@ use crate::error::AppError;
 use crate::storage::PhotoSha;
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
 use std::io::Cursor;
 use std::sync::OnceLock;
@@ -67,6 +72,44 @@ pub struct ProcessedPhoto {
 /// Checks and processes one uploaded photo. CPU-heavy: call [`process_off_thread`] from
 /// async code.
 pub fn process(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
+    match pass_through(upload)? {
+        Some(p) => Ok(p),
+        None => reencode(upload),
+    }
+}
+
+/// The fast way: a baseline JPEG that needs no turning and no downscale is stored as it came
+/// without its metadata (no pixel changes, no second encoding). `None`: not such a file.
+fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
+    let Some(stripped) = super::jpeg::strip(upload) else {
+        return Ok(None);
+    };
+    let (width, height) = (stripped.width, stripped.height);
+    if stripped.orientation != Orientation::NoTransforms || width.max(height) > PHOTO_LONG_EDGE {
+        return Ok(None);
+    }
+    if width.min(height) < MIN_DIMENSION {
+        return Err(PhotoError::TooSmall);
+    }
+    // The validity check: what will be stored decodes in full, under the same limits, to the
+    // size its header says.
+    let image = decode(&stripped.jpeg)?;
+    if (image.width(), image.height()) != (width, height) {
+        return Ok(None);
+    }
+    let thumb = encode_jpeg(&thumbnail(image.to_rgb8()))?;
+    Ok(Some(ProcessedPhoto {
+        sha256: PhotoSha::of(&stripped.jpeg),
+        jpeg: stripped.jpeg,
+        thumb,
+        width,
+        height,
+    }))
+}
+
+/// The slow way, for every other image: decode, turn upright, downscale, flatten, re-encode.
+/// Public as the benchmark's baseline.
+pub fn reencode(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
     let mut image = decode(upload)?;
     if stored_short_side(image.width(), image.height()) < MIN_DIMENSION {
         return Err(PhotoError::TooSmall);
@@ -75,13 +118,7 @@ pub fn process(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
         image = image.resize(PHOTO_LONG_EDGE, PHOTO_LONG_EDGE, FilterType::Triangle);
     }
     let rgb = flatten_on_white(image);
-    let thumb = if rgb.width().max(rgb.height()) > THUMB_LONG_EDGE {
-        DynamicImage::ImageRgb8(rgb.clone())
-            .thumbnail(THUMB_LONG_EDGE, THUMB_LONG_EDGE)
-            .to_rgb8()
-    } else {
-        rgb.clone()
-    };
+    let thumb = thumbnail(rgb.clone());
     let jpeg = encode_jpeg(&rgb)?;
     let thumb = encode_jpeg(&thumb)?;
     Ok(ProcessedPhoto {
@@ -91,6 +128,17 @@ pub fn process(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
         jpeg,
         thumb,
     })
+}
+
+/// The photo made to fit [`THUMB_LONG_EDGE`] (a smaller one as it is).
+fn thumbnail(rgb: RgbImage) -> RgbImage {
+    if rgb.width().max(rgb.height()) > THUMB_LONG_EDGE {
+        DynamicImage::ImageRgb8(rgb)
+            .thumbnail(THUMB_LONG_EDGE, THUMB_LONG_EDGE)
+            .to_rgb8()
+    } else {
+        rgb
+    }
 }
 
 /// The shorter side of the photo as stored (after the downscale to [`PHOTO_LONG_EDGE`]): a
@@ -249,6 +297,64 @@ mod tests {
         let thumb = image::load_from_memory(&p.thumb).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (320, 160));
         assert_eq!(p.sha256, PhotoSha::of(&p.jpeg));
+    }
+
+    /// `jpeg` with an EXIF segment (orientation, a GPS-looking string) after SOI.
+    fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+        exif.extend_from_slice(&orientation.to_be_bytes());
+        exif.extend_from_slice(b"\0\0\0\0\0\0GPS 33.7453N 113.1929E");
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+        out.extend_from_slice(&exif);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_phone_made_jpeg_is_kept_as_sent_without_its_metadata() {
+        let sent = with_exif(&jpeg(1600, 1200), 1);
+        let p = process(&sent).unwrap();
+        assert_eq!((p.width, p.height), (1600, 1200));
+        assert!(!p.jpeg.windows(4).any(|w| w == b"Exif"));
+        assert!(!p.jpeg.windows(3).any(|w| w == b"GPS"));
+        // Not re-encoded: the very same pixels, and the bytes are the sent ones minus the
+        // metadata.
+        assert_eq!(
+            image::load_from_memory(&p.jpeg).unwrap().to_rgb8(),
+            image::load_from_memory(&sent).unwrap().to_rgb8()
+        );
+        assert_eq!(p.jpeg, crate::reports::jpeg::strip(&sent).unwrap().jpeg);
+        assert_eq!(p.sha256, PhotoSha::of(&p.jpeg));
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (320, 240));
+        // The slow way gives another file of the same size.
+        let slow = reencode(&sent).unwrap();
+        assert_eq!((slow.width, slow.height), (1600, 1200));
+        assert_ne!(slow.jpeg, p.jpeg);
+    }
+
+    #[test]
+    fn a_photo_that_must_be_turned_is_re_encoded_upright() {
+        // EXIF 6: the camera was held upright; the pixels lie on their side.
+        let p = process(&with_exif(&jpeg(300, 200), 6)).unwrap();
+        assert_eq!((p.width, p.height), (200, 300));
+        assert!(!p.jpeg.windows(4).any(|w| w == b"Exif"));
+        let stored = image::load_from_memory(&p.jpeg).unwrap();
+        assert_eq!((stored.width(), stored.height()), (200, 300));
+    }
+
+    #[test]
+    fn a_grey_jpeg_passes_through_too() {
+        let img = image::GrayImage::from_fn(120, 90, |x, y| image::Luma([((x + y) % 256) as u8]));
+        let mut sent = Vec::new();
+        JpegEncoder::new_with_quality(&mut sent, 80)
+            .encode_image(&img)
+            .unwrap();
+        let p = process(&sent).unwrap();
+        assert_eq!(p.jpeg, crate::reports::jpeg::strip(&sent).unwrap().jpeg);
+        assert_eq!((p.width, p.height), (120, 90));
     }
 
     #[test]
