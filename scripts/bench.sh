@@ -7,10 +7,15 @@
 #   1. `server synthetic --reports $BENCH_REPORTS` (default 1,000,000) into an empty database,
 #      timed with its peak RSS;
 #   2. the release server with `PUBLIC_CACHE_SECS=0` (every view computes its figures), and
-#      scripts/bench-http.py: every page, one client, beside a no-database baseline;
-#   3. the release server with its default cache, and wrk: `/stats` with 50 connections.
-# Not here yet (see issue 13): submission load, Lighthouse, peak RSS at 100 uploads, the
-# offline drain bench.
+#      scripts/bench/pages.py: every page, one client, beside a no-database baseline;
+#   3. the release server with its default cache, and wrk: `/stats` with 50 connections;
+#   4. submissions through the real endpoint with wrk (scripts/bench/submit.lua): three
+#      ≈150 KB phone-made photos each, 16 connections, beside the same load with three tiny
+#      photos (everything but the photo work); then 100 connections on a fresh start, with the
+#      server's peak RSS.
+# Before the backends: examples/photo_bench, the server's work on one photo, pass-through
+# against re-encode in the same run.
+# Not here yet (see issue 13): Lighthouse, the offline drain bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -30,10 +35,14 @@ trap cleanup EXIT
 
 command -v wrk >/dev/null || { sudo_if() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_if apt-get install -y wrk; }
 command -v psql >/dev/null
-cargo build --release -p server --bin server
+cargo build --release -p server --bin server --example photo_bench
+mkdir -p "$work/photos"
+BENCH_WRITE_PHOTOS="$work/photos" ./target/release/examples/photo_bench
+cp fuzz/seeds/photo/small.jpg "$work/photos/tiny.jpg"
 
 start_server() { # port, cache seconds, database url, data dir
     PUBLIC_CACHE_SECS="$2" SEED_DEMO=true BIND_ADDR="127.0.0.1:$1" DATABASE_URL="$3" \
+        REPORT_RATE_LIMIT=1000000/60 \
         DATA_DIR="$4" RUST_LOG=warn "$server" >"$work/server-$1.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 100); do
@@ -55,7 +64,21 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
     echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit;"
     echo "machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB."
     echo
+    echo "### One photo on the server"
+    echo
+    echo "\`cargo run --release -p server --example photo_bench\` (a 1600×1200 baseline JPEG as the"
+    echo "phone sends it, with an EXIF segment):"
+    echo
+    ./target/release/examples/photo_bench
+    echo
 } >"$out"
+
+# wrk's summary of a submission run as one line.
+submit_line() { # wrk output
+    echo "$(echo "$1" | awk '/Requests\/sec/{print $2}') reports/s, p50 $(echo "$1" | awk '$1=="50%"{print $2}'),"
+    echo "p90 $(echo "$1" | awk '$1=="90%"{print $2}'), p99 $(echo "$1" | awk '$1=="99%"{print $2}');"
+    echo "$(echo "$1" | grep '^submitted'); $(echo "$1" | grep -o 'timeout [0-9]*' || echo 'timeout 0')."
+}
 
 run_backend() { # name, url, port
     local name="$1" url="$2" port="$3" data="$work/data-$1"
@@ -71,22 +94,42 @@ run_backend() { # name, url, port
         echo
         echo "\`server synthetic --reports $reports\`: $line; wall $wall, peak RSS $((rss / 1024)) MB."
         echo
-        echo "\`scripts/bench-http.py http://127.0.0.1:$port 41\` against the release server with"
+        echo "\`scripts/bench/pages.py http://127.0.0.1:$port 41\` against the release server with"
         echo "\`PUBLIC_CACHE_SECS=0\`:"
         echo
     } >>"$out"
     start_server "$port" 0 "$url" "$data"
-    python3 scripts/bench-http.py "http://127.0.0.1:$port" 41 >>"$out"
+    python3 scripts/bench/pages.py "http://127.0.0.1:$port" 41 >>"$out"
     stop_servers
     start_server "$port" 30 "$url" "$data"
     local w
     w="$(wrk -t2 -c50 -d15s --latency "http://127.0.0.1:$port/stats")"
+    stop_servers
+    local ph="$work/photos" s tiny s100 hwm
+    start_server "$port" 30 "$url" "$data"
+    s="$(wrk -t2 -c16 -d20s --latency -s scripts/bench/submit.lua "http://127.0.0.1:$port" \
+        -- "$ph/p1.jpg" "$ph/p2.jpg" "$ph/p3.jpg" 1 1)"
+    tiny="$(wrk -t2 -c16 -d10s --latency -s scripts/bench/submit.lua "http://127.0.0.1:$port" \
+        -- "$ph/tiny.jpg" "$ph/tiny.jpg" "$ph/tiny.jpg" 1 1)"
+    stop_servers
+    start_server "$port" 30 "$url" "$data"
+    s100="$(wrk -t2 -c100 -d15s --latency --timeout 30s -s scripts/bench/submit.lua \
+        "http://127.0.0.1:$port" -- "$ph/p1.jpg" "$ph/p2.jpg" "$ph/p3.jpg" 1 1)"
+    hwm="$(awk '/VmHWM/{print $2}' "/proc/${pids[-1]}/status")"
     stop_servers
     {
         echo
         echo "\`wrk -t2 -c50 -d15s --latency http://127.0.0.1:$port/stats\` (default 30 s cache):"
         echo "p50 $(echo "$w" | awk '$1=="50%"{print $2}'), p90 $(echo "$w" | awk '$1=="90%"{print $2}'),"
         echo "p99 $(echo "$w" | awk '$1=="99%"{print $2}'), $(echo "$w" | awk '/Requests\/sec/{print $2}') requests/s."
+        echo
+        echo "Submissions, \`wrk -t2 -c16 -d20s --latency -s scripts/bench/submit.lua URL -- p1.jpg p2.jpg p3.jpg 1 1\`"
+        echo "(three ≈150 KB photos each): $(submit_line "$s")"
+        echo
+        echo "Baseline, the same with three 742-byte photos: $(submit_line "$tiny")"
+        echo
+        echo "100 connections (\`-c100 -d15s --timeout 30s\`, fresh start): $(submit_line "$s100")"
+        echo "Server peak RSS (VmHWM): $((hwm / 1024)) MB."
         echo
     } >>"$out"
 }

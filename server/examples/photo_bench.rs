@@ -6,7 +6,11 @@
 //! ```sh
 //! cargo run --release -p server --example photo_bench            # 40 runs each
 //! BENCH_RUNS=100 cargo run --release -p server --example photo_bench
+//! BENCH_WRITE_PHOTOS=/tmp/p cargo run --release -p server --example photo_bench  # p1..p3.jpg
 //! ```
+//!
+//! With `BENCH_WRITE_PHOTOS` it only writes three such photos (different grain) for the
+//! submission load of `make bench`.
 //!
 //! The input is what the resident's phone sends: a 1600×1200 baseline JPEG (the phone
 //! downscales to PHOTO_LONG_EDGE and encodes at quality 0.8), photo-like (gradients and
@@ -16,13 +20,13 @@ use app::reports::photo::{process, reencode};
 use image::codecs::jpeg::JpegEncoder;
 use std::time::{Duration, Instant};
 
-fn phone_photo() -> anyhow::Result<Vec<u8>> {
-    let mut seed = 0x2545_f491_u32;
+fn phone_photo(seed: u32) -> anyhow::Result<Vec<u8>> {
+    let mut seed = 0x2545_f491_u32 ^ seed;
     let img = image::RgbImage::from_fn(1600, 1200, |x, y| {
         seed ^= seed << 13;
         seed ^= seed >> 17;
         seed ^= seed << 5;
-        let grain = (seed % 21) as i32 - 10;
+        let grain = (seed % 5) as i32 - 2;
         let wall = ((x / 40 + y / 25) % 2) as i32 * 30;
         let px = |base: i32| (base + grain + wall).clamp(0, 255) as u8;
         image::Rgb([
@@ -32,8 +36,7 @@ fn phone_photo() -> anyhow::Result<Vec<u8>> {
         ])
     });
     let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, 80)
-        .encode_image(&img)?;
+    JpegEncoder::new_with_quality(&mut jpeg, 80).encode_image(&img)?;
     // An EXIF segment with GPS-looking text after SOI, as a camera app leaves it.
     let exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\0GPS 33.7453N 113.1929E";
     let mut out = jpeg[..2].to_vec();
@@ -62,7 +65,13 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(40);
-    let input = phone_photo()?;
+    if let Ok(dir) = std::env::var("BENCH_WRITE_PHOTOS") {
+        for i in 1..=3 {
+            std::fs::write(format!("{dir}/p{i}.jpg"), phone_photo(i)?)?;
+        }
+        return Ok(());
+    }
+    let input = phone_photo(0)?;
     let fast = process(&input)?;
     let slow = reencode(&input)?;
     println!(

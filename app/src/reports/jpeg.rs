@@ -212,7 +212,7 @@ mod tests {
         for needle in [&b"Exif"[..], b"GPS", b"ICC", b"Wang", b"IPTC", b"secret"] {
             assert!(!s.jpeg.windows(needle.len()).any(|w| w == needle));
         }
-        assert_eq!(pixels(&s.jpeg), pixels(&dirty));
+        assert!(pixels(&s.jpeg) == pixels(&dirty));
         // The encoder's own JFIF segment goes too: only SOI, tables, frame and scan remain.
         assert!(s.jpeg.len() < clean.len());
         assert_eq!(
@@ -255,7 +255,7 @@ mod tests {
         with_dri.extend_from_slice(&clean[sos..]);
         let s = strip(&with_dri).unwrap();
         assert!(s.jpeg.windows(6).any(|w| w == [0xFF, DRI, 0, 4, 0, 0]));
-        assert_eq!(pixels(&s.jpeg), pixels(&clean));
+        assert!(pixels(&s.jpeg) == pixels(&clean));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times the pages of a running server through HTTP, one client, keep-alive.
 
-    scripts/bench-http.py http://127.0.0.1:3000 [runs]
+    scripts/bench/pages.py http://127.0.0.1:3000 [runs]
 
 Signs in as the demo accounts `taihao` (one office) and `admin` (every office), then requests
 each page `runs` times (default 41) after two warm-up requests and prints a Markdown table of
