@@ -31,9 +31,17 @@ const BODY_OVERHEAD_BYTES: u64 = 1024 * 1024;
 /// reliably gets the answer; anything bigger has the connection closed on it.
 const DRAIN_CAP_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Uploads handled at once, per CPU. Each holds its body and the photos being processed
+/// (about 1 MB for a phone's three photos, up to the body limit for a hostile one); the
+/// rest wait their turn with their bodies unread (in the kernel's and the client's
+/// buffers), so a crowd of uploads costs time, not memory. Photo processing itself runs at
+/// most one per CPU (`reports::photo::process_off_thread`).
+const UPLOADS_IN_FLIGHT_PER_CPU: usize = 3;
+
 #[derive(Clone)]
 pub struct UploadGuard {
     limiter: Arc<RateLimiter>,
+    in_flight: Arc<tokio::sync::Semaphore>,
     max_body_bytes: u64,
     trust_proxy: bool,
 }
@@ -42,6 +50,10 @@ impl UploadGuard {
     pub fn from_config(config: &Config) -> Self {
         Self {
             limiter: Arc::new(RateLimiter::new(config.report_rate_limit)),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(
+                UPLOADS_IN_FLIGHT_PER_CPU
+                    * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             max_body_bytes: MAX_PHOTOS as u64 * config.photo_max_bytes as u64 + BODY_OVERHEAD_BYTES,
             trust_proxy: config.trust_proxy,
         }
@@ -96,6 +108,11 @@ pub async fn guard(State(guard): State<UploadGuard>, req: Request, next: Next) -
         }
         return AppError::PayloadTooLarge(msg::UPLOAD_TOO_LARGE.into()).into_response();
     }
+
+    // Wait for a turn before the body is read (the semaphore is never closed).
+    let Ok(_turn) = guard.in_flight.clone().acquire_owned().await else {
+        return AppError::Internal.into_response();
+    };
 
     // Without a (truthful) Content-Length, count while the server function reads.
     let exceeded = Arc::new(AtomicBool::new(false));
