@@ -91,6 +91,14 @@ fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
     if width.min(height) < MIN_DIMENSION {
         return Err(PhotoError::TooSmall);
     }
+    // Its headers as the re-encode path's decoder (and browsers' decoders) read them: a table
+    // one decoder refuses must not be stored because the other took it (found by fuzzing:
+    // fuzz/regressions/photo/bad-huffman-table.jpg).
+    let mut reader = ImageReader::with_format(Cursor::new(&stripped.jpeg), ImageFormat::Jpeg);
+    reader.limits(decode_limits());
+    if reader.into_decoder().map_err(classify)?.dimensions() != (width, height) {
+        return Ok(None);
+    }
     // The validity check and the thumbnail in one pass: what will be stored is decoded to its
     // end (every Huffman-coded block read) with the inverse DCT at the smallest scale that
     // still covers the thumbnail, so most of a full decode's work is never done.
@@ -245,6 +253,14 @@ pub async fn process_and_store(
     Ok(processed)
 }
 
+fn decode_limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    limits
+}
+
 fn decode(upload: &[u8]) -> Result<DynamicImage, PhotoError> {
     let format = image::guess_format(upload).map_err(|_| PhotoError::NotAnImage)?;
     if !matches!(
@@ -253,10 +269,7 @@ fn decode(upload: &[u8]) -> Result<DynamicImage, PhotoError> {
     ) {
         return Err(PhotoError::NotAnImage);
     }
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_DIMENSION);
-    limits.max_image_height = Some(MAX_DIMENSION);
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    let mut limits = decode_limits();
 
     let mut reader = ImageReader::with_format(Cursor::new(upload), format);
     reader.limits(limits.clone());
@@ -468,6 +481,16 @@ mod tests {
         let p = process(&jpeg(2_000, 20)).unwrap();
         assert_eq!((p.width, p.height), (1_600, 16));
         assert_eq!(stored_short_side(2_000, 19), 15);
+    }
+
+    #[test]
+    fn what_is_stored_decodes_as_the_re_encode_path_reads_it() {
+        // A Huffman table that one decoder took and the other refused (found by fuzzing).
+        let odd = include_bytes!("../../../fuzz/regressions/photo/bad-huffman-table.jpg");
+        if let Ok(p) = process(odd) {
+            let stored = image::load_from_memory(&p.jpeg).unwrap();
+            assert_eq!((stored.width(), stored.height()), (p.width, p.height));
+        }
     }
 
     #[test]
