@@ -3,7 +3,8 @@
 //! metadata (EXIF GPS included), plus a thumbnail of [`THUMB_LONG_EDGE`]. Two ways:
 //! - a baseline JPEG that is upright and within [`PHOTO_LONG_EDGE`] — what the phone's own
 //!   pipeline sends — is kept as sent minus every metadata segment (`super::jpeg::strip`,
-//!   lossless), after a full decode of what will be stored has proved it a picture;
+//!   lossless), once its headers read as the re-encode path reads them and one scaled decode
+//!   of what will be stored has read every block and made the thumbnail;
 //! - anything else is turned upright by its EXIF orientation, downscaled to
 //!   [`PHOTO_LONG_EDGE`] and re-encoded as JPEG.
 
@@ -102,7 +103,7 @@ fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
     // The validity check and the thumbnail in one pass: what will be stored is decoded to its
     // end (every Huffman-coded block read) with the inverse DCT at the smallest scale that
     // still covers the thumbnail, so most of a full decode's work is never done.
-    let Some(small) = scaled_decode(&stripped.jpeg, width, height)? else {
+    let Some(small) = scaled_decode(&stripped.jpeg)? else {
         return Ok(None);
     };
     // At most twice the thumbnail's size here: a triangle filter is enough and much cheaper
@@ -118,9 +119,10 @@ fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
 }
 
 /// `jpeg` decoded at 1/8, 1/4, 1/2 or full size, the smallest that is at least
-/// [`THUMB_LONG_EDGE`] on its long side; `None` when the decoder reads another frame size
-/// than the header's.
-fn scaled_decode(jpeg: &[u8], width: u32, height: u32) -> Result<Option<RgbImage>, PhotoError> {
+/// [`THUMB_LONG_EDGE`] on its long side (the caller has checked the frame size: at most
+/// [`PHOTO_LONG_EDGE`]); `None` for a pixel format a baseline JPEG of 1 or 3 components
+/// cannot have.
+fn scaled_decode(jpeg: &[u8]) -> Result<Option<RgbImage>, PhotoError> {
     let unreadable = |e: jpeg_decoder::Error| {
         PhotoError::Unreadable(ImageError::Decoding(image::error::DecodingError::new(
             image::error::ImageFormatHint::Exact(ImageFormat::Jpeg),
@@ -129,16 +131,12 @@ fn scaled_decode(jpeg: &[u8], width: u32, height: u32) -> Result<Option<RgbImage
     };
     let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(jpeg));
     decoder.set_max_decoding_buffer_size(MAX_DECODED_BYTES as usize);
-    decoder.read_info().map_err(unreadable)?;
+    // THUMB_LONG_EDGE fits in u16.
+    let edge = THUMB_LONG_EDGE as u16;
+    let (w, h) = decoder.scale(edge, edge).map_err(unreadable)?;
     let Some(info) = decoder.info() else {
         return Ok(None);
     };
-    if (u32::from(info.width), u32::from(info.height)) != (width, height) {
-        return Ok(None);
-    }
-    // Both sides are at most PHOTO_LONG_EDGE here, so they fit in u16.
-    let edge = THUMB_LONG_EDGE as u16;
-    let (w, h) = decoder.scale(edge, edge).map_err(unreadable)?;
     let pixels = decoder.decode().map_err(unreadable)?;
     let (w, h) = (u32::from(w), u32::from(h));
     let image = match info.pixel_format {
