@@ -68,6 +68,16 @@ impl Db {
         }
         Ok(tx)
     }
+
+    /// An aggregate that joins `expr` of a group's rows with `sep` (a literal without quotes)
+    /// in the order of `order`: SQLite's `group_concat`, PostgreSQL's `string_agg`.
+    pub fn list_agg(&self, expr: &str, sep: &str, order: &str) -> String {
+        let f = match self.backend {
+            Backend::Sqlite => "group_concat",
+            Backend::Postgres => "string_agg",
+        };
+        format!("{f}({expr}, '{sep}' ORDER BY {order})")
+    }
 }
 
 /// A value bound into dynamically built SQL.

@@ -104,6 +104,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/api/health", get(health))
         .route("/photos/{file}", get(photos::full))
         .route("/photos/{sha}/thumb.jpg", get(photos::thumb))
+        .route("/staff/export/{file}", get(app::staff::export::download))
         .merge(pwa::router(&options))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();

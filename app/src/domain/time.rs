@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct Millis(pub i64);
 
-const CST_OFFSET_MS: i64 = 8 * 3_600_000;
+pub const CST_OFFSET_MS: i64 = 8 * 3_600_000;
 pub const HOUR_MS: i64 = 3_600_000;
 pub const DAY_MS: i64 = 24 * HOUR_MS;
 

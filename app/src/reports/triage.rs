@@ -11,6 +11,8 @@ pub struct QueueFilter {
     /// Admin only: one office (staff always see their own).
     pub office: Option<OfficeId>,
     pub status: Option<ReportStatus>,
+    /// 全部状态: no status filter at all (without it and without `status`, the open ones).
+    pub every_status: bool,
     pub category: Option<CategoryId>,
     pub community: Option<CommunityId>,
     pub street: Option<StreetId>,

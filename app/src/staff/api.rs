@@ -191,45 +191,10 @@ pub async fn staff_dashboard(
     async {
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
-        let asked: Option<crate::domain::OfficeId> = crate::forms::parse_opt(&office)?;
-        let scope = if user.is_admin() {
-            asked
-        } else {
-            if asked.is_some_and(|o| Some(o) != user.office_id) {
-                return Err(AppError::Forbidden);
-            }
-            user.office_id
-        };
-        // Whole China-time days: by default the last 30, today included.
+        let scope = super::service::scope(&user, &office)?;
         let now = crate::domain::Millis::now();
-        let until_day = match crate::forms::parse_date(&until)? {
-            Some(d) => d.cst_day() + 1,
-            None => now.cst_day() + 1,
-        };
-        let from_day = match crate::forms::parse_date(&from)? {
-            Some(d) => d.cst_day(),
-            None => until_day - 30,
-        };
-        let (from, until) = (
-            crate::domain::Millis::from_cst_day(from_day),
-            crate::domain::Millis::from_cst_day(until_day),
-        );
-        let record =
-            crate::reports::figures::record(&state.db, scope, Some(from_day), until_day).await?;
-        let (open_now, overdue_now) =
-            crate::reports::db::triage::open_now(&state.db, scope, now).await?;
-        let office_name = match scope {
-            Some(o) => crate::areas::db::office_name(&state.db, o).await?,
-            None => None,
-        };
-        Ok(Dashboard {
-            office_name,
-            from,
-            until,
-            record,
-            open_now,
-            overdue_now,
-        })
+        let (from_day, until_day) = super::service::period(&from, &until, now)?;
+        super::service::dashboard(&state, scope, from_day, until_day, now).await
     }
     .await
 }

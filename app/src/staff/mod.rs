@@ -10,6 +10,8 @@ pub mod strings;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use crate::domain::{Millis, ReportNo, ReportStatus};
@@ -20,6 +22,8 @@ use serde::{Deserialize, Serialize};
 /// Where staff land after logging in, and the login page itself.
 pub const STAFF_HOME: &str = "/staff";
 pub const LOGIN_PATH: &str = "/staff/login";
+/// The queue filter's value for 全部状态 (no value: the open ones).
+pub const EVERY_STATUS: &str = "all";
 /// Reports per page of the queue.
 pub const PAGE_SIZE: usize = 20;
 
@@ -99,8 +103,10 @@ impl QueueFilter {
             after,
         } = q;
         let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
-        let status = match status.trim() {
-            "" => None,
+        let status_code = status.trim();
+        let every_status = status_code == EVERY_STATUS;
+        let status = match status_code {
+            "" | EVERY_STATUS => None,
             code => Some(ReportStatus::parse(code).map_err(|_| bad())?),
         };
         let after = match after.trim() {
@@ -116,6 +122,7 @@ impl QueueFilter {
         Ok(Self {
             office: crate::forms::parse_opt(office)?,
             status,
+            every_status,
             category: crate::forms::parse_opt(category)?,
             community: crate::forms::parse_opt(community)?,
             street: crate::forms::parse_opt(street)?,
@@ -162,5 +169,16 @@ mod tests {
         assert!(bad(|q| q.after = "x".into()));
         assert!(bad(|q| q.from = "2026-02-30".into()));
         assert!(QueueFilter::parse(&QueueQuery::default()).is_ok());
+        let every = QueueFilter::parse(&QueueQuery {
+            status: EVERY_STATUS.into(),
+            ..QueueQuery::default()
+        })
+        .unwrap();
+        assert!(every.every_status && every.status.is_none());
+        assert!(
+            !QueueFilter::parse(&QueueQuery::default())
+                .unwrap()
+                .every_status
+        );
     }
 }

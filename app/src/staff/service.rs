@@ -323,3 +323,55 @@ pub async fn resident_feedback(
     .await?;
     Ok(code)
 }
+
+/// The office an account asks for (`office`: "" or an id): staff only their own (403 for
+/// another's), the admin any one or, with "", the whole district (None).
+pub fn scope(user: &StaffUser, office: &str) -> Result<Option<OfficeId>, AppError> {
+    let asked: Option<OfficeId> = crate::forms::parse_opt(office)?;
+    if user.is_admin() {
+        return Ok(asked);
+    }
+    if asked.is_some_and(|o| Some(o) != user.office_id) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user.office_id)
+}
+
+/// A period of whole China-time days `[from_day, until_day)` from the dates YYYY-MM-DD of a
+/// form, `until` inclusive; by default the last 30 days, today included.
+pub fn period(from: &str, until: &str, now: Millis) -> Result<(i64, i64), AppError> {
+    let until_day = match crate::forms::parse_date(until)? {
+        Some(d) => d.cst_day() + 1,
+        None => now.cst_day() + 1,
+    };
+    let from_day = match crate::forms::parse_date(from)? {
+        Some(d) => d.cst_day(),
+        None => until_day - 30,
+    };
+    Ok((from_day, until_day))
+}
+
+/// The dashboard of `scope` (None: the whole district) for the days `[from_day, until_day)`.
+pub async fn dashboard(
+    state: &AppState,
+    scope: Option<OfficeId>,
+    from_day: i64,
+    until_day: i64,
+    now: Millis,
+) -> Result<super::Dashboard, AppError> {
+    let record =
+        crate::reports::figures::record(&state.db, scope, Some(from_day), until_day).await?;
+    let (open_now, overdue_now) = db::open_now(&state.db, scope, now).await?;
+    let office_name = match scope {
+        Some(o) => crate::areas::db::office_name(&state.db, o).await?,
+        None => None,
+    };
+    Ok(super::Dashboard {
+        office_name,
+        from: Millis::from_cst_day(from_day),
+        until: Millis::from_cst_day(until_day),
+        record,
+        open_now,
+        overdue_now,
+    })
+}

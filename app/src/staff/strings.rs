@@ -122,3 +122,53 @@ pub const DASH_MEDIAN_NOTE: &str = "中位数由分段统计估算，“±”后
 pub const DASH_REOPENED: &str = "居民反馈未解决";
 pub const DASH_ALL_OFFICES: &str = "全区";
 pub const DASH_APPLY: &str = "查看";
+
+// ---- exports ----
+pub const EXPORT_XLSX: &str = "导出 Excel";
+pub const EXPORT_CSV: &str = "导出 CSV";
+pub const EXPORT_HINT: &str = "按当前筛选条件导出全部结果（不分页）";
+pub const EXPORT_DASHBOARD: &str = "导出本期报表（Excel）";
+pub const EXPORT_DASHBOARD_REPORTS: &str = "导出本期收到的全部报告（Excel）";
+/// File names (the date range or the day is appended).
+pub const EXPORT_FILE_REPORTS: &str = "报告明细";
+pub const EXPORT_FILE_DASHBOARD: &str = "统计报表";
+/// The reports sheet's name; a second one (past Excel's 1,048,576 rows) gets "（2）".
+pub const EXPORT_SHEET_REPORTS: &str = "报告明细";
+pub const EXPORT_SHEET_DASHBOARD: &str = "统计报表";
+pub const EXPORT_COLUMNS: [&str; 18] = [
+    "查询码",
+    "办事处",
+    "类别",
+    "居委会",
+    "街巷",
+    "状态",
+    "收到时间",
+    "处置期限",
+    "整改时间",
+    "结案时间",
+    "是否超期",
+    "超期时长",
+    "派遣至",
+    "问题描述",
+    "公开说明",
+    "内部备注",
+    "照片链接",
+    "居民反馈未解决次数",
+];
+pub const EXPORT_YES: &str = "是";
+pub const EXPORT_NO: &str = "否";
+pub const EXPORT_DASH_COLUMNS: [&str; 9] = [
+    "办事处",
+    DASH_OPEN,
+    DASH_OVERDUE,
+    DASH_RECEIVED,
+    DASH_CLOSED,
+    DASH_CLOSE_RATE,
+    DASH_ON_TIME_RATE,
+    DASH_MEDIAN,
+    DASH_REOPENED,
+];
+pub const EXPORT_DASH_TITLE: &str = "上报问题处置情况";
+pub const EXPORT_DASH_TOTAL: &str = "全区合计";
+pub const EXPORT_MADE_AT: &str = "导出时间";
+pub const EXPORT_FAILED: &str = "导出失败，请稍后重试";

@@ -136,6 +136,24 @@ pub fn is_overdue(status: ReportStatus, deadline: Option<Millis>, now: Millis) -
     status.deadline_running() && deadline.is_some_and(|d| now > d)
 }
 
+/// How long past its deadline a report is (while its deadline runs) or was when its work was
+/// done (整改, else 结案); None when it has no deadline or kept it.
+pub fn overdue_by(
+    status: ReportStatus,
+    deadline: Option<Millis>,
+    rectified: Option<Millis>,
+    closed: Option<Millis>,
+    now: Millis,
+) -> Option<i64> {
+    let deadline = deadline?;
+    let end = if status.deadline_running() {
+        now
+    } else {
+        rectified.or(closed)?
+    };
+    (end.0 > deadline.0).then(|| end.0 - deadline.0)
+}
+
 /// Time left until the deadline, in ms (negative: overdue by that much).
 pub fn time_left(deadline: Millis, now: Millis) -> i64 {
     deadline.0.saturating_sub(now.0)
@@ -270,6 +288,35 @@ mod tests {
         assert!(!is_overdue(S::Dispatched, None, after));
         assert_eq!(time_left(deadline, before), HOUR_MS);
         assert_eq!(time_left(deadline, after), -1);
+    }
+
+    #[test]
+    fn overdue_by_counts_to_now_while_running_else_to_the_work_done() {
+        let d = Some(Millis(10 * HOUR_MS));
+        let now = Millis(13 * HOUR_MS);
+        assert_eq!(
+            overdue_by(S::Dispatched, d, None, None, now),
+            Some(3 * HOUR_MS)
+        );
+        assert_eq!(
+            overdue_by(S::Dispatched, d, None, None, Millis(9 * HOUR_MS)),
+            None
+        );
+        let late = Some(Millis(11 * HOUR_MS));
+        let closed = Some(Millis(12 * HOUR_MS));
+        assert_eq!(overdue_by(S::Rectified, d, late, None, now), Some(HOUR_MS));
+        assert_eq!(overdue_by(S::Closed, d, late, closed, now), Some(HOUR_MS));
+        assert_eq!(
+            overdue_by(S::Closed, d, Some(Millis(9 * HOUR_MS)), closed, now),
+            None,
+            "rectified in time, closed later: on time"
+        );
+        assert_eq!(
+            overdue_by(S::Closed, d, None, closed, now),
+            Some(2 * HOUR_MS)
+        );
+        assert_eq!(overdue_by(S::Rejected, None, None, closed, now), None);
+        assert_eq!(overdue_by(S::Accepted, None, None, None, now), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! All SQL of reports. Portable across SQLite and PostgreSQL through sqlx's `Any` driver:
 //! `$n` placeholders, integers decoded as `i64`, flags as 0/1.
 
+pub mod export;
 pub mod triage;
 
 use super::{GeoPoint, MyReport, PhotoKind, PhotoRef, PublicEvent, PublicReport, Receipt};

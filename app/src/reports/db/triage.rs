@@ -28,36 +28,7 @@ pub async fn queue(
     page_size: usize,
 ) -> DbResult<QueuePage> {
     let mut p = Params::default();
-    let mut conds: Vec<String> = Vec::new();
-    if let Some(o) = office {
-        conds.push(format!("r.office_id = {}", p.push(Val::I(o.0))));
-    }
-    match f.status {
-        Some(st) => conds.push(format!("r.status = {}", p.push(Val::T(st.code().into())))),
-        None if !f.overdue_only => conds.push(format!("r.status IN {OPEN_STATUSES}")),
-        None => {}
-    }
-    if f.overdue_only {
-        conds.push(format!(
-            "r.status = 'dispatched' AND r.deadline_at < {}",
-            p.push(Val::I(now.0))
-        ));
-    }
-    if let Some(c) = f.category {
-        conds.push(format!("r.category_id = {}", p.push(Val::I(c.0))));
-    }
-    if let Some(c) = f.community {
-        conds.push(format!("r.community_id = {}", p.push(Val::I(c.0))));
-    }
-    if let Some(s) = f.street {
-        conds.push(format!("r.street_id = {}", p.push(Val::I(s.0))));
-    }
-    if let Some(from) = f.from {
-        conds.push(format!("r.received_at >= {}", p.push(Val::I(from.0))));
-    }
-    if let Some(until) = f.until {
-        conds.push(format!("r.received_at < {}", p.push(Val::I(until.0))));
-    }
+    let mut conds = filter_conds(&mut p, office, f, now);
     // Overdue reports all have a deadline, so their sort key is the deadline itself: said so,
     // the (office, status, deadline) index gives them in order instead of a sort of them all.
     let key = if f.overdue_only {
@@ -110,6 +81,49 @@ pub async fn queue(
         overdue,
         now,
     })
+}
+
+/// The WHERE conditions of `f` (every filter but the keyset cursor) on `reports r`, for the
+/// queue and the export alike: one office or all; a status, every status, or the open ones.
+pub(super) fn filter_conds(
+    p: &mut Params,
+    office: Option<OfficeId>,
+    f: &QueueFilter,
+    now: Millis,
+) -> Vec<String> {
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(o) = office {
+        conds.push(format!("r.office_id = {}", p.push(Val::I(o.0))));
+    }
+    match f.status {
+        Some(st) => conds.push(format!("r.status = {}", p.push(Val::T(st.code().into())))),
+        None if !f.overdue_only && !f.every_status => {
+            conds.push(format!("r.status IN {OPEN_STATUSES}"))
+        }
+        None => {}
+    }
+    if f.overdue_only {
+        conds.push(format!(
+            "r.status = 'dispatched' AND r.deadline_at < {}",
+            p.push(Val::I(now.0))
+        ));
+    }
+    if let Some(c) = f.category {
+        conds.push(format!("r.category_id = {}", p.push(Val::I(c.0))));
+    }
+    if let Some(c) = f.community {
+        conds.push(format!("r.community_id = {}", p.push(Val::I(c.0))));
+    }
+    if let Some(s) = f.street {
+        conds.push(format!("r.street_id = {}", p.push(Val::I(s.0))));
+    }
+    if let Some(from) = f.from {
+        conds.push(format!("r.received_at >= {}", p.push(Val::I(from.0))));
+    }
+    if let Some(until) = f.until {
+        conds.push(format!("r.received_at < {}", p.push(Val::I(until.0))));
+    }
+    conds
 }
 
 fn queue_row(row: &AnyRow) -> sqlx::Result<QueueRow> {

@@ -109,6 +109,7 @@ fn Board(
                                         {t::DASH_APPLY}
                                     </button>
                                 </form>
+                                <DashboardExports d=d.clone() office=office_sel.clone() />
                                 <Figures d=d />
                             }
                                 .into_any()
@@ -162,5 +163,41 @@ fn Figures(d: Dashboard) -> impl IntoView {
             </div>
             <p class="muted small">{t::DASH_MEDIAN_NOTE}</p>
         </section>
+    }
+}
+
+/// The period's figures as a one-sheet XLSX, and the period's reports in detail.
+#[component]
+fn DashboardExports(d: Dashboard, office: String) -> impl IntoView {
+    let from = d.from.format_date();
+    let until = Millis(d.until.0 - 1).format_date();
+    let office = if office.is_empty() {
+        String::new()
+    } else {
+        format!("&office={office}")
+    };
+    let period = format!("from={from}&until={until}{office}");
+    view! {
+        <div class="row exports" data-testid="dashboard-exports">
+            <a
+                class="button"
+                href=format!("/staff/export/dashboard.xlsx?{period}")
+                download=""
+                data-testid="export-dashboard"
+            >
+                {t::EXPORT_DASHBOARD}
+            </a>
+            <a
+                class="button"
+                href=format!(
+                    "/staff/export/reports.xlsx?status={}&{period}",
+                    super::super::EVERY_STATUS,
+                )
+                download=""
+                data-testid="export-dashboard-reports"
+            >
+                {t::EXPORT_DASHBOARD_REPORTS}
+            </a>
+        </div>
     }
 }

@@ -201,6 +201,12 @@ fn Filters(
             <label>
                 {t::FILTER_STATUS} <select name="status">
                     <option value="">{t::FILTER_OPEN}</option>
+                    <option
+                        value=super::super::EVERY_STATUS
+                        selected=q.status == super::super::EVERY_STATUS
+                    >
+                        {t::FILTER_ALL_STATUS}
+                    </option>
                     {ReportStatus::ALL
                         .iter()
                         .map(|s| {
@@ -333,6 +339,7 @@ fn Results(q: Q, page: Page) -> impl IntoView {
                     </p>
                 }
             })}
+        <Exports base=base.clone() />
         <ol class="queue" data-testid="queue">
             {page.rows.into_iter().map(|r| view! { <Row row=r now=now /> }).collect_view()}
         </ol>
@@ -353,6 +360,33 @@ fn Results(q: Q, page: Page) -> impl IntoView {
                         </a>
                     }
                 })}
+        </div>
+    }
+}
+
+/// Links that download every report the current filters select, as XLSX or CSV.
+#[component]
+fn Exports(base: String) -> impl IntoView {
+    let sep = if base.is_empty() { "" } else { "?" };
+    view! {
+        <div class="row exports" data-testid="exports">
+            <a
+                class="button"
+                href=format!("/staff/export/reports.xlsx{sep}{base}")
+                download=""
+                data-testid="export-xlsx"
+            >
+                {t::EXPORT_XLSX}
+            </a>
+            <a
+                class="button"
+                href=format!("/staff/export/reports.csv{sep}{base}")
+                download=""
+                data-testid="export-csv"
+            >
+                {t::EXPORT_CSV}
+            </a>
+            <span class="muted small">{t::EXPORT_HINT}</span>
         </div>
     }
 }
