@@ -61,6 +61,16 @@ if [ "$want_tests" = "test" ]; then
     apt-get update
     DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   fi
+  # The Open311 clients from PyPI the integration tests drive, pinned by hash.
+  py_reqs=server/tests/open311/requirements.txt
+  py_dir=target/open311-py
+  if [ ! -f "$py_dir/.installed" ] || [ "$py_reqs" -nt "$py_dir/.installed" ]; then
+    step "pip install the Open311 clients (georeport, civicbot) into $py_dir"
+    rm -rf "$py_dir"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --require-hashes \
+      --target "$py_dir" -r "$py_reqs"
+    touch "$py_dir/.installed"
+  fi
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     step "starting PostgreSQL"
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start

@@ -6,6 +6,7 @@ use crate::{origin, photos, pwa, uploads};
 use anyhow::{Context, Result};
 use app::app::{App, shell};
 use app::db::Db;
+use app::open311::handlers as open311;
 use app::state::{AppState, Settings};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -105,6 +106,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/photos/{file}", get(photos::full))
         .route("/photos/{sha}/thumb.jpg", get(photos::thumb))
         .route("/staff/export/{file}", get(app::staff::export::download))
+        .route(
+            "/open311/v2/{file}",
+            get(open311::get_top).post(open311::post_requests),
+        )
+        .route("/open311/v2/services/{file}", get(open311::get_service))
+        .route("/open311/v2/requests/{file}", get(open311::get_request))
+        .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .merge(pwa::router(&options))
         .leptos_routes_with_context(&state, routes, || {}, {
             let options = options.clone();

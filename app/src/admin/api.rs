@@ -81,6 +81,10 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
             streets: areas::streets(&db).await?,
             categories: areas::all_categories(&db).await?,
             users: crate::session::auth::list_users(&db).await?,
+            api: crate::open311::ApiKeys {
+                keys: crate::open311::db::list(&db).await?,
+                new_key: take_new_key(),
+            },
         })
     }
     .await
@@ -237,6 +241,7 @@ pub async fn add_category(
     #[server(default)] name: String,
     #[server(default)] icon: String,
     #[server(default)] deadline_hours: String,
+    #[server(default)] group: String,
     #[server(default)] back: String,
 ) -> Result<String, AppError> {
     let admin = require_admin().await;
@@ -246,7 +251,8 @@ pub async fn add_category(
         let name = parse_name(&name, s::CATEGORY_NAME, MAX_CATEGORY_NAME_CHARS)?;
         let icon = parse_icon(&icon)?;
         let hours = parse_deadline_hours(&deadline_hours)?;
-        crate::areas::db::add_category(&db()?, &code, &name, &icon, hours)
+        let group = super::parse_group(&group)?;
+        crate::areas::db::add_category(&db()?, &code, &name, &icon, hours, &group)
             .await
             .map(drop)
     }
@@ -254,13 +260,14 @@ pub async fn add_category(
     done(result, &back)
 }
 
-/// Name, icon and 处置时限 of a category (its code never changes).
+/// Name, icon, 处置时限 and group of a category (its code never changes).
 #[server(endpoint = "admin/category_edit")]
 pub async fn edit_category(
     #[server(default)] id: String,
     #[server(default)] name: String,
     #[server(default)] icon: String,
     #[server(default)] deadline_hours: String,
+    #[server(default)] group: String,
     #[server(default)] back: String,
 ) -> Result<String, AppError> {
     let admin = require_admin().await;
@@ -270,7 +277,8 @@ pub async fn edit_category(
         let name = parse_name(&name, s::CATEGORY_NAME, MAX_CATEGORY_NAME_CHARS)?;
         let icon = parse_icon(&icon)?;
         let hours = parse_deadline_hours(&deadline_hours)?;
-        crate::areas::db::edit_category(&db()?, id, &name, &icon, hours).await
+        let group = super::parse_group(&group)?;
+        crate::areas::db::edit_category(&db()?, id, &name, &icon, hours, &group).await
     }
     .await;
     done(result, &back)
@@ -361,6 +369,76 @@ pub async fn set_user_active(
             return Err(AppError::bad_request(s::CANNOT_DEACTIVATE_SELF));
         }
         crate::session::auth::set_active(&db()?, id, active).await
+    }
+    .await;
+    done(result, &back)
+}
+
+// ---- Open311 API keys ----
+
+/// `Set-Cookie` that carries a new key to the admin page (it is never stored anywhere).
+#[cfg(feature = "ssr")]
+fn new_key_cookie(value: &str, max_age: u32) -> String {
+    let secure = crate::state::app_state()
+        .map(|s| s.settings.cookie_secure)
+        .unwrap_or(false);
+    format!(
+        "{}={value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        crate::open311::NEW_KEY_COOKIE,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The key issued just now, from its cookie, which is cleared: it shows once.
+#[cfg(feature = "ssr")]
+fn take_new_key() -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let key = crate::session::auth::cookie(&parts.headers, crate::open311::NEW_KEY_COOKIE)?;
+    crate::session::auth::set_cookie(&new_key_cookie("", 0));
+    let well_formed = key
+        .strip_prefix(crate::open311::KEY_PREFIX)
+        .is_some_and(|hex| hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    well_formed.then_some(key)
+}
+
+/// Issues a key for an Open311 client (`name`); the key goes to the admin page once.
+#[server(endpoint = "admin/api_key_add")]
+pub async fn add_api_key(
+    #[server(default)] name: String,
+    #[server(default)] back: String,
+) -> Result<String, AppError> {
+    let admin = require_admin().await;
+    let result = async {
+        let admin = admin?;
+        let name = parse_name(
+            &name,
+            crate::open311::strings::API_KEY_NAME,
+            crate::open311::MAX_KEY_NAME_CHARS,
+        )?;
+        let key = crate::open311::db::create(&db()?, &name, admin.id).await?;
+        crate::session::auth::set_cookie(&new_key_cookie(&key, 600));
+        tracing::info!(admin = %admin.username, client = %name, "Open311 key issued");
+        Ok(())
+    }
+    .await;
+    done(result, &back)
+}
+
+/// Revokes an Open311 client's key: it stops working at once.
+#[server(endpoint = "admin/api_key_revoke")]
+pub async fn revoke_api_key(
+    #[server(default)] id: String,
+    #[server(default)] back: String,
+) -> Result<String, AppError> {
+    let admin = require_admin().await;
+    let result = async {
+        let admin = admin?;
+        let id: i64 = parse_id(&id)?;
+        if !crate::open311::db::revoke(&db()?, id).await? {
+            return Err(AppError::NotFound);
+        }
+        tracing::info!(admin = %admin.username, key = id, "Open311 key revoked");
+        Ok(())
     }
     .await;
     done(result, &back)

@@ -34,6 +34,8 @@ pub struct AdminOverview {
     pub streets: Vec<Street>,
     pub categories: Vec<CategorySetting>,
     pub users: Vec<crate::session::Account>,
+    /// The Open311 clients' keys, and a key issued just now (shown this once).
+    pub api: crate::open311::ApiKeys,
 }
 
 impl AdminOverview {
@@ -75,6 +77,17 @@ pub struct StreetPoster {
 
 /// A name of an office, community, street or category: trimmed, not empty, at most `max`
 /// characters, no control characters. `what` names the field in the error ("办事处名称").
+/// A category's group: optional, at most [`MAX_GROUP_CHARS`] characters.
+pub fn parse_group(raw: &str) -> Result<String, AppError> {
+    let group = raw.trim();
+    if group.chars().count() > MAX_GROUP_CHARS {
+        return Err(AppError::bad_request(s::GROUP_TOO_LONG));
+    }
+    Ok(group.to_string())
+}
+
+pub const MAX_GROUP_CHARS: usize = 20;
+
 pub fn parse_name(raw: &str, what: &str, max: usize) -> Result<String, AppError> {
     let name = raw.trim();
     if name.is_empty() {

@@ -12,7 +12,7 @@ use super::api::{
 use super::strings as t;
 use super::{
     AdminOverview, CategorySetting, MAX_AREA_NAME_CHARS, MAX_CATEGORY_NAME_CHARS,
-    MAX_DEADLINE_HOURS, MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
+    MAX_DEADLINE_HOURS, MAX_GROUP_CHARS, MAX_ICON_CHARS, MIN_DEADLINE_HOURS, StreetPoster,
 };
 use crate::error::AppError;
 use crate::page_response::PageResponse;
@@ -93,6 +93,7 @@ fn AdminBody(
                 <a href="#streets">{t::SEC_STREETS}</a>
                 <a href="#categories">{t::SEC_CATEGORIES}</a>
                 <a href="#users">{t::SEC_USERS}</a>
+                <a href="#api-keys">{crate::open311::strings::SEC_API}</a>
             </nav>
             <Suspense fallback=|| {
                 view! { <p class="muted">{t::LOADING}</p> }
@@ -109,7 +110,8 @@ fn AdminBody(
                                     <Communities data=data.clone() />
                                     <Streets data=data.clone() />
                                     <Categories categories=data.categories.clone() />
-                                    <Users data=data me=user />
+                                    <Users data=data.clone() me=user />
+                                    <crate::open311::pages::ApiKeysSection api=data.api />
                                 }
                                     .into_any()
                             }
@@ -390,6 +392,9 @@ fn Categories(categories: Vec<CategorySetting>) -> impl IntoView {
                     <input name="icon" required=true maxlength=MAX_ICON_CHARS.to_string() />
                 </label>
                 <label>{t::CATEGORY_HOURS} <HoursInput value=24 /></label>
+                <label>
+                    {t::CATEGORY_GROUP} <input name="group" maxlength=MAX_GROUP_CHARS.to_string() />
+                </label>
                 <button type="submit">{t::CATEGORY_ADD}</button>
             </form>
         </section>
@@ -459,6 +464,14 @@ fn CategoryRow(category: CategorySetting) -> impl IntoView {
                     />
                 </label>
                 <label>{t::CATEGORY_HOURS} <HoursInput value=c.deadline_hours /></label>
+                <label>
+                    {t::CATEGORY_GROUP}
+                    <input
+                        name="group"
+                        value=c.group_name.clone()
+                        maxlength=MAX_GROUP_CHARS.to_string()
+                    />
+                </label>
                 <button type="submit" class="secondary">
                     {t::SAVE}
                 </button>

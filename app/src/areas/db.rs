@@ -128,8 +128,8 @@ pub async fn street_owners(db: &Db, street: StreetId) -> DbResult<Option<(Commun
 
 /// Every category, active or not, for the admin.
 pub async fn all_categories(db: &Db) -> DbResult<Vec<CategorySetting>> {
-    let rows = sqlx::query_as::<_, (i64, String, String, String, i64, i64)>(
-        "SELECT id, code, name, icon, deadline_hours, active FROM categories \
+    let rows = sqlx::query_as::<_, (i64, String, String, String, i64, i64, String)>(
+        "SELECT id, code, name, icon, deadline_hours, active, group_name FROM categories \
          ORDER BY sort_order, id",
     )
     .fetch_all(&db.pool)
@@ -137,13 +137,14 @@ pub async fn all_categories(db: &Db) -> DbResult<Vec<CategorySetting>> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, code, name, icon, deadline_hours, active)| CategorySetting {
+            |(id, code, name, icon, deadline_hours, active, group_name)| CategorySetting {
                 id: CategoryId(id),
                 code,
                 name,
                 icon,
                 deadline_hours,
                 active: active == 1,
+                group_name,
             },
         )
         .collect())
@@ -354,6 +355,7 @@ pub async fn add_category(
     name: &str,
     icon: &str,
     deadline_hours: i64,
+    group: &str,
 ) -> Result<CategoryId, AppError> {
     let mut tx = db.begin_write().await?;
     let code_clash: Option<(i64,)> = sqlx::query_as("SELECT id FROM categories WHERE code = $1")
@@ -371,14 +373,16 @@ pub async fn add_category(
         return Err(AppError::Conflict(s::CATEGORY_NAME_EXISTS.into()));
     }
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO categories (code, name, icon, deadline_hours, sort_order, active) \
-         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(sort_order), -1) + 1 FROM categories), 1) \
+        "INSERT INTO categories (code, name, icon, deadline_hours, sort_order, active, group_name) \
+         VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(sort_order), -1) + 1 FROM categories), 1, \
+             $5) \
          RETURNING id",
     )
     .bind(code)
     .bind(name)
     .bind(icon)
     .bind(deadline_hours)
+    .bind(group)
     .fetch_one(&mut *tx)
     .await
     .map_err(conflict_on_unique(s::CATEGORY_CODE_EXISTS))?;
@@ -394,6 +398,7 @@ pub async fn edit_category(
     name: &str,
     icon: &str,
     deadline_hours: i64,
+    group: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let clash: Option<(i64,)> =
@@ -406,11 +411,13 @@ pub async fn edit_category(
         return Err(AppError::Conflict(s::CATEGORY_NAME_EXISTS.into()));
     }
     let done = sqlx::query(
-        "UPDATE categories SET name = $1, icon = $2, deadline_hours = $3 WHERE id = $4",
+        "UPDATE categories SET name = $1, icon = $2, deadline_hours = $3, group_name = $4 \
+         WHERE id = $5",
     )
     .bind(name)
     .bind(icon)
     .bind(deadline_hours)
+    .bind(group)
     .bind(category.0)
     .execute(&mut *tx)
     .await?;

@@ -57,6 +57,8 @@ pub struct CategorySetting {
     pub icon: String,
     pub deadline_hours: i64,
     pub active: bool,
+    /// Its group (Open311's service group), e.g. 环境卫生.
+    pub group_name: String,
 }
 
 /// A street with the community and office it belongs to.

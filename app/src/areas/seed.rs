@@ -54,6 +54,29 @@ pub const DEMO_CATEGORIES: &[(&str, &str, &str, i64)] = &[
     ("other", "其他", "❓", 72),
 ];
 
+/// The group (Open311's service group) of a demo category.
+pub fn demo_group(code: &str) -> &'static str {
+    use super::strings as s;
+    match code {
+        "exposed_garbage"
+        | "accumulated_waste"
+        | "dirty_road"
+        | "overflowing_bin"
+        | "sanitation_blind_spot"
+        | "dry_toilet"
+        | "livestock"
+        | "standing_water" => s::GROUP_SANITATION,
+        "illegal_flyers"
+        | "piled_materials"
+        | "scrap_collection"
+        | "outside_business"
+        | "street_drying"
+        | "illegal_building"
+        | "abandoned_furniture" => s::GROUP_ORDER,
+        _ => s::GROUP_OTHER,
+    }
+}
+
 /// Inserts the demo areas and categories into an empty database. Returns whether it did.
 pub async fn seed_demo(db: &Db) -> DbResult<bool> {
     let mut tx = db.begin_write().await?;
@@ -93,14 +116,16 @@ pub async fn seed_demo(db: &Db) -> DbResult<bool> {
     }
     for (i, (code, name, icon, hours)) in DEMO_CATEGORIES.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO categories (code, name, icon, deadline_hours, sort_order, active) \
-             VALUES ($1, $2, $3, $4, $5, 1)",
+            "INSERT INTO categories (code, name, icon, deadline_hours, sort_order, active, \
+                 group_name) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6)",
         )
         .bind(*code)
         .bind(*name)
         .bind(*icon)
         .bind(*hours)
         .bind(i as i64)
+        .bind(demo_group(code))
         .execute(&mut *tx)
         .await?;
     }

@@ -17,3 +17,8 @@ pub const CATEGORY_CODE_EXISTS: &str = "类别代码已存在";
 pub const CATEGORY_NAME_EXISTS: &str = "类别名称已存在";
 pub const OFFICE_UNKNOWN: &str = "所选办事处不存在，请刷新页面后重试";
 pub const COMMUNITY_UNKNOWN: &str = "所选居委会不存在，请刷新页面后重试";
+
+// ---- category groups of the demo (Open311's service groups) ----
+pub const GROUP_SANITATION: &str = "环境卫生";
+pub const GROUP_ORDER: &str = "市容秩序";
+pub const GROUP_OTHER: &str = "其他";

@@ -38,7 +38,19 @@ pub async fn submit(
     let upload = Upload::read(multipart, state.settings.photo_max_bytes).await?;
     let report = ValidReport::parse(upload.draft)?;
     let content_hash = content_hash(&report, &upload.original_hashes);
+    store(state, report, upload.photos, content_hash, None).await
+}
 
+/// Stores a parsed report with its photos (as uploaded), or answers a retry of its
+/// `client_uuid` with the receipt it already got (other content under it: 409). The one
+/// path of the resident's submissions and of the Open311 clients' (`origin`).
+pub async fn store(
+    state: &AppState,
+    report: ValidReport,
+    originals: Vec<Vec<u8>>,
+    content_hash: String,
+    origin: Option<&super::db::open311::ApiOrigin>,
+) -> Result<Receipt, AppError> {
     if let Some(stored) = db::submission_by_client_uuid(&state.db, report.client_uuid).await? {
         return same_or_conflict(stored, &content_hash);
     }
@@ -46,8 +58,8 @@ pub async fn submit(
     let place = resolve_place(&state.db, &report).await?;
 
     let store = state.settings.photo_store();
-    let mut photos = Vec::with_capacity(upload.photos.len());
-    for original in upload.photos {
+    let mut photos = Vec::with_capacity(originals.len());
+    for original in originals {
         let processed = photo::process_and_store(&store, original).await?;
         photos.push(NewPhoto {
             sha256: processed.sha256,
@@ -71,6 +83,7 @@ pub async fn submit(
         created_on_device: report.device_time_for_storage(received_at),
         received_at,
         photos: &photos,
+        origin,
     };
     let receipt = insert_with_fresh_code(&state.db, &new).await?;
     tracing::info!(

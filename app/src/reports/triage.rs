@@ -87,6 +87,12 @@ pub struct ReportDetail {
     pub accuracy_m: Option<f64>,
     pub description: String,
     pub contact_phone: Option<String>,
+    /// The Open311 client that sent it (its key's name); None: a resident, in the app.
+    pub source: Option<String>,
+    /// What an Open311 client said of its sender (staff only), and its photo link.
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub media_url: Option<String>,
     pub received_at: Millis,
     pub created_on_device: Millis,
     pub dispatched_to: Option<String>,

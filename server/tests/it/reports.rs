@@ -1243,6 +1243,7 @@ async fn duplicate_inserts_are_unique_violations() {
         created_on_device: Millis(1),
         received_at: Millis(2),
         photos: &photos,
+        origin: None,
     };
     let code = TrackingCode::parse("ABCD2345").unwrap();
     assert!(

@@ -2,6 +2,7 @@
 //! `$n` placeholders, integers decoded as `i64`, flags as 0/1.
 
 pub mod export;
+pub mod open311;
 pub mod triage;
 
 use super::{GeoPoint, MyReport, PhotoKind, PhotoRef, PublicEvent, PublicReport, Receipt};
@@ -146,6 +147,8 @@ pub struct NewReport<'a> {
     pub created_on_device: Millis,
     pub received_at: Millis,
     pub photos: &'a [NewPhoto],
+    /// Set when an Open311 client sent it.
+    pub origin: Option<&'a open311::ApiOrigin>,
 }
 
 /// Inserts the report, its photos and its first event (submitted → 待受理) in one
@@ -202,6 +205,9 @@ pub async fn insert_submission(
         Err(e) if crate::db::is_unique_violation(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
+    if let Some(origin) = new.origin {
+        open311::set_origin(&mut tx, ReportNo(id), origin).await?;
+    }
     insert_photos(
         &mut tx,
         ReportNo(id),

@@ -294,13 +294,15 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
              r.community_id, cm.name AS community_name, s.name AS street_name, r.street_id, \
              r.lat, r.lon, r.accuracy_m, r.description, r.contact_phone, r.received_at, \
              r.created_on_device, r.dispatched_to, r.deadline_at, r.duplicate_of, \
-             d.tracking_code AS duplicate_code, r.reopen_count \
+             d.tracking_code AS duplicate_code, r.reopen_count, k.name AS source, \
+             r.contact_name, r.contact_email, r.media_url \
          FROM reports r \
          JOIN categories c ON c.id = r.category_id \
          JOIN offices o ON o.id = r.office_id \
          LEFT JOIN communities cm ON cm.id = r.community_id \
          LEFT JOIN streets s ON s.id = r.street_id \
          LEFT JOIN reports d ON d.id = r.duplicate_of \
+         LEFT JOIN api_keys k ON k.id = r.api_key_id \
          WHERE r.id = $1",
     )
     .bind(id.0)
@@ -345,6 +347,10 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
         accuracy_m: r.try_get("accuracy_m")?,
         description: r.try_get("description")?,
         contact_phone: r.try_get("contact_phone")?,
+        source: r.try_get("source")?,
+        contact_name: r.try_get("contact_name")?,
+        contact_email: r.try_get("contact_email")?,
+        media_url: r.try_get("media_url")?,
         received_at,
         created_on_device: Millis(r.try_get("created_on_device")?),
         dispatched_to: r.try_get("dispatched_to")?,

@@ -174,6 +174,7 @@ fn DetailView(
                 <dd data-testid="contact-phone">
                     {d.contact_phone.clone().unwrap_or_else(|| t::NO_PHONE.to_string())}
                 </dd>
+                <ApiSource d=d.clone() />
                 <dt>{t::FIELD_RECEIVED}</dt>
                 <dd>{d.received_at.format_datetime()}</dd>
                 <dt>{t::FIELD_DEVICE_TIME}</dt>
@@ -451,4 +452,45 @@ fn ActionForm(
         </form>
     }
     .into_any()
+}
+
+/// What an Open311 client sent besides the report: who it is, its caller's contacts (staff
+/// only) and its photo link (shown as a link, never fetched by the server).
+#[component]
+fn ApiSource(d: ReportDetail) -> impl IntoView {
+    use crate::open311::strings as o;
+    d.source.map(|source| {
+        view! {
+            <dt>{o::SOURCE_API}</dt>
+            <dd data-testid="report-source">{source}</dd>
+            {d
+                .contact_name
+                .map(|n| {
+                    view! {
+                        <dt>{o::CONTACT_NAME}</dt>
+                        <dd>{n}</dd>
+                    }
+                })}
+            {d
+                .contact_email
+                .map(|e| {
+                    view! {
+                        <dt>{o::CONTACT_EMAIL}</dt>
+                        <dd>{e}</dd>
+                    }
+                })}
+            {d
+                .media_url
+                .map(|u| {
+                    view! {
+                        <dt>{o::MEDIA_URL}</dt>
+                        <dd>
+                            <a href=u.clone() rel="noopener noreferrer nofollow" target="_blank">
+                                {u.clone()}
+                            </a>
+                        </dd>
+                    }
+                })}
+        }
+    })
 }

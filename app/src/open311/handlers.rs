@@ -1,0 +1,249 @@
+//! The HTTP side of Open311 (server only): the routes under `/open311/v2/`, the format from
+//! the file suffix, the POST body read under limits, and every answer — errors included — in
+//! the standard's shape with its status.
+
+use super::doc::{self, Node};
+use super::service::{self, Fields, Media, Open311Error};
+use super::strings as s;
+use crate::state::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// The largest urlencoded POST body (the standard's fields: descriptions of 4,000 characters
+/// fit many times over).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+/// A text part of a multipart POST.
+const MAX_FIELD_BYTES: u64 = 16 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Xml,
+}
+
+/// "requests.json" → ("requests", Json).
+fn split(file: &str) -> Option<(&str, Format)> {
+    let (name, ext) = file.rsplit_once('.')?;
+    match ext {
+        "json" => Some((name, Format::Json)),
+        "xml" => Some((name, Format::Xml)),
+        _ => None,
+    }
+}
+
+fn answer(format: Format, status: StatusCode, root: &'static str, node: &Node) -> Response {
+    let (body, content_type) = match format {
+        Format::Json => (doc::to_json(node), "application/json; charset=utf-8"),
+        Format::Xml => (doc::to_xml(root, node), "text/xml; charset=utf-8"),
+    };
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Public data for other sites' dashboards; a POST needs its key, never a cookie.
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+fn result(format: Format, root: &'static str, r: service::Result<Node>) -> Response {
+    match r {
+        Ok(node) => answer(format, StatusCode::OK, root, &node),
+        Err(e) => error(format, &e),
+    }
+}
+
+fn error(format: Format, e: &Open311Error) -> Response {
+    if e.status >= 500 {
+        tracing::warn!(status = e.status, "open311 call failed");
+    }
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    answer(format, status, "errors", &e.document())
+}
+
+/// A path whose suffix is neither: the error in JSON (the format cannot be known).
+fn bad_format() -> Response {
+    error(Format::Json, &Open311Error::bad(s::BAD_FORMAT))
+}
+
+fn fields(query: Option<String>) -> Fields {
+    let pairs = query
+        .as_deref()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .unwrap_or_default();
+    Fields(pairs)
+}
+
+fn origin(headers: &HeaderMap) -> String {
+    crate::admin::qr::origin_from_headers(headers)
+}
+
+/// `GET /open311/v2/{discovery|services|requests}.{fmt}`.
+pub async fn get_top(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let Some((name, format)) = split(&file) else {
+        return bad_format();
+    };
+    let origin = origin(&headers);
+    match name {
+        "discovery" => result(format, "discovery", Ok(service::discovery(&origin))),
+        "services" => result(format, "services", service::services(&state).await),
+        "requests" => {
+            let f = fields(query);
+            result(
+                format,
+                "service_requests",
+                service::requests(&state, &origin, &f).await,
+            )
+        }
+        _ => error(format, &Open311Error::not_found()),
+    }
+}
+
+/// `GET /open311/v2/services/{code}.{fmt}`.
+pub async fn get_service(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((code, format)) = split(&file) else {
+        return bad_format();
+    };
+    result(
+        format,
+        "service_definition",
+        service::definition(&state, code).await,
+    )
+}
+
+/// `GET /open311/v2/requests/{id}.{fmt}`.
+pub async fn get_request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((id, format)) = split(&file) else {
+        return bad_format();
+    };
+    let origin = origin(&headers);
+    result(
+        format,
+        "service_requests",
+        service::request(&state, &origin, id).await,
+    )
+}
+
+/// `GET /open311/v2/tokens/{token}.{fmt}`.
+pub async fn get_token(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some((token, format)) = split(&file) else {
+        return bad_format();
+    };
+    result(
+        format,
+        "service_requests",
+        service::token(&state, token).await,
+    )
+}
+
+/// `POST /open311/v2/requests.{fmt}`: a form (urlencoded, or multipart with a `media` photo).
+pub async fn post_requests(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some((name, format)) = split(&file) else {
+        return bad_format();
+    };
+    if name != "requests" {
+        return error(format, &Open311Error::not_found());
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let read = if content_type.starts_with("multipart/form-data") {
+        read_multipart(&content_type, body, state.settings.photo_max_bytes).await
+    } else {
+        read_form(body).await
+    };
+    let (f, media) = match read {
+        Ok(r) => r,
+        Err(e) => return error(format, &e),
+    };
+    result(
+        format,
+        "service_requests",
+        service::post(&state, &f, media).await,
+    )
+}
+
+fn too_large() -> Open311Error {
+    Open311Error {
+        status: 413,
+        description: s::TOO_LARGE.into(),
+    }
+}
+
+async fn read_form(body: Body) -> service::Result<(Fields, Option<Media>)> {
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .map_err(|_| Open311Error::bad(s::BODY_UNREADABLE))?;
+    Ok((Fields(pairs), None))
+}
+
+async fn read_multipart(
+    content_type: &str,
+    body: Body,
+    photo_max: usize,
+) -> service::Result<(Fields, Option<Media>)> {
+    let boundary =
+        multer::parse_boundary(content_type).map_err(|_| Open311Error::bad(s::BODY_UNREADABLE))?;
+    let limits = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(photo_max as u64 + MAX_FORM_BYTES as u64)
+            .per_field(MAX_FIELD_BYTES)
+            .for_field("media", photo_max as u64),
+    );
+    let mut parts = multer::Multipart::with_constraints(body.into_data_stream(), boundary, limits);
+    let mut pairs = Vec::new();
+    let mut media = None;
+    let unreadable = |e: multer::Error| match e {
+        multer::Error::FieldSizeExceeded { .. } | multer::Error::StreamSizeExceeded { .. } => {
+            too_large()
+        }
+        _ => Open311Error::bad(s::BODY_UNREADABLE),
+    };
+    while let Some(field) = parts.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "media" {
+            if media.is_some() {
+                return Err(Open311Error::bad(s::BODY_UNREADABLE));
+            }
+            media = Some(Media(field.bytes().await.map_err(unreadable)?.to_vec()));
+        } else if pairs.len() < 64 {
+            pairs.push((name, field.text().await.map_err(unreadable)?));
+        }
+    }
+    Ok((Fields(pairs), media))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_suffix_chooses_the_format() {
+        assert_eq!(split("requests.json"), Some(("requests", Format::Json)));
+        assert_eq!(split("ABCD2345.xml"), Some(("ABCD2345", Format::Xml)));
+        assert_eq!(split("requests"), None);
+        assert_eq!(split("requests.html"), None);
+    }
+}
