@@ -9,7 +9,9 @@
 #   2. the release server with `PUBLIC_CACHE_SECS=0` (every view computes its figures), and
 #      scripts/bench/pages.py: every page, one client, beside a no-database baseline;
 #   3. the release server with its default cache, and wrk: `/stats` with 50 connections;
-#   4. submissions through the real endpoint with wrk (scripts/bench/submit.lua): three
+#   4. the offices' exports (scripts/bench/exports.py): about 100,000 rows and the whole
+#      database, CSV and XLSX, with the server's peak RSS;
+#   5. submissions through the real endpoint with wrk (scripts/bench/submit.lua): three
 #      ≈150 KB phone-made photos each, 16 connections, beside the same load with three tiny
 #      photos (everything but the photo work); then 100 connections on a fresh start, with the
 #      server's peak RSS.
@@ -104,6 +106,14 @@ run_backend() { # name, url, port
     start_server "$port" 30 "$url" "$data"
     local w
     w="$(wrk -t2 -c50 -d15s --latency "http://127.0.0.1:$port/stats")"
+    stop_servers
+    start_server "$port" 30 "$url" "$data"
+    {
+        echo
+        echo "Exports, \`scripts/bench/exports.py http://127.0.0.1:$port SERVER_PID\` (fresh start):"
+        echo
+        python3 scripts/bench/exports.py "http://127.0.0.1:$port" "${pids[-1]}"
+    } >>"$out"
     stop_servers
     local ph="$work/photos" s tiny s100 hwm
     start_server "$port" 30 "$url" "$data"

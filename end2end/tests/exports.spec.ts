@@ -40,7 +40,7 @@ test('staff export every report of their office as CSV, read by Python', async (
   });
   const staff = await ctx.newPage();
   await login(staff, 'taihao');
-  await staff.getByLabel('状态', { exact: true }).selectOption({ label: '全部状态' });
+  await staff.locator('select[name="status"]').selectOption({ label: '全部状态' });
   await staff.getByRole('button', { name: '筛选' }).click();
   await expect(staff).toHaveURL(/status=all/);
   // Every report of the office, by status, as the page counts them.

@@ -106,9 +106,20 @@ def main():
          f"/staff?status=closed&category={category.group(1)}" if category else "/staff?status=closed", staff),
         ("queue, one office, 41st page by keyset", deep, staff),
         ("queue, admin (all offices), open", "/staff", admin),
+        ("queue, admin (all offices), every status", "/staff?status=all", admin),
+        ("queue, one office, every status", "/staff?status=all", staff),
         ("report detail", f"/staff/report/{code.group(1)}" if code else "/staff", staff),
         ("dashboard, one office, 30 days", "/staff/dashboard", staff),
         ("dashboard, admin (district), 30 days", "/staff/dashboard", admin),
+        ("Open311 `services.json`", "/open311/v2/services.json", None),
+        ("Open311 `requests.json` (last 90 days, first 1,000)", "/open311/v2/requests.json", None),
+        ("Open311 `requests.xml` (last 90 days, first 1,000)", "/open311/v2/requests.xml", None),
+        ("Open311 `requests.json?status=open&page_size=100`",
+         "/open311/v2/requests.json?status=open&page_size=100", None),
+        ("Open311 `requests.json?service_code=…&status=closed&page_size=100`",
+         "/open311/v2/requests.json?service_code=illegal_flyers&status=closed&page_size=100", None),
+        ("Open311 `requests/{id}.json`",
+         f"/open311/v2/requests/{track.group(1)}.json" if track else "/open311/v2/services.json", None),
     ]
     print(f"| page | median | p95 | slowest | bytes |")
     print("|---|---|---|---|---|")

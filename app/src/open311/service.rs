@@ -182,17 +182,7 @@ pub async fn definition(state: &AppState, code: &str) -> Result<Node> {
 
 fn request_node(r: ServiceRequest, origin: &str) -> Node {
     let open = r.status.is_open();
-    let coarse = match (r.lat, r.lon) {
-        (Some(lat), Some(lon)) => Some(
-            GeoPoint {
-                lat,
-                lon,
-                accuracy_m: None,
-            }
-            .coarse(),
-        ),
-        _ => None,
-    };
+    let coarse = GeoPoint::coarse_of(r.lat, r.lon);
     let address = crate::reports::db::place(r.community_name, r.street_name);
     Node::Object(vec![
         ("service_request_id", Node::text(r.tracking_code)),

@@ -64,6 +64,21 @@ impl GeoPoint {
             (self.lon * 1000.0).round() / 1000.0,
         )
     }
+
+    /// [`GeoPoint::coarse`] of stored coordinates, when there are both.
+    pub fn coarse_of(lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64)> {
+        match (lat, lon) {
+            (Some(lat), Some(lon)) => Some(
+                Self {
+                    lat,
+                    lon,
+                    accuracy_m: None,
+                }
+                .coarse(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// The report as the phone composes it: the JSON in the `report` part of the multipart body.

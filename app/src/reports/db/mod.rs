@@ -281,17 +281,7 @@ pub async fn public_report(db: &Db, code: &TrackingCode) -> DbResult<Option<Publ
     let Some(row) = row else {
         return Ok(None);
     };
-    let coarse_location = match (row.lat, row.lon) {
-        (Some(lat), Some(lon)) => Some(
-            GeoPoint {
-                lat,
-                lon,
-                accuracy_m: None,
-            }
-            .coarse(),
-        ),
-        _ => None,
-    };
+    let coarse_location = GeoPoint::coarse_of(row.lat, row.lon);
     Ok(Some(PublicReport {
         tracking_code: tracking_code(&row.tracking_code)?,
         category_name: row.category_name,

@@ -65,7 +65,7 @@ impl Default for RequestsQuery {
     }
 }
 
-const OPEN_STATUSES: &str = "('pending', 'accepted', 'dispatched', 'rectified')";
+use super::triage::OPEN_STATUSES;
 
 /// The requests `q` selects, newest first.
 pub async fn service_requests(db: &Db, q: &RequestsQuery) -> DbResult<Vec<ServiceRequest>> {

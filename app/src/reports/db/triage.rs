@@ -17,7 +17,7 @@ pub const SORT_KEY: &str = "COALESCE(r.deadline_at, 4000000000000 + r.received_a
 
 use crate::db::{Params, Val};
 
-const OPEN_STATUSES: &str = "('pending', 'accepted', 'dispatched', 'rectified')";
+pub(super) const OPEN_STATUSES: &str = "('pending', 'accepted', 'dispatched', 'rectified')";
 
 /// One page of the queue of `office` (None: every office, for the admin).
 pub async fn queue(

@@ -179,25 +179,19 @@ fn DashboardExports(d: Dashboard, office: String) -> impl IntoView {
     let period = format!("from={from}&until={until}{office}");
     view! {
         <div class="row exports" data-testid="dashboard-exports">
-            <a
-                class="button"
+            <super::DownloadLink
                 href=format!("/staff/export/dashboard.xlsx?{period}")
-                download=""
-                data-testid="export-dashboard"
-            >
-                {t::EXPORT_DASHBOARD}
-            </a>
-            <a
-                class="button"
+                label=t::EXPORT_DASHBOARD
+                testid="export-dashboard"
+            />
+            <super::DownloadLink
                 href=format!(
                     "/staff/export/reports.xlsx?status={}&{period}",
                     super::super::EVERY_STATUS,
                 )
-                download=""
-                data-testid="export-dashboard-reports"
-            >
-                {t::EXPORT_DASHBOARD_REPORTS}
-            </a>
+                label=t::EXPORT_DASHBOARD_REPORTS
+                testid="export-dashboard-reports"
+            />
         </div>
     }
 }

@@ -107,3 +107,13 @@ pub fn Flash() -> impl IntoView {
     let err = crate::flash::shown_error(err);
     view! { <crate::ui::FlashBanner err=err ok=ok ok_text=t::DONE /> }
 }
+
+/// A link that downloads an export (`/staff/export/…`), shown as a button.
+#[component]
+fn DownloadLink(href: String, label: &'static str, testid: &'static str) -> impl IntoView {
+    view! {
+        <a class="button" href=href download="" data-testid=testid>
+            {label}
+        </a>
+    }
+}

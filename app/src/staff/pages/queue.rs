@@ -370,22 +370,16 @@ fn Exports(base: String) -> impl IntoView {
     let sep = if base.is_empty() { "" } else { "?" };
     view! {
         <div class="row exports" data-testid="exports">
-            <a
-                class="button"
+            <super::DownloadLink
                 href=format!("/staff/export/reports.xlsx{sep}{base}")
-                download=""
-                data-testid="export-xlsx"
-            >
-                {t::EXPORT_XLSX}
-            </a>
-            <a
-                class="button"
+                label=t::EXPORT_XLSX
+                testid="export-xlsx"
+            />
+            <super::DownloadLink
                 href=format!("/staff/export/reports.csv{sep}{base}")
-                download=""
-                data-testid="export-csv"
-            >
-                {t::EXPORT_CSV}
-            </a>
+                label=t::EXPORT_CSV
+                testid="export-csv"
+            />
             <span class="muted small">{t::EXPORT_HINT}</span>
         </div>
     }
