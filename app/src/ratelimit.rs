@@ -192,16 +192,26 @@ pub const DEFAULT_LOOKUP_LIMIT: RateLimit = RateLimit {
     window: Duration::from_secs(600),
 };
 
+/// Calls of the Open311 API per client address (reads and posts alike): one a second on
+/// average, in bursts of up to 600.
+pub const DEFAULT_OPEN311_LIMIT: RateLimit = RateLimit {
+    max: 600,
+    window: Duration::from_secs(600),
+};
+
 /// The limiters of the public endpoints, in the application state.
 pub struct PublicLimits {
     pub lookups: RateLimiter,
+    /// Every call of the Open311 API (`open311::handlers`).
+    pub open311: RateLimiter,
     pub trust_proxy: bool,
 }
 
 impl PublicLimits {
-    pub fn new(lookups: RateLimit, trust_proxy: bool) -> Self {
+    pub fn new(lookups: RateLimit, open311: RateLimit, trust_proxy: bool) -> Self {
         Self {
             lookups: RateLimiter::new(lookups),
+            open311: RateLimiter::new(open311),
             trust_proxy,
         }
     }

@@ -21,6 +21,7 @@ pub struct Config {
     pub report_rate_limit: RateLimit,
     /// Units of public look-ups per client (app::ratelimit: a miss costs 5, a hit 1).
     pub lookup_rate_limit: RateLimit,
+    pub open311_rate_limit: RateLimit,
     /// Take the client IP from `X-Forwarded-For` (set only behind a proxy you run).
     pub trust_proxy: bool,
     /// Also put demo 示范户 into an empty honours table (default: as `seed_demo`).
@@ -119,6 +120,12 @@ impl Config {
                 .map_err(anyhow::Error::msg)
                 .context("LOOKUP_RATE_LIMIT")?,
         };
+        let open311_rate_limit = match get("OPEN311_RATE_LIMIT") {
+            None => app::ratelimit::DEFAULT_OPEN311_LIMIT,
+            Some(v) => RateLimit::parse(&v)
+                .map_err(anyhow::Error::msg)
+                .context("OPEN311_RATE_LIMIT")?,
+        };
         let trust_proxy = flag("TRUST_PROXY", get("TRUST_PROXY"), false)?;
         let cookie_secure = flag("COOKIE_SECURE", get("COOKIE_SECURE"), false)?;
         let public_cache =
@@ -154,6 +161,7 @@ impl Config {
             photo_max_bytes,
             report_rate_limit,
             lookup_rate_limit,
+            open311_rate_limit,
             trust_proxy,
             cookie_secure,
             seed_demo_honours,

@@ -58,6 +58,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         caches: Arc::new(app::cache::PublicCaches::new(config.public_cache)),
         limits: Arc::new(app::ratelimit::PublicLimits::new(
             config.lookup_rate_limit,
+            config.open311_rate_limit,
             config.trust_proxy,
         )),
         db,

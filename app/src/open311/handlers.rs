@@ -7,9 +7,10 @@ use super::service::{self, Fields, Media, Open311Error};
 use super::strings as s;
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
 
 /// The largest urlencoded POST body (the standard's fields: descriptions of 4,000 characters
 /// fit many times over).
@@ -70,6 +71,34 @@ fn bad_format() -> Response {
     error(Format::Json, &Open311Error::bad(s::BAD_FORMAT))
 }
 
+/// Counts the call against its client's budget ([`crate::ratelimit::PublicLimits::open311`]);
+/// over it, the 429 to answer.
+fn admit(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    format: Format,
+) -> Option<Response> {
+    let client = crate::ratelimit::ClientKey::of(headers, Some(peer), state.limits.trust_proxy);
+    let wait = state
+        .limits
+        .open311
+        .check(client, std::time::Instant::now())
+        .err()?;
+    tracing::info!(?client, "Open311 calls rate-limited");
+    let secs = crate::ratelimit::retry_after_secs(wait);
+    let mut res = error(
+        format,
+        &crate::error::AppError::TooManyRequests {
+            retry_after_secs: secs,
+        }
+        .into(),
+    );
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    Some(res)
+}
+
 fn fields(query: Option<String>) -> Fields {
     let pairs = query
         .as_deref()
@@ -85,6 +114,7 @@ fn origin(headers: &HeaderMap) -> String {
 /// `GET /open311/v2/{discovery|services|requests}.{fmt}`.
 pub async fn get_top(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -92,6 +122,9 @@ pub async fn get_top(
     let Some((name, format)) = split(&file) else {
         return bad_format();
     };
+    if let Some(refused) = admit(&state, &headers, peer, format) {
+        return refused;
+    }
     let origin = origin(&headers);
     match name {
         "discovery" => result(format, "discovery", Ok(service::discovery(&origin))),
@@ -109,10 +142,18 @@ pub async fn get_top(
 }
 
 /// `GET /open311/v2/services/{code}.{fmt}`.
-pub async fn get_service(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn get_service(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some((code, format)) = split(&file) else {
         return bad_format();
     };
+    if let Some(refused) = admit(&state, &headers, peer, format) {
+        return refused;
+    }
     result(
         format,
         "service_definition",
@@ -123,12 +164,16 @@ pub async fn get_service(State(state): State<AppState>, Path(file): Path<String>
 /// `GET /open311/v2/requests/{id}.{fmt}`.
 pub async fn get_request(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
     let Some((id, format)) = split(&file) else {
         return bad_format();
     };
+    if let Some(refused) = admit(&state, &headers, peer, format) {
+        return refused;
+    }
     let origin = origin(&headers);
     result(
         format,
@@ -138,10 +183,18 @@ pub async fn get_request(
 }
 
 /// `GET /open311/v2/tokens/{token}.{fmt}`.
-pub async fn get_token(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+pub async fn get_token(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some((token, format)) = split(&file) else {
         return bad_format();
     };
+    if let Some(refused) = admit(&state, &headers, peer, format) {
+        return refused;
+    }
     result(
         format,
         "service_requests",
@@ -152,6 +205,7 @@ pub async fn get_token(State(state): State<AppState>, Path(file): Path<String>) 
 /// `POST /open311/v2/requests.{fmt}`: a form (urlencoded, or multipart with a `media` photo).
 pub async fn post_requests(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(file): Path<String>,
     headers: HeaderMap,
     body: Body,
@@ -159,6 +213,9 @@ pub async fn post_requests(
     let Some((name, format)) = split(&file) else {
         return bad_format();
     };
+    if let Some(refused) = admit(&state, &headers, peer, format) {
+        return refused;
+    }
     if name != "requests" {
         return error(format, &Open311Error::not_found());
     }

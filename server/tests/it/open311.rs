@@ -699,3 +699,31 @@ async fn independent_open311_clients_from_pypi_read_and_post() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("all checks passed"), "{stdout}");
 }
+
+#[tokio::test]
+async fn calls_past_the_limit_get_429_in_the_standards_shape() {
+    let app = spawn_app_with(&[("OPEN311_RATE_LIMIT", "3/600")]).await;
+    for _ in 0..3 {
+        assert_eq!(get(&app, &format!("{BASE}/services.json")).await.0, 200);
+    }
+    let res = app
+        .client
+        .get(app.url(&format!("{BASE}/requests.xml")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()[reqwest::header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=600).contains(&wait), "{wait}");
+    let xml = res.text().await.unwrap();
+    assert!(xml.contains("<errors><error><code>429</code>"), "{xml}");
+    let (status, v) = post(&app, &[("service_code", "dirty_road")]).await;
+    assert_eq!((status, v[0]["code"].as_i64()), (429, Some(429)));
+    // The rest of the site is not counted.
+    assert_eq!(get(&app, "/api/health").await.0, 200);
+    assert_eq!(get(&app, "/track").await.0, 200);
+}
