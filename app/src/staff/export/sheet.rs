@@ -151,6 +151,8 @@ pub struct Xlsx {
     /// The worksheet being written and its next row.
     sheet: usize,
     next_row: u32,
+    /// Rows a worksheet may hold ([`XLSX_MAX_ROWS`]; fewer in tests).
+    max_rows: u32,
     bold: Format,
     date: Format,
     percent: Format,
@@ -163,6 +165,11 @@ fn xlsx_err(e: XlsxError) -> std::io::Error {
 
 impl Xlsx {
     pub fn create(dir: &Path, layout: &Layout<'_>) -> std::io::Result<Self> {
+        Self::with_max_rows(dir, layout, XLSX_MAX_ROWS)
+    }
+
+    /// [`Xlsx::create`] whose worksheets hold at most `max_rows` rows each.
+    pub fn with_max_rows(dir: &Path, layout: &Layout<'_>, max_rows: u32) -> std::io::Result<Self> {
         let mut book = Workbook::new();
         book.set_tempdir(dir).map_err(xlsx_err)?;
         let mut x = Self {
@@ -173,6 +180,7 @@ impl Xlsx {
             widths: layout.widths.to_vec(),
             sheet: 0,
             next_row: 0,
+            max_rows,
             bold: Format::new().set_bold(),
             date: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
             percent: Format::new().set_num_format("0.0%"),
@@ -217,7 +225,7 @@ impl Xlsx {
 
 impl SheetWriter for Xlsx {
     fn row(&mut self, cells: &[Cell]) -> std::io::Result<()> {
-        if self.next_row >= XLSX_MAX_ROWS {
+        if self.next_row >= self.max_rows {
             self.new_sheet(&[])?;
         }
         let row = self.next_row;
@@ -280,6 +288,42 @@ mod tests {
         assert_eq!(
             plain_datetime(Millis(midnight.0 + 61_000)),
             "2026-11-27 00:01"
+        );
+    }
+
+    #[test]
+    fn a_full_worksheet_continues_on_the_next_with_its_header() {
+        use calamine::{Data, Reader};
+        let dir = tempfile::tempdir().unwrap();
+        let layout = Layout {
+            sheet_name: "报告明细",
+            preamble: vec![],
+            headers: &["甲", "乙"],
+            widths: &[10.0, 10.0],
+        };
+        let mut x = Box::new(Xlsx::with_max_rows(dir.path(), &layout, 4).unwrap());
+        for i in 0..5 {
+            x.row(&[Cell::Int(i), Cell::text("=1+1")]).unwrap();
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut x.finish().unwrap(), &mut bytes).unwrap();
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["报告明细", "报告明细（2）"]);
+        let rows = |book: &mut calamine::Xlsx<_>, name: &str| -> Vec<Vec<Data>> {
+            let range = book.worksheet_range(name).unwrap();
+            range.rows().map(|r| r.to_vec()).collect()
+        };
+        let first = rows(&mut book, "报告明细");
+        let second = rows(&mut book, "报告明细（2）");
+        assert_eq!(first.len(), 4, "the header and three rows");
+        assert_eq!(second.len(), 3, "the header again and the other two");
+        assert_eq!(second[0][0], Data::String("甲".into()));
+        assert_eq!(second[2][0], Data::Float(4.0));
+        assert_eq!(
+            second[2][1],
+            Data::String("=1+1".into()),
+            "text, not a formula"
         );
     }
 
