@@ -2,9 +2,10 @@
 //! the public look-ups (track, 我的上报, residents' answers, 异议), where a miss costs more
 //! than a hit so that guessing 查询码 runs out of budget long before it finds one.
 //!
-//! In memory and per instance: behind a load balancer with N instances a client may get up
-//! to N times the limit. That is acceptable for its purpose (blunting floods from one
-//! address); a shared limit would go into the database or a cache.
+//! [`RateLimiter`] counts in memory, per instance: the default on SQLite (one instance).
+//! [`Limiter`] is what the endpoints use: on PostgreSQL — several instances behind a load
+//! balancer — it counts in the database's `rate_counts` table instead, so N instances allow
+//! the limit once, not N times (the table is this module's; see [`Limiter`] for how).
 //!
 //! Clients are keyed by [`ClientKey`]: IPv4 address, or IPv6 /64. Many residents can share
 //! one carrier-grade NAT address: keep the defaults generous.
@@ -201,25 +202,30 @@ pub const DEFAULT_OPEN311_LIMIT: RateLimit = RateLimit {
 
 /// The limiters of the public endpoints, in the application state.
 pub struct PublicLimits {
-    pub lookups: RateLimiter,
+    pub lookups: Limiter,
     /// Every call of the Open311 API (`open311::handlers`).
-    pub open311: RateLimiter,
+    pub open311: Limiter,
     pub trust_proxy: bool,
 }
 
 impl PublicLimits {
-    pub fn new(lookups: RateLimit, open311: RateLimit, trust_proxy: bool) -> Self {
+    pub fn new(
+        db: &crate::db::Db,
+        lookups: RateLimit,
+        open311: RateLimit,
+        trust_proxy: bool,
+    ) -> Self {
         Self {
-            lookups: RateLimiter::new(lookups),
-            open311: RateLimiter::new(open311),
+            lookups: Limiter::new(db, "lookup", lookups),
+            open311: Limiter::new(db, "open311", open311),
             trust_proxy,
         }
     }
 
     /// Before a look-up: the caller, or 429 when its budget is spent.
-    pub fn admit_lookup(&self) -> Result<ClientKey, crate::error::AppError> {
+    pub async fn admit_lookup(&self) -> Result<ClientKey, crate::error::AppError> {
         let client = ClientKey::current(self.trust_proxy);
-        self.lookups.admit(client, Instant::now()).map_err(|wait| {
+        self.lookups.admit(client).await.map_err(|wait| {
             tracing::info!(?client, "public look-ups rate-limited");
             crate::error::AppError::TooManyRequests {
                 retry_after_secs: retry_after_secs(wait),
@@ -229,17 +235,17 @@ impl PublicLimits {
     }
 
     /// Units the client may still spend on look-ups now.
-    pub fn remaining(&self, client: ClientKey) -> u32 {
-        self.lookups.remaining(client, Instant::now())
+    pub async fn remaining(&self, client: ClientKey) -> u32 {
+        self.lookups.remaining(client).await
     }
 
     /// After a look-up: what it cost.
-    pub fn charge(&self, client: ClientKey, units: u32) {
-        self.lookups.charge(client, Instant::now(), units);
+    pub async fn charge(&self, client: ClientKey, units: u32) {
+        self.lookups.charge(client, units).await;
     }
 
     /// The cost of a look-up by its outcome: a miss (not found, malformed) or a hit.
-    pub fn charge_outcome<T>(
+    pub async fn charge_outcome<T>(
         &self,
         client: ClientKey,
         outcome: &Result<T, crate::error::AppError>,
@@ -251,7 +257,182 @@ impl PublicLimits {
             }
             Err(_) => LOOKUP_HIT,
         };
-        self.charge(client, units);
+        self.charge(client, units).await;
+    }
+}
+
+/// A limit the endpoints check: in this process's memory on SQLite, shared by every instance
+/// on PostgreSQL.
+///
+/// Shared, it is a sliding-window counter in `rate_counts`: the units of each client per
+/// fixed window (one row per scope, client and window, added to with an upsert), and the
+/// count at a moment is this window's units plus the last window's weighted by how much of it
+/// still overlaps — the usual approximation of a sliding window, never more than the limit
+/// lets through over any two windows. Rows older than two windows are swept now and then. If
+/// the database cannot be asked, the call passes (and the failure is logged): a limit must
+/// not take the service down with it. Two instances checking at the same instant may both
+/// pass the last unit: the limit is a brake on floods, not an exact quota.
+pub struct Limiter {
+    limit: RateLimit,
+    memory: RateLimiter,
+    shared: Option<(crate::db::Db, &'static str)>,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+/// Shared counts are swept once in this many charges (per instance).
+const SWEEP_SHARED_EVERY: u64 = 1000;
+
+/// The sliding-window counter's verdict: None when a call may pass now, else how many ms to
+/// wait. `previous` and `current` are the units of the last and of this fixed window of `w`
+/// ms, `into` how far this window is gone.
+fn sliding_wait(previous: f64, current: f64, into: i64, w: i64, max: u32) -> Option<i64> {
+    let max = f64::from(max);
+    let weight = 1.0 - into as f64 / w as f64;
+    if previous * weight + current < max {
+        return None;
+    }
+    Some(if current < max && previous > 0.0 {
+        // The share of this window after which the last one weighs little enough.
+        let past = 1.0 - (max - current) / previous;
+        ((past * w as f64) as i64 - into + 1).max(1)
+    } else {
+        w - into
+    })
+}
+
+impl Limiter {
+    /// `scope` names the limit in the shared table (`submit`, `lookup`, `open311`).
+    pub fn new(db: &crate::db::Db, scope: &'static str, limit: RateLimit) -> Self {
+        let shared = (db.backend == crate::db::Backend::Postgres).then(|| (db.clone(), scope));
+        Self {
+            limit,
+            memory: RateLimiter::new(limit),
+            shared,
+            calls: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    fn window_ms(&self) -> i64 {
+        i64::try_from(self.limit.window.as_millis())
+            .unwrap_or(i64::MAX / 4)
+            .max(1)
+    }
+
+    /// The client's count now (weighted, see the type) and the moment it was read.
+    async fn shared_count(&self, client: ClientKey) -> Option<(f64, f64, i64)> {
+        let (db, scope) = self.shared.as_ref()?;
+        let now = crate::domain::Millis::now().0;
+        let w = self.window_ms();
+        let current = now.div_euclid(w);
+        let rows: Result<Vec<(i64, i64)>, _> = sqlx::query_as(
+            "SELECT bucket, units FROM rate_counts \
+             WHERE scope = $1 AND client = $2 AND bucket >= $3",
+        )
+        .bind(*scope)
+        .bind(client.to_string())
+        .bind(current - 1)
+        .fetch_all(&db.pool)
+        .await;
+        let rows = match rows {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, scope, "reading a shared rate limit failed; letting the call through");
+                return None;
+            }
+        };
+        let units = |b: i64| {
+            rows.iter()
+                .filter(|(x, _)| *x == b)
+                .map(|(_, u)| *u)
+                .sum::<i64>() as f64
+        };
+        Some((units(current - 1), units(current), now))
+    }
+
+    /// Whether `client` has budget left now (nothing is counted): `Err(wait)` when not.
+    pub async fn admit(&self, client: ClientKey) -> Result<(), Duration> {
+        if self.shared.is_none() {
+            return self.memory.admit(client, Instant::now());
+        }
+        let Some((previous, current, now)) = self.shared_count(client).await else {
+            return Ok(());
+        };
+        let w = self.window_ms();
+        match sliding_wait(previous, current, now.rem_euclid(w), w, self.limit.max) {
+            None => Ok(()),
+            Some(wait_ms) => Err(Duration::from_millis(u64::try_from(wait_ms).unwrap_or(1))
+                .max(Duration::from_secs(1))),
+        }
+    }
+
+    /// Counts `units` for `client` (after an [`admit`](Self::admit)).
+    pub async fn charge(&self, client: ClientKey, units: u32) {
+        let Some((db, scope)) = self.shared.as_ref() else {
+            self.memory.charge(client, Instant::now(), units);
+            return;
+        };
+        if units == 0 {
+            return;
+        }
+        let now = crate::domain::Millis::now().0;
+        let w = self.window_ms();
+        let bucket = now.div_euclid(w);
+        let done = sqlx::query(
+            "INSERT INTO rate_counts (scope, client, bucket, units, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (scope, client, bucket) \
+             DO UPDATE SET units = rate_counts.units + EXCLUDED.units",
+        )
+        .bind(*scope)
+        .bind(client.to_string())
+        .bind(bucket)
+        .bind(i64::from(units))
+        .bind((bucket + 2) * w)
+        .execute(&db.pool)
+        .await;
+        if let Err(e) = done {
+            tracing::warn!(error = %e, scope, "counting a shared rate limit failed");
+        }
+        let n = self
+            .calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n % SWEEP_SHARED_EVERY == SWEEP_SHARED_EVERY - 1 {
+            let swept = sqlx::query("DELETE FROM rate_counts WHERE expires_at < $1")
+                .bind(now)
+                .execute(&db.pool)
+                .await;
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "sweeping the shared rate limits failed");
+            }
+        }
+    }
+
+    /// Counts one call; `Err(wait)` when it is over the limit.
+    pub async fn check(&self, client: ClientKey) -> Result<(), Duration> {
+        if self.shared.is_none() {
+            return self.memory.check(client, Instant::now());
+        }
+        self.admit(client).await?;
+        self.charge(client, 1).await;
+        Ok(())
+    }
+
+    /// Units `client` may still spend now.
+    pub async fn remaining(&self, client: ClientKey) -> u32 {
+        if self.shared.is_none() {
+            return self.memory.remaining(client, Instant::now());
+        }
+        let Some((previous, current, now)) = self.shared_count(client).await else {
+            return self.limit.max;
+        };
+        let w = self.window_ms();
+        let weight = 1.0 - now.rem_euclid(w) as f64 / w as f64;
+        let used = (previous * weight + current).ceil();
+        (f64::from(self.limit.max) - used).max(0.0) as u32
     }
 }
 
@@ -265,6 +446,23 @@ mod tests {
     use super::*;
 
     use std::net::IpAddr;
+
+    #[test]
+    fn the_shared_sliding_window_weighs_the_last_window_and_says_when_to_come_back() {
+        let w = 600_000;
+        // Nothing counted, or under the limit: pass.
+        assert_eq!(sliding_wait(0.0, 0.0, 0, w, 10), None);
+        assert_eq!(sliding_wait(0.0, 9.0, 100, w, 10), None);
+        // This window full: until it ends.
+        assert_eq!(sliding_wait(0.0, 10.0, 100_000, w, 10), Some(500_000));
+        // The last window full, this one empty, a quarter in: 10 × 0.75 = 7.5 passes.
+        assert_eq!(sliding_wait(10.0, 0.0, 150_000, w, 10), None);
+        // The last window full, 8 now, a quarter in: 7.5 + 8 is over; it passes once the
+        // last window weighs under 2 units, 80 % in.
+        let wait = sliding_wait(10.0, 8.0, 150_000, w, 10).unwrap();
+        assert_eq!(wait, 480_000 - 150_000 + 1);
+        assert_eq!(sliding_wait(10.0, 8.0, 150_000 + wait, w, 10), None);
+    }
 
     fn limiter(max: u32, secs: u64) -> RateLimiter {
         RateLimiter::new(RateLimit {

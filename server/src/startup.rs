@@ -57,6 +57,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         leptos_options,
         caches: Arc::new(app::cache::PublicCaches::new(config.public_cache)),
         limits: Arc::new(app::ratelimit::PublicLimits::new(
+            &db,
             config.lookup_rate_limit,
             config.open311_rate_limit,
             config.trust_proxy,
@@ -89,6 +90,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
+    let uploads = uploads::UploadGuard::from_config(config, &state.db);
     // With cargo-leptos file hashing the names change with the contents: cache them for a
     // year. Without it (tests, a plain `cargo build`), let the browser revalidate each time.
     let hashed = pwa::hashed_assets(&options);
@@ -126,7 +128,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             crate::errors::server_fn_status,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            uploads::UploadGuard::from_config(config),
+            uploads,
             uploads::guard,
         ))
         .layer(axum::middleware::from_fn(origin::guard))

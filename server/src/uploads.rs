@@ -9,7 +9,7 @@
 use crate::config::Config;
 use app::error::AppError;
 use app::honours::{ACT_PATH as HONOUR_ACT_PATH, IMPORT_PATH as HONOUR_IMPORT_PATH};
-use app::ratelimit::{ClientKey, RateLimiter, retry_after_secs};
+use app::ratelimit::{ClientKey, Limiter, retry_after_secs};
 use app::reports::api::FEEDBACK_PATH;
 use app::reports::strings::validation as msg;
 use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
@@ -23,7 +23,6 @@ use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 /// Room for the `report` part and the multipart framing on top of the photos.
 const BODY_OVERHEAD_BYTES: u64 = 1024 * 1024;
@@ -40,16 +39,16 @@ const UPLOADS_IN_FLIGHT_PER_CPU: usize = 3;
 
 #[derive(Clone)]
 pub struct UploadGuard {
-    limiter: Arc<RateLimiter>,
+    limiter: Arc<Limiter>,
     in_flight: Arc<tokio::sync::Semaphore>,
     max_body_bytes: u64,
     trust_proxy: bool,
 }
 
 impl UploadGuard {
-    pub fn from_config(config: &Config) -> Self {
+    pub fn from_config(config: &Config, db: &app::db::Db) -> Self {
         Self {
-            limiter: Arc::new(RateLimiter::new(config.report_rate_limit)),
+            limiter: Arc::new(Limiter::new(db, "submit", config.report_rate_limit)),
             in_flight: Arc::new(tokio::sync::Semaphore::new(
                 UPLOADS_IN_FLIGHT_PER_CPU
                     * std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -80,7 +79,7 @@ pub async fn guard(State(guard): State<UploadGuard>, req: Request, next: Next) -
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(a)| *a);
     let client = ClientKey::of(req.headers(), peer, guard.trust_proxy);
-    if anonymous && let Err(wait) = guard.limiter.check(client, Instant::now()) {
+    if anonymous && let Err(wait) = guard.limiter.check(client).await {
         tracing::info!(?client, "report submissions rate-limited");
         return AppError::TooManyRequests {
             retry_after_secs: retry_after_secs(wait),

@@ -143,14 +143,14 @@ pub async fn raise_objection(
 ) -> Result<String, AppError> {
     let result = async {
         let state = crate::state::app_state()?;
-        let client = state.limits.admit_lookup()?;
+        let client = state.limits.admit_lookup().await?;
         let done = super::service::object(&state, honour, &content, &contact).await;
         let units = match &done {
             Ok(_) => crate::ratelimit::OBJECTION,
             Err(AppError::NotFound) => crate::ratelimit::LOOKUP_MISS,
             Err(_) => crate::ratelimit::LOOKUP_HIT,
         };
-        state.limits.charge(client, units);
+        state.limits.charge(client, units).await;
         done?;
         Ok(format!("{PUBLIC_PAGE}?objection=1"))
     }

@@ -73,18 +73,14 @@ fn bad_format() -> Response {
 
 /// Counts the call against its client's budget ([`crate::ratelimit::PublicLimits::open311`]);
 /// over it, the 429 to answer.
-fn admit(
+async fn admit(
     state: &AppState,
     headers: &HeaderMap,
     peer: SocketAddr,
     format: Format,
 ) -> Option<Response> {
     let client = crate::ratelimit::ClientKey::of(headers, Some(peer), state.limits.trust_proxy);
-    let wait = state
-        .limits
-        .open311
-        .check(client, std::time::Instant::now())
-        .err()?;
+    let wait = state.limits.open311.check(client).await.err()?;
     tracing::info!(?client, "Open311 calls rate-limited");
     let secs = crate::ratelimit::retry_after_secs(wait);
     let mut res = error(
@@ -122,7 +118,7 @@ pub async fn get_top(
     let Some((name, format)) = split(&file) else {
         return bad_format();
     };
-    if let Some(refused) = admit(&state, &headers, peer, format) {
+    if let Some(refused) = admit(&state, &headers, peer, format).await {
         return refused;
     }
     let origin = origin(&headers);
@@ -151,7 +147,7 @@ pub async fn get_service(
     let Some((code, format)) = split(&file) else {
         return bad_format();
     };
-    if let Some(refused) = admit(&state, &headers, peer, format) {
+    if let Some(refused) = admit(&state, &headers, peer, format).await {
         return refused;
     }
     result(
@@ -171,7 +167,7 @@ pub async fn get_request(
     let Some((id, format)) = split(&file) else {
         return bad_format();
     };
-    if let Some(refused) = admit(&state, &headers, peer, format) {
+    if let Some(refused) = admit(&state, &headers, peer, format).await {
         return refused;
     }
     let origin = origin(&headers);
@@ -192,7 +188,7 @@ pub async fn get_token(
     let Some((token, format)) = split(&file) else {
         return bad_format();
     };
-    if let Some(refused) = admit(&state, &headers, peer, format) {
+    if let Some(refused) = admit(&state, &headers, peer, format).await {
         return refused;
     }
     result(
@@ -213,7 +209,7 @@ pub async fn post_requests(
     let Some((name, format)) = split(&file) else {
         return bad_format();
     };
-    if let Some(refused) = admit(&state, &headers, peer, format) {
+    if let Some(refused) = admit(&state, &headers, peer, format).await {
         return refused;
     }
     if name != "requests" {

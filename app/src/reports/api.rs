@@ -29,7 +29,7 @@ pub async fn submit_report(data: MultipartData) -> Result<Receipt, AppError> {
 pub async fn track_report(code: String) -> Result<PublicReport, AppError> {
     async {
         let state = crate::state::app_state()?;
-        let client = state.limits.admit_lookup()?;
+        let client = state.limits.admit_lookup().await?;
         let found = async {
             let code = crate::domain::TrackingCode::parse(&code)
                 .map_err(|e| AppError::bad_request(e.to_string()))?;
@@ -38,7 +38,7 @@ pub async fn track_report(code: String) -> Result<PublicReport, AppError> {
                 .ok_or(AppError::NotFound)
         }
         .await;
-        state.limits.charge_outcome(client, &found);
+        state.limits.charge_outcome(client, &found).await;
         found
     }
     .await
@@ -55,7 +55,7 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
                 super::strings::validation::TOO_MANY_CODES,
             ));
         }
-        let client = state.limits.admit_lookup()?;
+        let client = state.limits.admit_lookup().await?;
         let parsed: Vec<_> = codes
             .iter()
             .map(|c| crate::domain::TrackingCode::parse(c).ok())
@@ -67,7 +67,7 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
         // that matched nothing. A phone's own codes are hits and cheap; a list of guesses
         // is cut off after as many misses as /track would allow, and the hits past that
         // point are not revealed.
-        let budget = state.limits.remaining(client);
+        let budget = state.limits.remaining(client).await;
         let mut spent = crate::ratelimit::LOOKUP_HIT;
         let mut answered = Vec::new();
         for code in &parsed {
@@ -84,7 +84,7 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
             spent += cost;
             answered.extend(hit.cloned());
         }
-        state.limits.charge(client, spent);
+        state.limits.charge(client, spent).await;
         // In the database's order (newest first), as /my lists them.
         Ok(found
             .into_iter()
@@ -102,7 +102,7 @@ pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> 
     let mut back = "/track".to_string();
     let result = async {
         let state = crate::state::app_state()?;
-        let client = state.limits.admit_lookup()?;
+        let client = state.limits.admit_lookup().await?;
         let multipart = data
             .into_inner()
             .ok_or_else(|| AppError::bad_request(super::strings::validation::NOT_MULTIPART))?;
@@ -113,7 +113,7 @@ pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> 
             crate::forms::encode(form.text("code").trim())
         );
         let done = crate::staff::service::resident_feedback(&state, form).await;
-        state.limits.charge_outcome(client, &done);
+        state.limits.charge_outcome(client, &done).await;
         Ok(format!("/track?code={}", done?))
     }
     .await;

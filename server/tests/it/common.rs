@@ -12,6 +12,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub data_dir: tempfile::TempDir,
+    /// Its database: a second instance started with `("DATABASE_URL", url)` shares it.
+    pub database_url: String,
 }
 
 impl TestApp {
@@ -69,12 +71,15 @@ async fn spawn(
 ) -> TestApp {
     server::telemetry::init();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = fresh_database_url(data_dir.path()).await;
     let dir = data_dir.path().display().to_string();
     let extra: Vec<(String, String)> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+    let database_url = match extra.iter().find(|(name, _)| name == "DATABASE_URL") {
+        Some((_, url)) => url.clone(),
+        None => fresh_database_url(data_dir.path()).await,
+    };
     let config = Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some(database_url.clone()),
         "DATA_DIR" => Some(dir.clone()),
@@ -144,6 +149,7 @@ async fn spawn(
             .expect("client"),
         db,
         data_dir,
+        database_url,
     }
 }
 

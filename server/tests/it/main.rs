@@ -14,6 +14,7 @@ mod exports;
 mod figures;
 mod foundation;
 mod honours;
+mod limits;
 mod open311;
 mod pwa;
 mod reports;
