@@ -95,6 +95,21 @@ async fn admit(
     Some(res)
 }
 
+/// What every call does first: the format from the file's suffix (400 without one), then the
+/// caller's rate limit (429 past it). The file's name without its suffix, and the format.
+async fn enter<'f>(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    file: &'f str,
+) -> Result<(&'f str, Format), Response> {
+    let (name, format) = split(file).ok_or_else(bad_format)?;
+    match admit(state, headers, peer, format).await {
+        Some(refused) => Err(refused),
+        None => Ok((name, format)),
+    }
+}
+
 fn fields(query: Option<String>) -> Fields {
     let pairs = query
         .as_deref()
@@ -115,12 +130,10 @@ pub async fn get_top(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let Some((name, format)) = split(&file) else {
-        return bad_format();
+    let (name, format) = match enter(&state, &headers, peer, &file).await {
+        Ok(entered) => entered,
+        Err(refused) => return refused,
     };
-    if let Some(refused) = admit(&state, &headers, peer, format).await {
-        return refused;
-    }
     let origin = origin(&headers);
     match name {
         "discovery" => result(format, "discovery", Ok(service::discovery(&origin))),
@@ -144,12 +157,10 @@ pub async fn get_service(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some((code, format)) = split(&file) else {
-        return bad_format();
+    let (code, format) = match enter(&state, &headers, peer, &file).await {
+        Ok(entered) => entered,
+        Err(refused) => return refused,
     };
-    if let Some(refused) = admit(&state, &headers, peer, format).await {
-        return refused;
-    }
     result(
         format,
         "service_definition",
@@ -164,12 +175,10 @@ pub async fn get_request(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some((id, format)) = split(&file) else {
-        return bad_format();
+    let (id, format) = match enter(&state, &headers, peer, &file).await {
+        Ok(entered) => entered,
+        Err(refused) => return refused,
     };
-    if let Some(refused) = admit(&state, &headers, peer, format).await {
-        return refused;
-    }
     let origin = origin(&headers);
     result(
         format,
@@ -185,12 +194,10 @@ pub async fn get_token(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some((token, format)) = split(&file) else {
-        return bad_format();
+    let (token, format) = match enter(&state, &headers, peer, &file).await {
+        Ok(entered) => entered,
+        Err(refused) => return refused,
     };
-    if let Some(refused) = admit(&state, &headers, peer, format).await {
-        return refused;
-    }
     result(
         format,
         "service_requests",
@@ -206,12 +213,10 @@ pub async fn post_requests(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Some((name, format)) = split(&file) else {
-        return bad_format();
+    let (name, format) = match enter(&state, &headers, peer, &file).await {
+        Ok(entered) => entered,
+        Err(refused) => return refused,
     };
-    if let Some(refused) = admit(&state, &headers, peer, format).await {
-        return refused;
-    }
     if name != "requests" {
         return error(format, &Open311Error::not_found());
     }

@@ -1,7 +1,8 @@
 //! The `reports` table as the offices' exports read it (server only): every report the queue's
 //! filters select, one row each with its notes and photos, streamed in the order received.
 
-use super::{status, triage::filter_conds};
+use super::status;
+use super::triage::{filter_conds, where_clause};
 use crate::db::{Db, DbResult, Params};
 use crate::domain::{Millis, OfficeId, ReportStatus};
 use crate::reports::triage::QueueFilter;
@@ -49,11 +50,7 @@ pub async fn rows(
 ) -> DbResult<u64> {
     let mut p = Params::default();
     let conds = filter_conds(&mut p, office, f, now);
-    let where_sql = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
+    let where_sql = where_clause(&conds);
     let notes = |public: i64| {
         format!(
             "(SELECT {} FROM report_events e \

@@ -42,11 +42,7 @@ pub async fn queue(
         let i = p.push(Val::I(id.0));
         conds.push(format!("({key} > {k1} OR ({key} = {k2} AND r.id > {i}))"));
     }
-    let where_sql = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
+    let where_sql = where_clause(&conds);
     let limit = p.push(Val::I(page_size as i64 + 1));
     let sql = format!(
         "SELECT r.id, r.tracking_code, r.status, c.name AS category_name, \
@@ -124,6 +120,15 @@ pub(super) fn filter_conds(
         conds.push(format!("r.received_at < {}", p.push(Val::I(until.0))));
     }
     conds
+}
+
+/// `WHERE a AND b …`, or nothing without conditions.
+pub(super) fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    }
 }
 
 fn queue_row(row: &AnyRow) -> sqlx::Result<QueueRow> {
