@@ -71,6 +71,17 @@ if [ "$want_tests" = "test" ]; then
       --target "$py_dir" -r "$py_reqs"
     touch "$py_dir/.installed"
   fi
+  # moto's S3-compatible server for the object-storage tests, pinned by hash; the tests start
+  # it (server/tests/it/s3.rs) on 127.0.0.1:9555 when nothing answers there.
+  s3_reqs=server/tests/s3/requirements.txt
+  s3_dir=target/moto-py
+  if [ ! -f "$s3_dir/.installed" ] || [ "$s3_reqs" -nt "$s3_dir/.installed" ]; then
+    step "pip install moto (an S3-compatible server) into $s3_dir"
+    rm -rf "$s3_dir"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --require-hashes \
+      --target "$s3_dir" -r "$s3_reqs"
+    touch "$s3_dir/.installed"
+  fi
   if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
     step "starting PostgreSQL"
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start

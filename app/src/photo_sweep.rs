@@ -17,27 +17,17 @@ const BATCH: usize = 500;
 pub async fn sweep(db: &Db, store: &PhotoStore, min_age: Duration) -> Result<usize, AppError> {
     let mut removed = 0;
     for prefix in 0..=255u8 {
-        let candidates = {
-            let store = store.clone();
-            tokio::task::spawn_blocking(move || store.old_photos(prefix, min_age, usize::MAX))
-                .await
-                .map_err(|_| AppError::Internal)?
-                .map_err(io_error)?
-        };
+        let candidates = store.old_photos(prefix, min_age).await.map_err(io_error)?;
         for batch in candidates.chunks(BATCH) {
             let referenced = crate::reports::db::referenced_photos(db, batch).await?;
             for sha in batch.iter().filter(|s| !referenced.contains(s.as_str())) {
-                let (store, sha) = (store.clone(), sha.clone());
-                let gone = tokio::task::spawn_blocking(move || {
-                    let gone = store.remove_unless_in_use(&sha);
-                    if let Ok(true) = gone {
-                        tracing::info!(%sha, "removed an orphaned photo");
-                    }
-                    gone
-                })
-                .await
-                .map_err(|_| AppError::Internal)?
-                .map_err(io_error)?;
+                let gone = store
+                    .remove_unless_in_use(sha, min_age)
+                    .await
+                    .map_err(io_error)?;
+                if gone {
+                    tracing::info!(%sha, "removed an orphaned photo");
+                }
                 removed += usize::from(gone);
             }
         }
@@ -46,6 +36,6 @@ pub async fn sweep(db: &Db, store: &PhotoStore, min_age: Duration) -> Result<usi
 }
 
 fn io_error(e: std::io::Error) -> AppError {
-    tracing::error!(error = %e, "photo sweep: file system error");
+    tracing::error!(error = %e, "photo sweep: storage error");
     AppError::Internal
 }

@@ -20,22 +20,25 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// Signs the messages put into redirect URLs (`flash.rs`); shared by all instances.
     pub message_key: crate::flash::MessageKey,
+    /// Where photos are kept: `<data_dir>/photos` unless the configuration names a bucket.
+    pub photos: PhotoStore,
 }
 
 impl Settings {
     /// Defaults for everything but the data directory.
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
-            data_dir,
             photo_max_bytes: DEFAULT_PHOTO_MAX_BYTES,
             trust_proxy: false,
             cookie_secure: false,
             message_key: crate::flash::MessageKey([0; 32]),
+            photos: PhotoStore::new(&data_dir),
+            data_dir,
         }
     }
 
     pub fn photo_store(&self) -> PhotoStore {
-        PhotoStore::new(&self.data_dir)
+        self.photos.clone()
     }
 }
 

@@ -26,7 +26,7 @@ pub const USAGE: &str = "usage:
   server user list
 The password is read from standard input (one line).
   server synthetic --reports <N> [--seed <S>]
-Fills the configured database (DATABASE_URL, DATA_DIR for the photos) with N synthetic reports
+Fills the configured database (DATABASE_URL; the photos go to the configured store) with N synthetic reports
 over the last year; adds the demo areas first when there are no offices.";
 
 /// `server synthetic --reports N [--seed S]`: a database of size for benchmarks and trials.
@@ -45,7 +45,7 @@ pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {
     if app::areas::seed::seed_demo(&db).await? {
         println!("added the demo offices, communities, streets and categories");
     }
-    let store = app::storage::PhotoStore::new(&config.data_dir);
+    let store = config.photo_store()?;
     let started = std::time::Instant::now();
     let filled = app::reports::synthetic::fill(&db, &store, n, app::domain::Millis::now(), seed)
         .await

@@ -32,6 +32,8 @@ pub struct Config {
     pub public_cache: std::time::Duration,
     /// Header read, body pace and shutdown deadlines.
     pub timeouts: crate::serve::Timeouts,
+    /// Photos in an S3-compatible bucket (`PHOTO_STORE=s3`) instead of `DATA_DIR/photos`.
+    pub s3: Option<app::storage::S3Settings>,
 }
 
 pub use app::ratelimit::RateLimit;
@@ -152,6 +154,7 @@ impl Config {
             shutdown_grace: secs(&get, "SHUTDOWN_GRACE", defaults.shutdown_grace)?,
         };
         let seed_demo_honours = flag("SEED_DEMO_HONOURS", get("SEED_DEMO_HONOURS"), seed_demo)?;
+        let s3 = s3_settings(&get)?;
         Ok(Self {
             database_url,
             database_max_connections,
@@ -167,8 +170,53 @@ impl Config {
             seed_demo_honours,
             public_cache,
             timeouts,
+            s3,
         })
     }
+
+    /// The photo store the configuration names.
+    pub fn photo_store(&self) -> Result<app::storage::PhotoStore> {
+        match &self.s3 {
+            None => Ok(app::storage::PhotoStore::new(&self.data_dir)),
+            Some(s3) => app::storage::PhotoStore::s3(s3)
+                .with_context(|| format!("the photo bucket {} cannot be used", s3.bucket)),
+        }
+    }
+}
+
+/// `PHOTO_STORE=s3` and its `S3_*` settings (README, configuration table).
+fn s3_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<app::storage::S3Settings>> {
+    let set = |name: &str| {
+        get(name)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    match set("PHOTO_STORE").as_deref() {
+        None | Some("local") => return Ok(None),
+        Some("s3") => {}
+        Some(other) => anyhow::bail!("PHOTO_STORE must be local or s3, not {other}"),
+    }
+    let required = |name: &str, fallback: &str| {
+        set(name)
+            .or_else(|| set(fallback))
+            .with_context(|| format!("PHOTO_STORE=s3 needs {name}"))
+    };
+    let endpoint = set("S3_ENDPOINT");
+    if let Some(e) = &endpoint {
+        anyhow::ensure!(
+            e.starts_with("https://") || e.starts_with("http://"),
+            "S3_ENDPOINT must start with https:// or http://: {e}"
+        );
+    }
+    Ok(Some(app::storage::S3Settings {
+        bucket: required("S3_BUCKET", "S3_BUCKET")?,
+        endpoint,
+        region: set("S3_REGION").unwrap_or_else(|| "us-east-1".into()),
+        access_key_id: required("S3_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID")?,
+        secret_access_key: required("S3_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY")?,
+        prefix: set("S3_PREFIX").unwrap_or_else(|| "photos".into()),
+        virtual_hosted: flag("S3_VIRTUAL_HOSTED", get("S3_VIRTUAL_HOSTED"), false)?,
+    }))
 }
 
 #[cfg(test)]
@@ -251,5 +299,46 @@ mod tests {
     fn bad_values_are_errors() {
         assert!(cfg(&[("BIND_ADDR", "nowhere")]).is_err());
         assert!(cfg(&[("SEED_DEMO", "maybe")]).is_err());
+    }
+
+    #[test]
+    fn photo_store_is_local_unless_a_bucket_is_named() {
+        assert_eq!(cfg(&[]).unwrap().s3, None);
+        assert_eq!(cfg(&[("PHOTO_STORE", "local")]).unwrap().s3, None);
+        assert!(cfg(&[("PHOTO_STORE", "nfs")]).is_err());
+        let missing = cfg(&[("PHOTO_STORE", "s3"), ("S3_BUCKET", "jx")]).unwrap_err();
+        assert!(
+            format!("{missing:#}").contains("S3_ACCESS_KEY_ID"),
+            "{missing:#}"
+        );
+        let c = cfg(&[
+            ("PHOTO_STORE", "s3"),
+            ("S3_BUCKET", "jx-photos"),
+            ("S3_ENDPOINT", "http://127.0.0.1:5055"),
+            ("AWS_ACCESS_KEY_ID", "ak"),
+            ("S3_SECRET_ACCESS_KEY", "sk"),
+        ])
+        .unwrap();
+        let s3 = c.s3.clone().unwrap();
+        assert_eq!(s3.bucket, "jx-photos");
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:5055"));
+        assert_eq!(
+            (s3.region.as_str(), s3.prefix.as_str()),
+            ("us-east-1", "photos")
+        );
+        assert_eq!(
+            (s3.access_key_id.as_str(), s3.secret_access_key.as_str()),
+            ("ak", "sk")
+        );
+        assert!(!s3.virtual_hosted);
+        assert!(c.photo_store().is_ok());
+        let bad = cfg(&[
+            ("PHOTO_STORE", "s3"),
+            ("S3_BUCKET", "b"),
+            ("S3_ENDPOINT", "ftp://x"),
+            ("S3_ACCESS_KEY_ID", "a"),
+            ("S3_SECRET_ACCESS_KEY", "s"),
+        ]);
+        assert!(bad.is_err());
     }
 }

@@ -68,6 +68,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
             trust_proxy: config.trust_proxy,
             cookie_secure: config.cookie_secure,
             message_key,
+            photos: config.photo_store()?,
             ..Settings::new(config.data_dir.clone())
         }),
     })

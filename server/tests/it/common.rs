@@ -27,7 +27,7 @@ pub fn backend() -> String {
     std::env::var("TEST_DATABASE").unwrap_or_else(|_| "sqlite".into())
 }
 
-async fn fresh_database_url(data_dir: &std::path::Path) -> String {
+pub async fn fresh_database_url(data_dir: &std::path::Path) -> String {
     match backend().as_str() {
         "postgres" => {
             use sqlx::Connection;
@@ -316,4 +316,113 @@ impl TestApp {
             .await;
         (id, code)
     }
+}
+
+/// The S3-compatible server of the object-storage tests: `TEST_S3_ENDPOINT`, or moto's
+/// server from `target/moto-py` (scripts/setup.sh test), started on 127.0.0.1:9555 when
+/// nothing answers there. It keeps running for the next test binary; each test uses its own
+/// bucket.
+pub async fn s3_endpoint() -> String {
+    if let Ok(url) = std::env::var("TEST_S3_ENDPOINT") {
+        return url;
+    }
+    const ADDR: &str = "127.0.0.1:9555";
+    let up = || async { tokio::net::TcpStream::connect(ADDR).await.is_ok() };
+    if !up().await {
+        static STARTED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+        let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+        if !*started {
+            use std::os::unix::process::CommandExt;
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+            let moto = root.join("target/moto-py");
+            assert!(
+                moto.join(".installed").exists(),
+                "moto is not installed in {}: run ./scripts/setup.sh test",
+                moto.display()
+            );
+            let log = std::fs::File::create(root.join("target/moto.log")).expect("moto log");
+            std::process::Command::new("python3")
+                .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "9555"])
+                .env("PYTHONPATH", &moto)
+                .stdin(std::process::Stdio::null())
+                .stdout(log.try_clone().expect("log"))
+                .stderr(log)
+                // Its own process group: it outlives this test binary for the next one.
+                .process_group(0)
+                .spawn()
+                .expect("start moto's S3 server");
+            *started = true;
+        }
+        drop(started);
+        for _ in 0..200 {
+            if up().await {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(up().await, "moto's S3 server did not come up on {ADDR}");
+    }
+    format!("http://{ADDR}")
+}
+
+/// A new, empty bucket on [`s3_endpoint`] and the settings that make a server keep its photos
+/// there (`PHOTO_STORE=s3` …).
+pub async fn s3_bucket() -> (String, Vec<(&'static str, String)>) {
+    let endpoint = s3_endpoint().await;
+    let bucket = format!("jx-{}", uuid::Uuid::new_v4().simple());
+    let res = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("create a bucket");
+    assert!(res.status().is_success(), "create bucket: {}", res.status());
+    let env = vec![
+        ("PHOTO_STORE", "s3".to_string()),
+        ("S3_BUCKET", bucket.clone()),
+        ("S3_ENDPOINT", endpoint),
+        ("S3_REGION", "us-east-1".to_string()),
+        ("S3_ACCESS_KEY_ID", "testing".to_string()),
+        ("S3_SECRET_ACCESS_KEY", "testing".to_string()),
+    ];
+    (bucket, env)
+}
+
+/// The keys in a bucket under `prefix`, read with a plain S3 `ListObjectsV2` request.
+pub async fn s3_keys(bucket: &str, prefix: &str) -> Vec<String> {
+    let endpoint = s3_endpoint().await;
+    let mut keys = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut url = format!("{endpoint}/{bucket}?list-type=2&prefix={prefix}");
+        if let Some(t) = &token {
+            url.push_str(&format!(
+                "&continuation-token={}",
+                t.replace('+', "%2B")
+                    .replace('/', "%2F")
+                    .replace('=', "%3D")
+            ));
+        }
+        let body = reqwest::get(url)
+            .await
+            .expect("list bucket")
+            .text()
+            .await
+            .expect("listing");
+        keys.extend(xml_values(&body, "Key"));
+        token = xml_values(&body, "NextContinuationToken")
+            .into_iter()
+            .next();
+        if token.is_none() {
+            break;
+        }
+    }
+    keys
+}
+
+fn xml_values(xml: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    xml.split(&open)
+        .skip(1)
+        .filter_map(|s| s.split_once(&close).map(|(v, _)| v.to_string()))
+        .collect()
 }

@@ -358,7 +358,7 @@ async fn orphaned_photos_are_swept_and_referenced_or_fresh_ones_never() {
         for v in [PhotoVariant::Full, PhotoVariant::Thumb] {
             let f = std::fs::File::options()
                 .append(true)
-                .open(store.path(sha, v))
+                .open(store.local_path(sha, v).unwrap())
                 .unwrap();
             f.set_modified(old).unwrap();
         }
@@ -369,18 +369,48 @@ async fn orphaned_photos_are_swept_and_referenced_or_fresh_ones_never() {
         .await
         .unwrap();
     assert_eq!(removed, 0);
-    assert!(store.path(&orphan, PhotoVariant::Full).exists());
+    assert!(
+        store
+            .local_path(&orphan, PhotoVariant::Full)
+            .unwrap()
+            .exists()
+    );
     // With the in-use protection expired (a restarted process has none), the orphan goes.
     app::storage::forget_in_use();
     let removed = app::photo_sweep::sweep(&app.db, &store, app::photo_sweep::MIN_AGE)
         .await
         .unwrap();
     assert_eq!(removed, 1);
-    assert!(!store.path(&orphan, PhotoVariant::Full).exists());
-    assert!(!store.path(&orphan, PhotoVariant::Thumb).exists());
-    assert!(store.path(&referenced, PhotoVariant::Full).exists());
-    assert!(store.path(&referenced, PhotoVariant::Thumb).exists());
-    assert!(store.path(&fresh, PhotoVariant::Full).exists());
+    assert!(
+        !store
+            .local_path(&orphan, PhotoVariant::Full)
+            .unwrap()
+            .exists()
+    );
+    assert!(
+        !store
+            .local_path(&orphan, PhotoVariant::Thumb)
+            .unwrap()
+            .exists()
+    );
+    assert!(
+        store
+            .local_path(&referenced, PhotoVariant::Full)
+            .unwrap()
+            .exists()
+    );
+    assert!(
+        store
+            .local_path(&referenced, PhotoVariant::Thumb)
+            .unwrap()
+            .exists()
+    );
+    assert!(
+        store
+            .local_path(&fresh, PhotoVariant::Full)
+            .unwrap()
+            .exists()
+    );
     // The referenced photo is still served.
     let res = app
         .client

@@ -215,7 +215,7 @@ async fn workflow_goes_through_every_status_and_records_each_change() {
         app::storage::PhotoVariant::Full,
         app::storage::PhotoVariant::Thumb,
     ] {
-        assert!(store.path(&sha, variant).exists());
+        assert!(store.local_path(&sha, variant).unwrap().exists());
     }
 
     ok(act(&app, Some(&staff), id, "reinspect", "", "年度复查", false).await).await;
