@@ -6,3 +6,5 @@ pub const HOME: &str = "首页";
 pub const NOT_FOUND_TITLE: &str = "页面不存在";
 pub const NOT_FOUND_BODY: &str = "您访问的页面不存在或尚未开放。";
 pub const BACK_HOME: &str = "返回首页";
+/// Shown while `public/photo-shrink.js` makes a form's photos small before sending them.
+pub const SHRINKING_PHOTOS: &str = "正在压缩照片，请稍候…";

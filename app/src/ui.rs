@@ -33,3 +33,15 @@ pub fn FlashBanner(err: Option<String>, ok: bool, ok_text: &'static str) -> impl
             })}
     }
 }
+
+/// Makes the photos of a form marked `data-shrink-photos=SHRINKING_PHOTOS` small on the phone
+/// before it sends them (`public/photo-shrink.js`: 1600 px, JPEG, no metadata, like the
+/// report form's wasm). For the pages with photo forms outside `/report`; `/report` never
+/// loads it.
+#[component]
+pub fn ShrinkPhotos() -> impl IntoView {
+    view! { <script src="/photo-shrink.js" defer=true></script> }
+}
+
+/// The value of `data-shrink-photos` on a form with photo inputs.
+pub const SHRINK_PHOTOS: &str = crate::strings::SHRINKING_PHOTOS;

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { fillReport, fixture, naturalWidth, openForm, readCode } from './helpers';
+import { fillReport, fixture, jpegFile, naturalWidth, noisyJpeg, openForm, readCode } from './helpers';
 
 // Issue 5: a resident reports; 太昊路办事处's staff log in on a phone, accept, dispatch,
 // record the rectification with an after-photo and close; the resident's /track then shows
@@ -143,4 +143,50 @@ test('the staff queue is readable at 360 px and its filters work', async ({ page
   await expect(page).toHaveURL(/\/staff\/login/);
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/staff\/login$/);
+});
+
+test('a 12 MP camera photo as the after-photo is made small on the phone and accepted', async ({ page, browser }) => {
+  // Issue 16: the office closes a case from the alley with its own phone's camera file.
+  await openForm(page);
+  await fillReport(page, { description: '巷口堆放建筑垃圾' });
+  await page.getByTestId('submit').click();
+  const code = await readCode(page);
+
+  const staffContext = await browser.newContext({
+    viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai', baseURL: test.info().project.use.baseURL,
+  });
+  const staff = await staffContext.newPage();
+  // A 4000×3000 photo with sensor-like noise, as a phone's camera writes it: over 5 MB, which
+  // the server refuses as it is (413).
+  await staff.goto('about:blank');
+  const camera = await noisyJpeg(staff, 16, 64, 4000, 3000);
+  expect(camera.length).toBeGreaterThan(5 * 1024 * 1024);
+  await login(staff, 'taihao');
+  await staff.getByTestId('queue-row').filter({ hasText: code }).getByRole('link').click();
+  await act(staff, 'accept', '已立案');
+  await act(staff, 'dispatch', '已派遣');
+  const sent = staff.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/staff/rectify'));
+  await act(staff, 'rectify', '已整改', async (form) => {
+    await form.locator('input[type=file]').setInputFiles(jpegFile('IMG_20261205_093000.jpg', camera));
+    await form.getByLabel('备注', { exact: true }).fill('已清运');
+  });
+  // The form went with the phone's small copy (the body's size; Playwright does not keep a
+  // navigation's multipart body).
+  const sentBytes = Number(await (await sent).headerValue('content-length'));
+  console.log(`camera file ${camera.length} bytes, form sent ${sentBytes} bytes`);
+  expect(sentBytes).toBeGreaterThan(10_000);
+  expect(sentBytes).toBeLessThan(camera.length / 4);
+  const after = staff.getByTestId('photos-after').getByTestId('report-photo');
+  await expect(after).toHaveCount(1);
+  // The stored photo is the phone's 1600 px version (4000×3000 → 1600×1200).
+  const full = await after.locator('xpath=..').getAttribute('href');
+  const size = await staff.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src!;
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  }, full);
+  expect(size).toEqual([1600, 1200]);
+  await staffContext.close();
 });

@@ -291,6 +291,7 @@ pub fn StaffHonoursPage() -> impl IntoView {
     );
     view! {
         <Title text=s::STAFF_TITLE />
+        <crate::ui::ShrinkPhotos />
         <SignedIn let:user>
             <StaffHonoursView
                 user=user
@@ -734,6 +735,7 @@ fn StaffItem(honour: StaffHonour, now: Millis) -> impl IntoView {
                 action=super::ACT_PATH
                 enctype="multipart/form-data"
                 class="action-form"
+                data-shrink-photos=crate::ui::SHRINK_PHOTOS
             >
                 <input type="hidden" name="honour" value=id.clone() />
                 <input type="hidden" name="version" value=h.version.to_string() />

@@ -173,6 +173,7 @@ fn FeedbackForm(code: String) -> impl IntoView {
             action="/api/reports/feedback"
             enctype="multipart/form-data"
             data-testid="feedback-form"
+            data-shrink-photos=crate::ui::SHRINK_PHOTOS
         >
             <h2>{t::FEEDBACK_TITLE}</h2>
             <p class="muted">{t::FEEDBACK_HINT}</p>
@@ -190,5 +191,6 @@ fn FeedbackForm(code: String) -> impl IntoView {
                 </button>
             </div>
         </form>
+        <crate::ui::ShrinkPhotos />
     }
 }

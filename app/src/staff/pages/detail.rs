@@ -413,6 +413,7 @@ fn ActionForm(
                 enctype="multipart/form-data"
                 class="action-form"
                 data-action=id
+                data-shrink-photos=crate::ui::SHRINK_PHOTOS
             >
                 <h3>{action.label()}</h3>
                 {hidden}
@@ -430,6 +431,7 @@ fn ActionForm(
                     {action.label()}
                 </button>
             </form>
+            <crate::ui::ShrinkPhotos />
         }
         .into_any();
     }
