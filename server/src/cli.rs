@@ -27,7 +27,25 @@ pub const USAGE: &str = "usage:
 The password is read from standard input (one line).
   server synthetic --reports <N> [--seed <S>]
 Fills the configured database (DATABASE_URL; the photos go to the configured store) with N synthetic reports
-over the last year; adds the demo areas first when there are no offices.";
+over the last year; adds the demo areas first when there are no offices.
+  server migrate-to <postgres://user@host/db>
+Copies the configured SQLite database (DATABASE_URL) into that PostgreSQL database and the photos
+under DATA_DIR/photos into the configured store (PHOTO_STORE=s3 and S3_*), then verifies both; stop
+the server first. Can be run again after an interruption: it completes the copy.";
+
+/// `server migrate-to <postgres-url>`: SQLite and the photo folder to PostgreSQL and the
+/// configured photo store (`crate::migrate`).
+pub async fn migrate_to(config: &Config, args: &[String]) -> Result<()> {
+    let [target] = args else { bail!("{USAGE}") };
+    crate::migrate::migrate_to(
+        config,
+        target,
+        &crate::migrate::Options::default(),
+        &mut std::io::stdout(),
+    )
+    .await
+    .map(|_| ())
+}
 
 /// `server synthetic --reports N [--seed S]`: a database of size for benchmarks and trials.
 pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {

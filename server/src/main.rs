@@ -10,6 +10,7 @@ async fn main() -> anyhow::Result<()> {
         None | Some("serve") => {}
         Some("user") => return cli::user(&config, &args[1..]).await,
         Some("synthetic") => return cli::synthetic(&config, &args[1..]).await,
+        Some("migrate-to") => return cli::migrate_to(&config, &args[1..]).await,
         Some(_) => anyhow::bail!("{}", cli::USAGE),
     }
     let mut leptos_options = leptos::prelude::get_configuration(None)?.leptos_options;

@@ -16,6 +16,7 @@ mod foundation;
 mod honours;
 mod instances;
 mod limits;
+mod migrate;
 mod open311;
 mod pwa;
 mod reports;
