@@ -329,31 +329,7 @@ pub async fn s3_endpoint() -> String {
     const ADDR: &str = "127.0.0.1:9555";
     let up = || async { tokio::net::TcpStream::connect(ADDR).await.is_ok() };
     if !up().await {
-        static STARTED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
-        let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
-        if !*started {
-            use std::os::unix::process::CommandExt;
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let moto = root.join("target/moto-py");
-            assert!(
-                moto.join(".installed").exists(),
-                "moto is not installed in {}: run ./scripts/setup.sh test",
-                moto.display()
-            );
-            let log = std::fs::File::create(root.join("target/moto.log")).expect("moto log");
-            std::process::Command::new("python3")
-                .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "9555"])
-                .env("PYTHONPATH", &moto)
-                .stdin(std::process::Stdio::null())
-                .stdout(log.try_clone().expect("log"))
-                .stderr(log)
-                // Its own process group: it outlives this test binary for the next one.
-                .process_group(0)
-                .spawn()
-                .expect("start moto's S3 server");
-            *started = true;
-        }
-        drop(started);
+        start_moto();
         for _ in 0..200 {
             if up().await {
                 break;
@@ -363,6 +339,34 @@ pub async fn s3_endpoint() -> String {
         assert!(up().await, "moto's S3 server did not come up on {ADDR}");
     }
     format!("http://{ADDR}")
+}
+
+/// Starts moto's server once per test binary (several tests may ask at once).
+// The server is meant to outlive this process (the next test binary uses it): never waited.
+#[allow(clippy::zombie_processes)]
+fn start_moto() {
+    use std::os::unix::process::CommandExt;
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let moto = root.join("target/moto-py");
+        assert!(
+            moto.join(".installed").exists(),
+            "moto is not installed in {}: run ./scripts/setup.sh test",
+            moto.display()
+        );
+        let log = std::fs::File::create(root.join("target/moto.log")).expect("moto log");
+        std::process::Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "9555"])
+            .env("PYTHONPATH", &moto)
+            .stdin(std::process::Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            // Its own process group: it outlives this test binary for the next one.
+            .process_group(0)
+            .spawn()
+            .expect("start moto's S3 server");
+    });
 }
 
 /// A new, empty bucket on [`s3_endpoint`] and the settings that make a server keep its photos
