@@ -4,7 +4,7 @@ use crate::admin::pages::{AdminPage, PosterPage};
 use crate::home::pages::HomePage;
 use crate::honours::{HonoursPage, StaffHonoursPage};
 use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
-use crate::staff::pages::{DashboardPage, LoginPage, QueuePage, ReportDetailPage};
+use crate::staff::pages::{DashboardPage, InboxPage, LoginPage, QueuePage, ReportDetailPage};
 use crate::stats::pages::StatsPage;
 use crate::strings as t;
 use leptos::prelude::*;
@@ -96,6 +96,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("report"), ParamSegment("id"))
                         view=ReportDetailPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("staff"), StaticSegment("inbox"))
+                        view=InboxPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -81,10 +81,13 @@ test('staff accept, dispatch, rectify with an after-photo and close; /track show
   await expect(page.getByTestId('timeline')).toContainText('已核查，现场整洁');
   await expect(page.locator('body')).not.toContainText('13900001111');
 
-  // 仍未解决: back in the office's queue as 已立案, marked as returned by a resident.
+  // 回访 不满意 (still not fixed): back in the office's queue as 已立案, marked as returned by
+  // a resident.
   const feedback = page.getByTestId('feedback-form');
   await feedback.getByLabel(/补充说明/).fill('第二天又堆上了');
-  await feedback.getByRole('button', { name: '仍未解决' }).click();
+  await expect(feedback.getByRole('button', { name: '满意', exact: true })).toBeVisible();
+  await expect(feedback.getByRole('button', { name: '基本满意' })).toBeVisible();
+  await feedback.getByRole('button', { name: '不满意' }).click();
   await expect(page.getByTestId('flash-ok')).toBeVisible();
   await expect(page.getByTestId('feedback-form')).toHaveCount(0);
   await expect(page.getByTestId('public-report').getByTestId('status').first()).toHaveText('已立案');

@@ -148,6 +148,34 @@ struct Daily {
     closed: i64,
     closed_on_time: i64,
     reopened: i64,
+    satisfied: i64,
+    basically_satisfied: i64,
+}
+
+/// A resident's 回访 answer after a close, counted for the office on the day it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Satisfied,
+    BasicallySatisfied,
+    /// 不满意: the report is reopened (the old 仍未解决).
+    Unsatisfied,
+}
+
+impl Answer {
+    /// The event action that records it (`staff::workflow::Action::code`).
+    pub fn action(self) -> &'static str {
+        match self {
+            Self::Satisfied => "resident_satisfied",
+            Self::BasicallySatisfied => "resident_basic",
+            Self::Unsatisfied => "resident_reopen",
+        }
+    }
+
+    pub fn of_action(code: &str) -> Option<Self> {
+        [Self::Satisfied, Self::BasicallySatisfied, Self::Unsatisfied]
+            .into_iter()
+            .find(|a| a.action() == code)
+    }
 }
 
 impl Daily {
@@ -191,12 +219,14 @@ impl Delta {
         self
     }
 
-    /// A resident said 仍未解决 (it counts against `office` on that day).
-    pub fn reopened(&mut self, office: OfficeId, at: Millis) -> &mut Self {
-        self.daily
-            .entry((office.0, day_of(at.0)))
-            .or_default()
-            .reopened += 1;
+    /// A resident answered the 回访 (counted for `office` on that day).
+    pub fn answered(&mut self, office: OfficeId, at: Millis, answer: Answer) -> &mut Self {
+        let d = self.daily.entry((office.0, day_of(at.0))).or_default();
+        match answer {
+            Answer::Satisfied => d.satisfied += 1,
+            Answer::BasicallySatisfied => d.basically_satisfied += 1,
+            Answer::Unsatisfied => d.reopened += 1,
+        }
         self
     }
 
@@ -221,13 +251,17 @@ impl Delta {
             }
             sqlx::query(
                 "INSERT INTO report_daily (office_id, day, received, received_closed, closed, \
-                     closed_on_time, reopened) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                     closed_on_time, reopened, satisfied, basically_satisfied) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT (office_id, day) DO UPDATE SET \
                      received = report_daily.received + excluded.received, \
                      received_closed = report_daily.received_closed + excluded.received_closed, \
                      closed = report_daily.closed + excluded.closed, \
                      closed_on_time = report_daily.closed_on_time + excluded.closed_on_time, \
-                     reopened = report_daily.reopened + excluded.reopened",
+                     reopened = report_daily.reopened + excluded.reopened, \
+                     satisfied = report_daily.satisfied + excluded.satisfied, \
+                     basically_satisfied = \
+                         report_daily.basically_satisfied + excluded.basically_satisfied",
             )
             .bind(office)
             .bind(day)
@@ -236,6 +270,8 @@ impl Delta {
             .bind(d.closed)
             .bind(d.closed_on_time)
             .bind(d.reopened)
+            .bind(d.satisfied)
+            .bind(d.basically_satisfied)
             .execute(&mut **tx)
             .await?;
         }
@@ -293,14 +329,20 @@ impl Delta {
             .filter(|(_, d)| !d.is_zero())
             .map(|((o, day), d)| {
                 format!(
-                    "({o}, {day}, {}, {}, {}, {}, {})",
-                    d.received, d.received_closed, d.closed, d.closed_on_time, d.reopened
+                    "({o}, {day}, {}, {}, {}, {}, {}, {}, {})",
+                    d.received,
+                    d.received_closed,
+                    d.closed,
+                    d.closed_on_time,
+                    d.reopened,
+                    d.satisfied,
+                    d.basically_satisfied
                 )
             });
         insert_rows(
             tx,
             "report_daily (office_id, day, received, received_closed, closed, closed_on_time, \
-             reopened)",
+             reopened, satisfied, basically_satisfied)",
             daily,
         )
         .await?;
@@ -373,6 +415,39 @@ fn every_status(rows: &[(String, i64)]) -> Vec<(ReportStatus, i64)> {
         .collect()
 }
 
+/// Dispatched reports due in `[now, until)`: a range scan of the deadline index.
+pub async fn due_between(
+    db: &Db,
+    office: Option<OfficeId>,
+    now: Millis,
+    until: Millis,
+) -> DbResult<i64> {
+    let (n,): (i64,) = match office {
+        Some(o) => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM reports WHERE office_id = $1 AND status = 'dispatched' \
+                 AND deadline_at >= $2 AND deadline_at < $3",
+            )
+            .bind(o.0)
+            .bind(now.0)
+            .bind(until.0)
+            .fetch_one(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM reports WHERE status = 'dispatched' \
+                 AND deadline_at >= $1 AND deadline_at < $2",
+            )
+            .bind(now.0)
+            .bind(until.0)
+            .fetch_one(&db.pool)
+            .await?
+        }
+    };
+    Ok(n)
+}
+
 /// Dispatched reports past their deadline at `now`: a range scan of the deadline index.
 pub async fn overdue(db: &Db, office: Option<OfficeId>, now: Millis) -> DbResult<i64> {
     let (n,): (i64,) = match office {
@@ -416,16 +491,18 @@ pub async fn record(
              CAST(COALESCE(SUM(received_closed), 0) AS BIGINT), \
              CAST(COALESCE(SUM(closed), 0) AS BIGINT), \
              CAST(COALESCE(SUM(closed_on_time), 0) AS BIGINT), \
-             CAST(COALESCE(SUM(reopened), 0) AS BIGINT) \
+             CAST(COALESCE(SUM(reopened), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(satisfied), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(basically_satisfied), 0) AS BIGINT) \
          FROM report_daily WHERE {scope} day >= $1 AND day < $2"
     );
-    let mut q = sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(&sql)
+    let mut q = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64)>(&sql)
         .bind(from_day.unwrap_or(i64::MIN))
         .bind(until_day);
     if let Some(o) = office {
         q = q.bind(o.0);
     }
-    let (received, closed, closed_in_period, closed_on_time, reopened) =
+    let (received, closed, closed_in_period, closed_on_time, reopened, satisfied, basic) =
         q.fetch_one(&db.pool).await?;
     let hist = close_histogram(db, office, from_day, until_day).await?;
     let (median_close_ms, median_error_ms) = median_of(&hist);
@@ -437,6 +514,8 @@ pub async fn record(
         median_close_ms,
         median_error_ms,
         reopened_by_residents: reopened,
+        satisfied,
+        basically_satisfied: basic,
     })
 }
 
@@ -526,14 +605,15 @@ pub async fn rebuild(db: &Db) -> DbResult<()> {
             delta.add(&Snapshot::of_row(r)?, 1);
         }
     }
-    let reopens: Vec<(Option<i64>, i64)> = sqlx::query_as(
-        "SELECT office_id, created_at FROM report_events WHERE action = 'resident_reopen'",
+    let answers: Vec<(Option<i64>, i64, String)> = sqlx::query_as(
+        "SELECT office_id, created_at, action FROM report_events \
+         WHERE action IN ('resident_reopen', 'resident_satisfied', 'resident_basic')",
     )
     .fetch_all(&mut *tx)
     .await?;
-    for (office, at) in reopens {
-        if let Some(office) = office {
-            delta.reopened(OfficeId(office), Millis(at));
+    for (office, at, action) in answers {
+        if let (Some(office), Some(answer)) = (office, Answer::of_action(&action)) {
+            delta.answered(OfficeId(office), Millis(at), answer);
         }
     }
     replace_all(&mut tx, &delta).await?;
@@ -642,12 +722,20 @@ pub async fn recount_record(
             spans.push(c - s.received_at);
         }
     }
-    r.reopened_by_residents = bind(format!(
-        "SELECT id FROM report_events WHERE {scope} action = 'resident_reopen' \
+    for row in bind(format!(
+        "SELECT action FROM report_events WHERE {scope} \
+         action IN ('resident_reopen', 'resident_satisfied', 'resident_basic') \
          AND created_at >= $1 AND created_at < $2"
     ))
     .await?
-    .len() as i64;
+    {
+        match Answer::of_action(row.try_get("action")?) {
+            Some(Answer::Unsatisfied) => r.reopened_by_residents += 1,
+            Some(Answer::Satisfied) => r.satisfied += 1,
+            Some(Answer::BasicallySatisfied) => r.basically_satisfied += 1,
+            None => {}
+        }
+    }
     spans.sort_unstable();
     let exact = match spans.len() {
         0 => None,

@@ -20,14 +20,25 @@ pub struct OfficeRecord {
     pub median_close_ms: Option<i64>,
     /// The most the median can be off by, in ms (None: no median, or past 400 days).
     pub median_error_ms: Option<i64>,
-    /// Times residents said a closed report was not fixed (仍未解决), in the period.
+    /// 回访 不满意: times residents said a closed report was not fixed (it was reopened), in
+    /// the period.
     pub reopened_by_residents: i64,
+    /// 回访 满意 answers in the period.
+    pub satisfied: i64,
+    /// 回访 基本满意 answers in the period.
+    pub basically_satisfied: i64,
 }
 
 impl OfficeRecord {
     /// 结案率: closed ÷ received, in per mille (None without reports).
     pub fn close_rate_permille(&self) -> Option<i64> {
         (self.received > 0).then(|| self.closed * 1000 / self.received)
+    }
+
+    /// 满意率: (满意 + 基本满意) ÷ every 回访 answer, in per mille (None without answers).
+    pub fn satisfaction_permille(&self) -> Option<i64> {
+        let answers = self.satisfied + self.basically_satisfied + self.reopened_by_residents;
+        (answers > 0).then(|| (self.satisfied + self.basically_satisfied) * 1000 / answers)
     }
 
     /// 按期结案率: closed on time ÷ closed, in per mille.
@@ -85,9 +96,13 @@ mod tests {
             closed_on_time: 7,
             median_close_ms: None,
             median_error_ms: None,
-            reopened_by_residents: 0,
+            reopened_by_residents: 1,
+            satisfied: 5,
+            basically_satisfied: 2,
         };
         assert_eq!(format_permille(r.close_rate_permille()), "87.5%");
+        assert_eq!(format_permille(r.satisfaction_permille()), "87.5%");
+        assert_eq!(OfficeRecord::default().satisfaction_permille(), None);
         assert_eq!(format_permille(r.on_time_rate_permille()), "87.5%");
         assert_eq!(
             format_permille(OfficeRecord::default().close_rate_permille()),

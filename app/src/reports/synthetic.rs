@@ -479,6 +479,15 @@ fn generate(
                         reopen_count += 1;
                         (deadline, rectified, closed) = (None, None, None);
                         status = "accepted";
+                    } else if rng.chance(600) {
+                        // The 回访: most who answer are 满意, some 基本满意.
+                        let t = step(&mut rng, 48);
+                        let answer = if rng.chance(750) {
+                            "resident_satisfied"
+                        } else {
+                            "resident_basic"
+                        };
+                        path.push((answer, Some("closed"), "closed", t, false));
                     }
                 }
             }
@@ -496,8 +505,10 @@ fn generate(
             },
             1,
         );
-        for p in path.iter().filter(|p| p.0 == "resident_reopen") {
-            delta.reopened(OfficeId(office), Millis(p.3));
+        for p in &path {
+            if let Some(answer) = figures::Answer::of_action(p.0) {
+                delta.answered(OfficeId(office), Millis(p.3), answer);
+            }
         }
         let (lat, lon, street, community) = if gps_only {
             (

@@ -23,6 +23,58 @@ pub struct QueueFilter {
     pub until: Option<Millis>,
     /// Keyset cursor: the sort key and id of the last row of the previous page.
     pub after: Option<(i64, ReportNo)>,
+    /// 查询码 (as a resident reads it out on the phone): that report, in whatever status.
+    pub code: Option<String>,
+    /// Dispatched and due from now until this time, not yet overdue (the inbox's 即将到期;
+    /// not a query-string filter).
+    pub due_before: Option<Millis>,
+}
+
+/// What needs a staff member now (the inbox `/staff/inbox`), most urgent first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub sections: Vec<InboxSection>,
+    pub now: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboxSection {
+    pub kind: InboxKind,
+    /// How many there are in all (the rows are the first few).
+    pub count: i64,
+    pub rows: Vec<QueueRow>,
+}
+
+/// The inbox's sections, in order of urgency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InboxKind {
+    /// 已超期: dispatched and past the deadline.
+    Overdue,
+    /// 24小时内到期.
+    DueSoon,
+    /// 待受理: new reports.
+    New,
+    /// 待核查: rectified, waiting for the office to check and close.
+    ToCheck,
+}
+
+impl InboxKind {
+    pub const ALL: [InboxKind; 4] = [Self::Overdue, Self::DueSoon, Self::New, Self::ToCheck];
+}
+
+/// The inbox's counts, for the navigation of every staff page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxCounts {
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub new: i64,
+    pub to_check: i64,
+}
+
+impl InboxCounts {
+    pub fn total(&self) -> i64 {
+        self.overdue + self.due_soon + self.new + self.to_check
+    }
 }
 
 /// One line of the queue.

@@ -2,7 +2,7 @@
 //! (`crate::forms` redirects browser form posts; other callers get JSON and the HTTP status).
 //! Every function checks the session first and the report's office on the server.
 
-use super::{ActForm, Dashboard, QueuePage, QueueQuery, ReportDetail};
+use super::{ActForm, Dashboard, Inbox, InboxCounts, QueuePage, QueueQuery, ReportDetail};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -197,4 +197,21 @@ pub async fn staff_dashboard(
         super::service::dashboard(&state, scope, from_day, until_day, now).await
     }
     .await
+}
+
+/// What needs the signed-in account now (`/staff/inbox`): their office's, or the district's
+/// for the admin.
+#[server(endpoint = "staff/inbox")]
+pub async fn staff_inbox() -> Result<Inbox, AppError> {
+    let user = crate::session::auth::require_staff().await?;
+    let state = crate::state::app_state()?;
+    super::service::inbox(&state.db, user.office_id, crate::domain::Millis::now()).await
+}
+
+/// The inbox's counts, for the navigation.
+#[server(endpoint = "staff/inbox_counts")]
+pub async fn staff_inbox_counts() -> Result<InboxCounts, AppError> {
+    let user = crate::session::auth::require_staff().await?;
+    let state = crate::state::app_state()?;
+    super::service::inbox_counts(&state.db, user.office_id, crate::domain::Millis::now()).await
 }

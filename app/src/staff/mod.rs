@@ -16,7 +16,10 @@ pub mod service;
 
 use crate::domain::{Millis, ReportNo, ReportStatus};
 /// The queue and the full report as staff see them (their SQL is the `reports` table's owner's).
-pub use crate::reports::triage::{QueueFilter, QueuePage, QueueRow, ReportDetail, StaffEvent};
+pub use crate::reports::triage::{
+    Inbox, InboxCounts, InboxKind, InboxSection, QueueFilter, QueuePage, QueueRow, ReportDetail,
+    StaffEvent,
+};
 use serde::{Deserialize, Serialize};
 
 /// Where staff land after logging in, and the login page itself.
@@ -85,6 +88,8 @@ pub struct QueueQuery {
     pub until: String,
     /// The keyset cursor of the next page.
     pub after: String,
+    /// 查询码 search.
+    pub code: String,
 }
 
 impl QueueFilter {
@@ -101,6 +106,7 @@ impl QueueFilter {
             from,
             until,
             after,
+            code,
         } = q;
         let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
         let status_code = status.trim();
@@ -119,6 +125,15 @@ impl QueueFilter {
                 ))
             }
         };
+        let code = match code.trim() {
+            "" => None,
+            c => Some(
+                crate::domain::TrackingCode::parse(c)
+                    .map_err(|e| crate::error::AppError::bad_request(e.to_string()))?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
         Ok(Self {
             office: crate::forms::parse_opt(office)?,
             status,
@@ -131,6 +146,8 @@ impl QueueFilter {
             until: crate::forms::parse_date(until)?
                 .map(|d| Millis(d.0 + crate::domain::time::DAY_MS)),
             after,
+            code,
+            due_before: None,
         })
     }
 }
@@ -168,6 +185,14 @@ mod tests {
         assert!(bad(|q| q.category = "1 OR 1=1".into()));
         assert!(bad(|q| q.after = "x".into()));
         assert!(bad(|q| q.from = "2026-02-30".into()));
+        assert!(bad(|q| q.code = "ABC".into()));
+        assert!(bad(|q| q.code = "' OR 1=1".into()));
+        let found = QueueFilter::parse(&QueueQuery {
+            code: " abcd-efgh ".into(),
+            ..QueueQuery::default()
+        })
+        .unwrap();
+        assert_eq!(found.code.as_deref(), Some("ABCDEFGH"));
         assert!(QueueFilter::parse(&QueueQuery::default()).is_ok());
         let every = QueueFilter::parse(&QueueQuery {
             status: EVERY_STATUS.into(),

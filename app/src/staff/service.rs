@@ -165,7 +165,10 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
             set.push(("duplicate_of", None));
         }
         Action::Reject => {}
-        Action::Rectify | Action::ResidentReopen | Action::ResidentConfirm => {
+        Action::Rectify
+        | Action::ResidentReopen
+        | Action::ResidentSatisfied
+        | Action::ResidentBasic => {
             return Err(AppError::bad_request(s::UNKNOWN_ACTION));
         }
     }
@@ -175,7 +178,7 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
             report: head.id,
             expected_version: input.version,
             action: action.code(),
-            reopened_by_resident: action == Action::ResidentReopen,
+            answer: None,
             from: head.status,
             to,
             set,
@@ -244,7 +247,7 @@ pub async fn rectify(
             report: head.id,
             expected_version: version,
             action: Action::Rectify.code(),
-            reopened_by_resident: false,
+            answer: None,
             from: head.status,
             to,
             set: vec![("rectified_at", Some(Val::I(now.0)))],
@@ -260,18 +263,21 @@ pub async fn rectify(
     .await
 }
 
-/// The resident's answer once a report is closed: fields `code`, `answer` ("resolved" /
-/// "unresolved"), `note`, and an optional `photo`. 仍未解决 reopens it in the office's queue
-/// (as 已立案) and counts against the office.
+/// The resident's 回访 once a report is closed: fields `code`, `answer` ("satisfied" 满意,
+/// "basic" 基本满意, "unsatisfied" 不满意; an older page's "resolved" / "unresolved" mean 满意 /
+/// 不满意), `note`, and an optional `photo` (kept with 不满意). 不满意 reopens it in the
+/// office's queue (as 已立案) and counts against the office; every answer counts in its 满意率.
 pub async fn resident_feedback(
     state: &AppState,
     form: FormUpload,
 ) -> Result<TrackingCode, AppError> {
     let code =
         TrackingCode::parse(form.text("code")).map_err(|e| AppError::bad_request(e.to_string()))?;
-    let action = match form.text("answer") {
-        "resolved" => Action::ResidentConfirm,
-        "unresolved" => Action::ResidentReopen,
+    use crate::reports::figures::Answer;
+    let (action, answer) = match form.text("answer") {
+        "satisfied" | "resolved" => (Action::ResidentSatisfied, Answer::Satisfied),
+        "basic" => (Action::ResidentBasic, Answer::BasicallySatisfied),
+        "unsatisfied" | "unresolved" => (Action::ResidentReopen, Answer::Unsatisfied),
         _ => return Err(AppError::bad_request(crate::forms::strings::FORM_BAD)),
     };
     let head = db::head_by_code(&state.db, code.as_str())
@@ -306,7 +312,7 @@ pub async fn resident_feedback(
             report: head.id,
             expected_version: head.version,
             action: action.code(),
-            reopened_by_resident: action == Action::ResidentReopen,
+            answer: Some(answer),
             from: head.status,
             to,
             set,
@@ -374,4 +380,87 @@ pub async fn dashboard(
         open_now,
         overdue_now,
     })
+}
+
+// ---- the inbox ----
+
+/// How far ahead the inbox's 即将到期 looks.
+pub const DUE_SOON_MS: i64 = 24 * crate::domain::time::HOUR_MS;
+/// Rows shown per inbox section (the section links to the whole list).
+pub const INBOX_ROWS: usize = 10;
+
+/// The inbox's counts in `office` (None: the district): kept figures and range scans of the
+/// deadline index, never a scan of the office's reports.
+pub async fn inbox_counts(
+    db: &crate::db::Db,
+    office: Option<OfficeId>,
+    now: Millis,
+) -> Result<super::InboxCounts, AppError> {
+    use crate::reports::figures;
+    let counts = figures::counts(db, office).await?;
+    let of = |s: ReportStatus| {
+        counts
+            .iter()
+            .find(|(st, _)| *st == s)
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok(super::InboxCounts {
+        overdue: figures::overdue(db, office, now).await?,
+        due_soon: figures::due_between(db, office, now, Millis(now.0 + DUE_SOON_MS)).await?,
+        new: of(ReportStatus::Pending),
+        to_check: of(ReportStatus::Rectified),
+    })
+}
+
+/// What needs this office (None: the district) now, most urgent section first, each with its
+/// first [`INBOX_ROWS`] rows in the queue's order.
+pub async fn inbox(
+    db: &crate::db::Db,
+    office: Option<OfficeId>,
+    now: Millis,
+) -> Result<super::Inbox, AppError> {
+    use super::{InboxKind, InboxSection, QueueFilter};
+    let counts = inbox_counts(db, office, now).await?;
+    let mut sections = Vec::with_capacity(InboxKind::ALL.len());
+    for kind in InboxKind::ALL {
+        let (filter, count) = match kind {
+            InboxKind::Overdue => (
+                QueueFilter {
+                    overdue_only: true,
+                    ..QueueFilter::default()
+                },
+                counts.overdue,
+            ),
+            InboxKind::DueSoon => (
+                QueueFilter {
+                    due_before: Some(Millis(now.0 + DUE_SOON_MS)),
+                    ..QueueFilter::default()
+                },
+                counts.due_soon,
+            ),
+            InboxKind::New => (
+                QueueFilter {
+                    status: Some(ReportStatus::Pending),
+                    ..QueueFilter::default()
+                },
+                counts.new,
+            ),
+            InboxKind::ToCheck => (
+                QueueFilter {
+                    status: Some(ReportStatus::Rectified),
+                    ..QueueFilter::default()
+                },
+                counts.to_check,
+            ),
+        };
+        let rows = if count > 0 {
+            db::queue_rows(db, office, &filter, now, INBOX_ROWS)
+                .await?
+                .0
+        } else {
+            Vec::new()
+        };
+        sections.push(InboxSection { kind, count, rows });
+    }
+    Ok(super::Inbox { sections, now })
 }

@@ -17,8 +17,9 @@ pub const ACT_RECTIFY: &str = "整改完成";
 pub const ACT_CLOSE: &str = "核查结案";
 pub const ACT_SEND_BACK: &str = "退回";
 pub const ACT_REOPEN: &str = "重新打开";
-pub const ACT_RESIDENT_REOPEN: &str = "居民反馈：仍未解决";
-pub const ACT_RESIDENT_CONFIRM: &str = "居民反馈：已解决";
+pub const ACT_RESIDENT_REOPEN: &str = "居民回访：不满意（仍未解决）";
+pub const ACT_RESIDENT_SATISFIED: &str = "居民回访：满意";
+pub const ACT_RESIDENT_BASIC: &str = "居民回访：基本满意";
 pub const ACT_SUBMIT_CREATE: &str = "新建";
 
 // ---- action errors ----
@@ -53,6 +54,9 @@ pub const FILTER_FROM: &str = "上报日期从";
 pub const FILTER_UNTIL: &str = "至";
 pub const FILTER_APPLY: &str = "筛选";
 pub const FILTER_RESET: &str = "清除筛选";
+pub const SEARCH_CODE: &str = "查询码";
+pub const SEARCH_CODE_HINT: &str = "居民报出的8位查询码";
+pub const SEARCH_BUTTON: &str = "查找";
 pub const NEXT_PAGE: &str = "下一页";
 pub const FIRST_PAGE: &str = "回到第一页";
 pub const OVERDUE: &str = "超期";
@@ -66,6 +70,14 @@ pub const AGE: &str = "已过";
 // ---- nav ----
 pub const NAV_QUEUE: &str = "处置队列";
 pub const NAV_DASHBOARD: &str = "统计看板";
+pub const NAV_INBOX: &str = "待办";
+pub const INBOX_TITLE: &str = "待办事项";
+pub const INBOX_OVERDUE: &str = "已超期";
+pub const INBOX_DUE_SOON: &str = "24小时内到期";
+pub const INBOX_NEW: &str = "待受理";
+pub const INBOX_TO_CHECK: &str = "已整改，待核查结案";
+pub const INBOX_EMPTY: &str = "眼下没有待办事项。";
+pub const INBOX_SEE_ALL: &str = "查看全部";
 pub const NAV_ADMIN: &str = "系统管理";
 
 // ---- detail ----
@@ -119,7 +131,8 @@ pub const DASH_CLOSE_RATE: &str = "结案率";
 pub const DASH_ON_TIME_RATE: &str = "按期结案率";
 pub const DASH_MEDIAN: &str = "结案用时中位数";
 pub const DASH_MEDIAN_NOTE: &str = "中位数由分段统计估算，“±”后为最大误差。";
-pub const DASH_REOPENED: &str = "居民反馈未解决";
+pub const DASH_REOPENED: &str = "回访不满意";
+pub const DASH_SATISFACTION: &str = "满意率";
 pub const DASH_ALL_OFFICES: &str = "全区";
 pub const DASH_APPLY: &str = "查看";
 
@@ -157,7 +170,7 @@ pub const EXPORT_COLUMNS: [&str; 18] = [
 ];
 pub const EXPORT_YES: &str = "是";
 pub const EXPORT_NO: &str = "否";
-pub const EXPORT_DASH_COLUMNS: [&str; 9] = [
+pub const EXPORT_DASH_COLUMNS: [&str; 10] = [
     "办事处",
     DASH_OPEN,
     DASH_OVERDUE,
@@ -167,6 +180,7 @@ pub const EXPORT_DASH_COLUMNS: [&str; 9] = [
     DASH_ON_TIME_RATE,
     DASH_MEDIAN,
     DASH_REOPENED,
+    DASH_SATISFACTION,
 ];
 pub const EXPORT_DASH_TITLE: &str = "上报问题处置情况";
 pub const EXPORT_DASH_TOTAL: &str = "全区合计";

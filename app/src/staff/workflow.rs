@@ -32,10 +32,12 @@ pub enum Action {
     SendBack,
     /// 重新打开 (staff)
     Reopen,
-    /// 仍未解决 (the resident, once closed)
+    /// 回访 不满意 (the resident, once closed): reopens it, counts against the office
     ResidentReopen,
-    /// 已解决 (the resident confirms; no change of status)
-    ResidentConfirm,
+    /// 回访 满意 (no change of status)
+    ResidentSatisfied,
+    /// 回访 基本满意 (no change of status)
+    ResidentBasic,
 }
 
 impl Action {
@@ -50,7 +52,8 @@ impl Action {
         Self::SendBack,
         Self::Reopen,
         Self::ResidentReopen,
-        Self::ResidentConfirm,
+        Self::ResidentSatisfied,
+        Self::ResidentBasic,
     ];
 
     /// Stored in `report_events.action` and used in form fields.
@@ -66,7 +69,8 @@ impl Action {
             Self::SendBack => "send_back",
             Self::Reopen => "reopen",
             Self::ResidentReopen => "resident_reopen",
-            Self::ResidentConfirm => "resident_confirm",
+            Self::ResidentSatisfied => "resident_satisfied",
+            Self::ResidentBasic => "resident_basic",
         }
     }
 
@@ -86,13 +90,17 @@ impl Action {
             Self::SendBack => s::ACT_SEND_BACK,
             Self::Reopen => s::ACT_REOPEN,
             Self::ResidentReopen => s::ACT_RESIDENT_REOPEN,
-            Self::ResidentConfirm => s::ACT_RESIDENT_CONFIRM,
+            Self::ResidentSatisfied => s::ACT_RESIDENT_SATISFIED,
+            Self::ResidentBasic => s::ACT_RESIDENT_BASIC,
         }
     }
 
     /// Only the resident holding the tracking code takes these.
     pub fn by_resident(self) -> bool {
-        matches!(self, Self::ResidentReopen | Self::ResidentConfirm)
+        matches!(
+            self,
+            Self::ResidentReopen | Self::ResidentSatisfied | Self::ResidentBasic
+        )
     }
 
     /// A note is required (the reason of a refusal, a send-back or a reopen).
@@ -117,7 +125,7 @@ pub fn next_status(from: ReportStatus, action: Action) -> Option<ReportStatus> {
         (S::Rectified, A::SendBack) => Some(S::Dispatched),
         (S::Closed | S::Rejected | S::Duplicate, A::Reopen) => Some(S::Accepted),
         (S::Closed, A::ResidentReopen) => Some(S::Accepted),
-        (S::Closed, A::ResidentConfirm) => Some(S::Closed),
+        (S::Closed, A::ResidentSatisfied | A::ResidentBasic) => Some(S::Closed),
         _ => None,
     }
 }
@@ -205,7 +213,8 @@ mod tests {
             (S::Rejected, A::Reopen, S::Accepted),
             (S::Duplicate, A::Reopen, S::Accepted),
             (S::Closed, A::ResidentReopen, S::Accepted),
-            (S::Closed, A::ResidentConfirm, S::Closed),
+            (S::Closed, A::ResidentSatisfied, S::Closed),
+            (S::Closed, A::ResidentBasic, S::Closed),
         ];
         let mut allowed_cells = 0;
         for from in S::ALL {

@@ -103,6 +103,7 @@ mod tests {
                 median_close_ms: None,
                 median_error_ms: None,
                 reopened_by_residents: 0,
+                ..Default::default()
             },
             all_time: OfficeRecord::default(),
         }

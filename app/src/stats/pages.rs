@@ -130,6 +130,8 @@ fn definitions() -> AnyView {
                 <dd>{t::DEF_MEDIAN}</dd>
                 <dt>{t::REOPENED}</dt>
                 <dd>{t::DEF_REOPENED}</dd>
+                <dt>{t::SATISFACTION}</dt>
+                <dd>{t::DEF_SATISFACTION}</dd>
             </dl>
         </section>
     }
@@ -158,6 +160,11 @@ fn figures(r: &OfficeRecord) -> AnyView {
                 "district-on-time-rate",
             )} {figure(t::MEDIAN, format_median(r), "district-median")}
             {figure(t::REOPENED, r.reopened_by_residents.to_string(), "district-reopened")}
+            {figure(
+                t::SATISFACTION,
+                format_permille(r.satisfaction_permille()),
+                "district-satisfaction",
+            )}
         </div>
     }
     .into_any()
@@ -173,6 +180,7 @@ fn record_cells(r: &OfficeRecord) -> AnyView {
         <td>{format_median(r)}</td>
         <td class=(r.reopened_by_residents > 0)
             .then_some("stats-reopened")>{r.reopened_by_residents}</td>
+        <td>{format_permille(r.satisfaction_permille())}</td>
     }
     .into_any()
 }
@@ -185,6 +193,7 @@ fn header_cells() -> AnyView {
         <th scope="col">{t::CLOSED}</th>
         <th scope="col">{t::MEDIAN_SHORT}</th>
         <th scope="col">{t::REOPENED}</th>
+        <th scope="col">{t::SATISFACTION}</th>
     }
     .into_any()
 }
@@ -354,6 +363,7 @@ mod tests {
                 median_close_ms: None,
                 median_error_ms: None,
                 reopened_by_residents: 0,
+                ..Default::default()
             },
             all_time: OfficeRecord::default(),
         }

@@ -18,7 +18,8 @@ pub const CLOSE_RATE: &str = "结案率";
 pub const ON_TIME_RATE: &str = "按期结案率";
 pub const MEDIAN: &str = "结案用时中位数";
 pub const MEDIAN_SHORT: &str = "用时中位数";
-pub const REOPENED: &str = "居民反馈未解决";
+pub const REOPENED: &str = "回访不满意";
+pub const SATISFACTION: &str = "满意率";
 pub const OFFICE: &str = "办事处";
 pub const PLACE: &str = "名次";
 pub const UNRANKED: &str = "—";
@@ -37,7 +38,10 @@ pub const DEF_CLOSED: &str = "期间收到的上报中，目前已核查结案�
 pub const DEF_CLOSE_RATE: &str = "结案 ÷ 收到。";
 pub const DEF_ON_TIME_RATE: &str = "期间结案的问题中，在处置时限内完成整改的比例。";
 pub const DEF_MEDIAN: &str = "期间结案的问题从收到到结案所用时间的中位数，由分段统计估算，“±”后为最大误差（2天以内不超过30分钟，14天以内不超过3小时，其后不超过1天）。";
-pub const DEF_REOPENED: &str = "期间居民查看结果后反馈“仍未解决”的次数，计入办事处考核。";
+pub const DEF_REOPENED: &str =
+    "期间居民回访答“不满意”（问题仍未解决）的次数：报告退回办事处重新处理，计入办事处考核。";
+pub const DEF_SATISFACTION: &str =
+    "期间居民回访中答“满意”或“基本满意”的比例（结案后由居民凭查询码回答）。";
 
 /// "统计截至 2026年11月28日 12:05"
 pub fn as_of(at: &str) -> String {

@@ -103,8 +103,10 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
             5 => act(&app, a, id, "reject", &[("note", "不属于背街小巷")]).await,
             6 => act(&app, a, id, "transfer", &[("transfer_to", &other_office)]).await,
             7 => act(&app, a, id, "send_back", &[("note", "整改不到位")]).await,
-            8 => feedback(&app, &code, "unresolved", true).await,
-            _ => feedback(&app, &code, "resolved", false).await,
+            8 => feedback(&app, &code, "unsatisfied", true).await,
+            // Which of the two does not draw from the generator (the history stays the same).
+            _ if id % 2 == 0 => feedback(&app, &code, "satisfied", false).await,
+            _ => feedback(&app, &code, "basic", false).await,
         };
         let status = res.status().as_u16();
         if res.status().is_success() {
@@ -134,6 +136,13 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
         .scalar("SELECT COUNT(*) FROM report_events WHERE action = 'resident_reopen'")
         .await;
     assert!(reopened >= 1, "{reopened} reopened by residents");
+    let answered = app
+        .scalar(
+            "SELECT COUNT(*) FROM report_events \
+             WHERE action IN ('resident_satisfied', 'resident_basic')",
+        )
+        .await;
+    assert!(answered >= 1, "{answered} 满意 or 基本满意");
 
     check(&app).await;
     figures::rebuild(&app.db).await.unwrap();
@@ -189,6 +198,8 @@ async fn check(app: &TestApp) {
                     r.closed_in_period,
                     r.closed_on_time,
                     r.reopened_by_residents,
+                    r.satisfied,
+                    r.basically_satisfied,
                 )
             };
             assert_eq!(

@@ -938,7 +938,7 @@ async fn accept_dispatch_rectify_close_and_the_public_page_shows_before_and_afte
         .unwrap();
     assert!(!html.contains("13800138000"));
     assert!(html.contains("整改后照片"));
-    assert!(html.contains("问题解决了吗"));
+    assert!(html.contains("您对处理结果满意吗"));
 }
 
 #[tokio::test]
@@ -1417,6 +1417,167 @@ async fn dashboard_rates_and_median_time_to_close() {
     assert!(html.contains("50.0%"), "按期结案率 on the page");
 }
 
+#[tokio::test]
+async fn the_queue_finds_a_report_by_its_code_in_any_status_and_only_in_scope() {
+    let app = spawn_app().await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
+    let admin = app.login("admin").await;
+    let (id, code) = report(&app).await;
+    report(&app).await;
+    ok(act(&app, Some(&a), id, "reject", &[("note", "不属于背街小巷")]).await).await;
+    // Not open any more: the default queue leaves it out, the code finds it.
+    assert!(!queue(&app, &a, &[]).await.rows.iter().any(|r| r.id.0 == id));
+    // As a resident reads it out: lower case, a space in the middle.
+    let spoken = format!("{} {}", &code[..4], &code[4..]).to_lowercase();
+    let found = queue(&app, &a, &[("code", spoken.as_str())]).await;
+    assert_eq!(found.rows.iter().map(|r| r.id.0).collect::<Vec<_>>(), [id]);
+    assert_eq!(found.rows[0].status.code(), "rejected");
+    assert_eq!(
+        queue(&app, &admin, &[("code", code.as_str())])
+            .await
+            .rows
+            .len(),
+        1
+    );
+    // Another office's staff find nothing.
+    assert!(
+        queue(&app, &b, &[("code", code.as_str())])
+            .await
+            .rows
+            .is_empty()
+    );
+    // Not a code: a clear 400, nothing else.
+    let e = refused(
+        app.post_form("/api/staff/queue", Some(&a), &[("code", "AB1".to_string())])
+            .await,
+        400,
+    )
+    .await;
+    assert!(e.to_string().contains("查询码"), "{e}");
+    let html = app
+        .client
+        .get(app.url(&format!("/staff?code={code}")))
+        .header(reqwest::header::COOKIE, &a)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"code-search\""));
+    assert_eq!(html.matches("data-testid=\"queue-row\"").count(), 1);
+    assert!(html.contains(&code));
+}
+
+#[tokio::test]
+async fn the_inbox_lists_what_needs_the_office_now_most_urgent_first() {
+    use app::staff::{Inbox, InboxKind};
+    let app = spawn_app().await;
+    let a = app.login("taihao").await;
+    let b = app.login("huaihe").await;
+    let dispatch_in = |hours: &'static str| {
+        let (app, a) = (&app, a.clone());
+        async move {
+            let (id, _) = report(app).await;
+            ok(act(app, Some(&a), id, "accept", &[]).await).await;
+            ok(act(
+                app,
+                Some(&a),
+                id,
+                "dispatch",
+                &[("unit", "韩营居委会"), ("deadline_hours", hours)],
+            )
+            .await)
+            .await;
+            id
+        }
+    };
+    let (new, _) = report(&app).await;
+    let late = dispatch_in("72").await;
+    // Its deadline passed an hour ago.
+    sqlx::query("UPDATE reports SET deadline_at = $1 WHERE id = $2")
+        .bind(app::domain::Millis::now().0 - 3_600_000)
+        .bind(late)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let soon = dispatch_in("4").await;
+    let _later = dispatch_in("72").await;
+    let to_check = dispatch_in("72").await;
+    ok(rectify(&app, Some(&a), to_check, 1).await).await;
+    let accepted = report(&app).await.0;
+    ok(act(&app, Some(&a), accepted, "accept", &[]).await).await;
+
+    let inbox: Inbox =
+        serde_json::from_str(&ok(app.post_form("/api/staff/inbox", Some(&a), &[]).await).await)
+            .unwrap();
+    let seen: Vec<(InboxKind, i64, Vec<i64>)> = inbox
+        .sections
+        .iter()
+        .map(|s| (s.kind, s.count, s.rows.iter().map(|r| r.id.0).collect()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (InboxKind::Overdue, 1, vec![late]),
+            (InboxKind::DueSoon, 1, vec![soon]),
+            (InboxKind::New, 1, vec![new]),
+            (InboxKind::ToCheck, 1, vec![to_check]),
+        ]
+    );
+    // Another office has nothing of these; signed out, nothing at all.
+    let other: Inbox =
+        serde_json::from_str(&ok(app.post_form("/api/staff/inbox", Some(&b), &[]).await).await)
+            .unwrap();
+    assert!(
+        other
+            .sections
+            .iter()
+            .all(|s| s.count == 0 && s.rows.is_empty())
+    );
+    refused(app.post_form("/api/staff/inbox", None, &[]).await, 401).await;
+
+    // The count in the navigation of every staff page, and the page itself.
+    let page = |path: &'static str| {
+        let (app, a) = (&app, a.clone());
+        async move {
+            app.client
+                .get(app.url(path))
+                .header(reqwest::header::COOKIE, a)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let queue_html = page("/staff").await;
+    let badge = queue_html
+        .split_once("data-testid=\"nav-inbox-count\"")
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map(|(_, rest)| rest.split('<').next().unwrap_or_default());
+    assert_eq!(badge, Some("4"), "待办 4 in the nav");
+    let html = page("/staff/inbox").await;
+    for testid in [
+        "inbox-overdue",
+        "inbox-due-soon",
+        "inbox-new",
+        "inbox-to-check",
+    ] {
+        assert!(
+            html.contains(&format!("data-testid=\"{testid}\"")),
+            "{testid}"
+        );
+    }
+    assert!(
+        html.find("inbox-overdue") < html.find("inbox-new"),
+        "most urgent first"
+    );
+    assert_eq!(html.matches("data-testid=\"queue-row\"").count(), 4);
+}
+
 // ---- the resident's answer ----
 
 #[tokio::test]
@@ -1425,10 +1586,10 @@ async fn resident_says_not_fixed_reopens_and_counts_against_the_office() {
     let a = app.login("taihao").await;
     let (id, code) = dispatched(&app, &a).await;
     // Not closed yet: no answer possible.
-    refused(feedback(&app, &code, "unresolved", false).await, 409).await;
+    refused(feedback(&app, &code, "unsatisfied", false).await, 409).await;
     ok(rectify(&app, Some(&a), id, 1).await).await;
     ok(act(&app, Some(&a), id, "close", &[]).await).await;
-    ok(feedback(&app, &code, "unresolved", true).await).await;
+    ok(feedback(&app, &code, "unsatisfied", true).await).await;
     let d = detail(&app, &a, id).await;
     assert_eq!(d.status.code(), "accepted", "back in the office's queue");
     assert_eq!(d.reopen_count, 1);
@@ -1459,13 +1620,124 @@ async fn resident_says_not_fixed_reopens_and_counts_against_the_office() {
     ok(act(&app, Some(&a), id, "dispatch", &[("unit", "韩营居委会")]).await).await;
     ok(rectify(&app, Some(&a), id, 1).await).await;
     ok(act(&app, Some(&a), id, "close", &[]).await).await;
-    ok(feedback(&app, &code, "resolved", false).await).await;
+    ok(feedback(&app, &code, "satisfied", false).await).await;
     assert_eq!(snapshot(&app, id).await.0, "closed");
     let before = snapshot(&app, id).await;
-    refused(feedback(&app, &code, "unresolved", false).await, 409).await;
+    refused(feedback(&app, &code, "unsatisfied", false).await, 409).await;
     assert_eq!(snapshot(&app, id).await, before);
-    refused(feedback(&app, "ABCDEFGH", "resolved", false).await, 404).await;
+    refused(feedback(&app, "ABCDEFGH", "satisfied", false).await, 404).await;
     refused(feedback(&app, &code, "maybe", false).await, 400).await;
+}
+
+#[tokio::test]
+async fn return_visit_answers_make_the_satisfaction_rate_and_unsatisfied_reopens() {
+    let app = spawn_app().await;
+    let a = app.login("taihao").await;
+    let mut closed = Vec::new();
+    for _ in 0..4 {
+        let (id, code) = dispatched(&app, &a).await;
+        ok(rectify(&app, Some(&a), id, 1).await).await;
+        ok(act(&app, Some(&a), id, "close", &[]).await).await;
+        closed.push((id, code));
+    }
+    ok(feedback(&app, &closed[0].1, "satisfied", false).await).await;
+    ok(feedback(&app, &closed[1].1, "basic", false).await).await;
+    ok(feedback(&app, &closed[2].1, "unsatisfied", true).await).await;
+    let last_action = |d: &app::staff::ReportDetail| d.events.last().unwrap().action.clone();
+    let d0 = detail(&app, &a, closed[0].0).await;
+    assert_eq!(
+        (d0.status.code(), last_action(&d0).as_str()),
+        ("closed", "resident_satisfied")
+    );
+    let d1 = detail(&app, &a, closed[1].0).await;
+    assert_eq!(
+        (d1.status.code(), last_action(&d1).as_str()),
+        ("closed", "resident_basic")
+    );
+    let d2 = detail(&app, &a, closed[2].0).await;
+    assert_eq!(
+        (d2.status.code(), last_action(&d2).as_str()),
+        ("accepted", "resident_reopen")
+    );
+    assert_eq!(
+        d2.reopen_count, 1,
+        "不满意 reopens and counts against the office"
+    );
+    // One answer per closing.
+    let before = snapshot(&app, closed[0].0).await;
+    refused(
+        feedback(&app, &closed[0].1, "unsatisfied", false).await,
+        409,
+    )
+    .await;
+    assert_eq!(snapshot(&app, closed[0].0).await, before);
+
+    let dashboard = |cookie: String| {
+        let app = &app;
+        async move {
+            let body = ok(app
+                .post_form("/api/staff/dashboard", Some(&cookie), &[])
+                .await)
+            .await;
+            serde_json::from_str::<Dashboard>(&body).unwrap()
+        }
+    };
+    let r = dashboard(a.clone()).await.record;
+    assert_eq!(
+        (r.satisfied, r.basically_satisfied, r.reopened_by_residents),
+        (1, 1, 1)
+    );
+    // 满意率 = (满意 + 基本满意) ÷ answers.
+    assert_eq!(r.satisfaction_permille(), Some(666));
+    // The answer of an older page ("resolved") still counts, as 满意.
+    ok(feedback(&app, &closed[3].1, "resolved", false).await).await;
+    let r = dashboard(a.clone()).await.record;
+    assert_eq!((r.satisfied, r.satisfaction_permille()), (2, Some(750)));
+    let stats = app
+        .client
+        .get(app.url("/stats"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(stats.contains("满意率"), "the label on /stats");
+    assert!(stats.contains("75.0%"), "太昊路's 满意率 on /stats");
+    let page = app
+        .client
+        .get(app.url("/staff/dashboard"))
+        .header(reqwest::header::COOKIE, &a)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("满意率") && page.contains("75.0%"));
+    // The track page offers the three answers while an answer is possible.
+    let (id, code) = dispatched(&app, &a).await;
+    ok(rectify(&app, Some(&a), id, 1).await).await;
+    ok(act(&app, Some(&a), id, "close", &[]).await).await;
+    let html = app
+        .client
+        .get(app.url(&format!("/track?code={code}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for (value, label) in [
+        ("satisfied", "满意"),
+        ("basic", "基本满意"),
+        ("unsatisfied", "不满意"),
+    ] {
+        assert!(
+            html.contains(&format!("value=\"{value}\"")) && html.contains(label),
+            "{value}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1477,7 +1749,7 @@ async fn a_browser_feedback_post_comes_back_to_the_track_page() {
     ok(act(&app, Some(&a), id, "close", &[]).await).await;
     let form = Form::new()
         .text("code", code.clone())
-        .text("answer", "resolved")
+        .text("answer", "satisfied")
         .text("note", "");
     let res = app
         .client

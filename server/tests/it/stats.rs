@@ -279,7 +279,7 @@ async fn the_page_shows_rates_charts_and_ranking_and_is_cacheable() {
     assert!(pos("淮河路办事处") < pos("开元路产业集聚区"));
     assert!(ranking.contains("第1名"));
     assert!(ranking.contains(r#"data-testid="district-row""#));
-    assert!(html.contains("居民反馈未解决"));
+    assert!(html.contains("回访不满意") && html.contains("满意率"));
     // Its own style sheet, and the way back.
     assert!(html.contains(r#"href="/stats.css""#));
     assert!(html.contains(r#"href="/""#) && html.contains("返回首页"));

@@ -450,7 +450,7 @@ pub async fn referenced_photos(
 pub async fn feedback_since_close(db: &Db, id: ReportNo) -> DbResult<bool> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM report_events WHERE report_id = $1 \
-             AND action IN ('resident_confirm', 'resident_reopen') \
+             AND action IN ('resident_satisfied', 'resident_basic', 'resident_reopen') \
              AND id > (SELECT COALESCE(MAX(id), 0) FROM report_events \
                        WHERE report_id = $1 AND action = 'close') \
          LIMIT 1",

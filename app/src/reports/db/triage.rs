@@ -27,11 +27,31 @@ pub async fn queue(
     now: Millis,
     page_size: usize,
 ) -> DbResult<QueuePage> {
+    let (rows, next) = queue_rows(db, office, f, now, page_size).await?;
+    let counts = crate::reports::figures::counts(db, office).await?;
+    let overdue = crate::reports::figures::overdue(db, office, now).await?;
+    Ok(QueuePage {
+        rows,
+        next,
+        counts,
+        overdue,
+        now,
+    })
+}
+
+/// The rows of one page of the queue and the cursor of the next.
+pub async fn queue_rows(
+    db: &Db,
+    office: Option<OfficeId>,
+    f: &QueueFilter,
+    now: Millis,
+    page_size: usize,
+) -> DbResult<(Vec<QueueRow>, Option<(i64, ReportNo)>)> {
     let mut p = Params::default();
     let mut conds = filter_conds(&mut p, office, f, now);
     // Overdue reports all have a deadline, so their sort key is the deadline itself: said so,
     // the (office, status, deadline) index gives them in order instead of a sort of them all.
-    let key = if f.overdue_only {
+    let key = if f.overdue_only || f.due_before.is_some() {
         "r.deadline_at"
     } else {
         SORT_KEY
@@ -68,15 +88,7 @@ pub async fn queue(
     } else {
         None
     };
-    let counts = crate::reports::figures::counts(db, office).await?;
-    let overdue = crate::reports::figures::overdue(db, office, now).await?;
-    Ok(QueuePage {
-        rows: out,
-        next,
-        counts,
-        overdue,
-        now,
-    })
+    Ok((out, next))
 }
 
 /// The WHERE conditions of `f` (every filter but the keyset cursor) on `reports r`, for the
@@ -93,7 +105,11 @@ pub(super) fn filter_conds(
     }
     match f.status {
         Some(st) => conds.push(format!("r.status = {}", p.push(Val::T(st.code().into())))),
-        None if !f.overdue_only && !f.every_status => {
+        None if !f.overdue_only
+            && !f.every_status
+            && f.code.is_none()
+            && f.due_before.is_none() =>
+        {
             conds.push(format!("r.status IN {OPEN_STATUSES}"))
         }
         None => {}
@@ -102,6 +118,19 @@ pub(super) fn filter_conds(
         conds.push(format!(
             "r.status = 'dispatched' AND r.deadline_at < {}",
             p.push(Val::I(now.0))
+        ));
+    }
+    if let Some(until) = f.due_before {
+        conds.push(format!(
+            "r.status = 'dispatched' AND r.deadline_at >= {} AND r.deadline_at < {}",
+            p.push(Val::I(now.0)),
+            p.push(Val::I(until.0))
+        ));
+    }
+    if let Some(code) = &f.code {
+        conds.push(format!(
+            "r.tracking_code = {}",
+            p.push(Val::T(code.clone()))
         ));
     }
     if let Some(c) = f.category {
@@ -211,8 +240,8 @@ pub struct Transition {
     pub expected_version: i64,
     /// The action's code (`staff::workflow::Action::code`), stored with the event.
     pub action: &'static str,
-    /// A resident's 仍未解决 (counted in the office's record).
-    pub reopened_by_resident: bool,
+    /// A resident's 回访 answer (counted in the office's record).
+    pub answer: Option<crate::reports::figures::Answer>,
     pub from: ReportStatus,
     pub to: ReportStatus,
     /// Column changes besides status/version/updated_at: (column, value); `None` = NULL.
@@ -260,8 +289,8 @@ pub async fn write_transition(db: &Db, t: &Transition) -> DbResult<Written> {
     if let Some(after) = figures::snapshot(&mut tx, t.report).await? {
         delta.add(&after, 1);
     }
-    if t.reopened_by_resident {
-        delta.reopened(t.office, t.at);
+    if let Some(answer) = t.answer {
+        delta.answered(t.office, t.at, answer);
     }
     delta.apply(&mut tx).await?;
     let actor_sql = if t.actor.is_some() { "$9" } else { "NULL" };

@@ -183,11 +183,14 @@ fn FeedbackForm(code: String) -> impl IntoView {
             <label for="feedback-photo">{t::FEEDBACK_PHOTO}</label>
             <input id="feedback-photo" type="file" name="photo" accept="image/*" />
             <div class="row">
-                <button type="submit" name="answer" value="resolved" class="primary">
-                    {t::FEEDBACK_RESOLVED}
+                <button type="submit" name="answer" value="satisfied" class="primary">
+                    {t::FEEDBACK_SATISFIED}
                 </button>
-                <button type="submit" name="answer" value="unresolved">
-                    {t::FEEDBACK_UNRESOLVED}
+                <button type="submit" name="answer" value="basic">
+                    {t::FEEDBACK_BASIC}
+                </button>
+                <button type="submit" name="answer" value="unsatisfied">
+                    {t::FEEDBACK_UNSATISFIED}
                 </button>
             </div>
         </form>

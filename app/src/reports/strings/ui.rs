@@ -101,13 +101,14 @@ pub const FIELD_LOCATION: &str = "大致位置";
 pub const PHOTOS_BEFORE: &str = "上报照片";
 pub const PHOTOS_AFTER: &str = "整改后照片";
 pub const TIMELINE: &str = "办理进度";
-pub const FEEDBACK_TITLE: &str = "问题解决了吗？";
+pub const FEEDBACK_TITLE: &str = "回访：您对处理结果满意吗？";
 pub const FEEDBACK_HINT: &str =
-    "办事处已结案。如果问题仍在，请点“仍未解决”，报告会退回办事处重新处理。";
+    "办事处已结案。如果问题仍在，请点“不满意”，报告会退回办事处重新处理。";
 pub const FEEDBACK_NOTE: &str = "补充说明（可选）";
 pub const FEEDBACK_PHOTO: &str = "现场照片（可选）";
-pub const FEEDBACK_RESOLVED: &str = "已解决";
-pub const FEEDBACK_UNRESOLVED: &str = "仍未解决";
+pub const FEEDBACK_SATISFIED: &str = "满意";
+pub const FEEDBACK_BASIC: &str = "基本满意";
+pub const FEEDBACK_UNSATISFIED: &str = "不满意";
 pub const FEEDBACK_THANKS: &str = "感谢您的反馈！";
 pub const PHOTO_LINK_LABEL: &str = "查看大图";
 pub const NO_PLACE: &str = "（仅定位）";

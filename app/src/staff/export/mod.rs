@@ -37,7 +37,7 @@ const REPORT_WIDTHS: [f64; 18] = [
     12.0, 16.0, 14.0, 12.0, 14.0, 8.0, 17.0, 17.0, 17.0, 17.0, 8.0, 12.0, 16.0, 40.0, 30.0, 30.0,
     60.0, 10.0,
 ];
-const DASH_WIDTHS: [f64; 9] = [18.0, 12.0, 12.0, 10.0, 10.0, 10.0, 12.0, 22.0, 14.0];
+const DASH_WIDTHS: [f64; 10] = [18.0, 12.0, 12.0, 10.0, 10.0, 10.0, 12.0, 22.0, 14.0, 10.0];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Format {
@@ -270,6 +270,7 @@ async fn dashboard(
                 Cell::Permille(r.on_time_rate_permille()),
                 Cell::Text(format_median(r)),
                 Cell::Int(r.reopened_by_residents),
+                Cell::Permille(r.satisfaction_permille()),
             ])?;
         }
         x.finish()

@@ -160,6 +160,11 @@ fn Figures(d: Dashboard) -> impl IntoView {
                     "dash-on-time-rate",
                 )} {figure(t::DASH_MEDIAN, format_median(r), "dash-median")}
                 {figure(t::DASH_REOPENED, r.reopened_by_residents.to_string(), "dash-reopened")}
+                {figure(
+                    t::DASH_SATISFACTION,
+                    format_permille(r.satisfaction_permille()),
+                    "dash-satisfaction",
+                )}
             </div>
             <p class="muted small">{t::DASH_MEDIAN_NOTE}</p>
         </section>

@@ -4,11 +4,13 @@
 
 mod dashboard;
 mod detail;
+mod inbox;
 mod login;
 mod queue;
 
 pub use dashboard::DashboardPage;
 pub use detail::ReportDetailPage;
+pub use inbox::InboxPage;
 pub use login::LoginPage;
 pub use queue::QueuePage;
 
@@ -48,9 +50,11 @@ where
                 Suspend::new(async move {
                     match me.await {
                         Ok(Some(user)) => {
+                            let counts = super::api::staff_inbox_counts().await.ok();
                             Some(
+                                // The nav's 待办 count; a failure only leaves it out.
                                 view! {
-                                    <StaffNav user=user.clone() />
+                                    <StaffNav user=user.clone() counts=counts />
                                     {children(user)}
                                 }
                                     .into_any(),
@@ -75,7 +79,7 @@ pub fn StaffStyles() -> impl IntoView {
 
 /// The staff bar: who is signed in, the sections, and 退出登录.
 #[component]
-pub fn StaffNav(user: StaffUser) -> impl IntoView {
+pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl IntoView {
     let who = match &user.office_name {
         Some(office) => format!("{} · {}", user.display_name, office),
         None => format!("{} · {}", user.display_name, user.role.label()),
@@ -83,6 +87,19 @@ pub fn StaffNav(user: StaffUser) -> impl IntoView {
     let admin = user.is_admin();
     view! {
         <nav class="staff-nav" aria-label=t::NAV_QUEUE>
+            <a href="/staff/inbox" data-testid="nav-inbox">
+                {t::NAV_INBOX}
+                {counts
+                    .filter(|c| c.total() > 0)
+                    .map(|c| {
+                        view! {
+                            " "
+                            <span class=badge_class(c.overdue) data-testid="nav-inbox-count">
+                                {c.total()}
+                            </span>
+                        }
+                    })}
+            </a>
             <a href="/staff">{t::NAV_QUEUE}</a>
             <a href="/staff/dashboard">{t::NAV_DASHBOARD}</a>
             <a href="/staff/honours">示范户管理</a>
@@ -96,6 +113,14 @@ pub fn StaffNav(user: StaffUser) -> impl IntoView {
                 </button>
             </form>
         </nav>
+    }
+}
+
+fn badge_class(overdue: i64) -> &'static str {
+    if overdue > 0 {
+        "badge overdue"
+    } else {
+        "badge"
     }
 }
 

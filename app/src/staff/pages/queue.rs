@@ -26,6 +26,7 @@ fn base_query(q: &Q) -> String {
         ("overdue", &q.overdue),
         ("from", &q.from),
         ("until", &q.until),
+        ("code", &q.code),
     ];
     pairs
         .iter()
@@ -68,6 +69,7 @@ pub fn QueuePage() -> impl IntoView {
             from: g("from"),
             until: g("until"),
             after: g("after"),
+            code: g("code"),
         }
     });
     let page = {
@@ -173,6 +175,28 @@ fn Filters(
         .cloned()
         .collect();
     view! {
+        <form
+            class="card filters code-search"
+            method="get"
+            action="/staff"
+            role="search"
+            data-testid="code-search"
+        >
+            <label>
+                {t::SEARCH_CODE}
+                <input
+                    type="search"
+                    name="code"
+                    value=q.code.clone()
+                    placeholder=t::SEARCH_CODE_HINT
+                    maxlength="16"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                />
+            </label>
+            <button type="submit">{t::SEARCH_BUTTON}</button>
+        </form>
         <form class="card filters" method="get" action="/staff" data-testid="queue-filters">
             {user
                 .is_admin()
@@ -386,7 +410,7 @@ fn Exports(base: String) -> impl IntoView {
 }
 
 #[component]
-fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
+pub(super) fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
     let overdue = is_overdue(row.status, row.deadline_at, now);
     let left = row
         .deadline_at
