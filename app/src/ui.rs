@@ -40,7 +40,9 @@ pub fn FlashBanner(err: Option<String>, ok: bool, ok_text: &'static str) -> impl
 /// loads it.
 #[component]
 pub fn ShrinkPhotos() -> impl IntoView {
-    view! { <script src="/photo-shrink.js" defer=true></script> }
+    // Every script of a page carries its nonce (server/src/csp.rs), same-origin ones too.
+    let nonce = leptos::nonce::use_nonce();
+    view! { <script src="/photo-shrink.js" defer=true nonce=nonce></script> }
 }
 
 /// The value of `data-shrink-photos` on a form with photo inputs.
