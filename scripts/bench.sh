@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks at a million reports, on this machine, written into
 # BENCHMARKS.md between the `bench:begin` and `bench:end` markers (the rest of the file is
-# kept). Not part of `make test`: it takes about 8 minutes on 2 cores.
+# kept). Not part of `make test`: it takes about 15 minutes on 2 cores.
 #
 # For SQLite and for PostgreSQL (127.0.0.1:5432, a database `jx_bench` made afresh):
 #   1. `server synthetic --reports $BENCH_REPORTS` (default 1,000,000) into an empty database,
@@ -17,7 +17,9 @@
 #      server's peak RSS.
 # Before the backends: examples/photo_bench, the server's work on one photo, pass-through
 # against re-encode in the same run.
-# Not here yet (see issue 13): Lighthouse, the offline drain bench.
+# After the backends, the resident's side in Chromium: Lighthouse 12.8.2 on `/report` (five
+# runs), `/`, `/honours`, `/stats` (scripts/bench/lighthouse.sh), and the offline queue's
+# drain time on loopback and on a throttled 1.6 Mbit/s link (`cd end2end && npm run bench`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -148,6 +150,24 @@ run_backend SQLite "sqlite://$work/bench.db?mode=rwc" 3190
 psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS jx_bench" -c "CREATE DATABASE jx_bench"
 run_backend PostgreSQL "$pg_url" 3191
 psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS jx_bench"
+
+[ -d target/site/pkg ] || ./scripts/build-release.sh
+{
+    echo "### Lighthouse 12.8.2, mobile (simulated slow 4G, 4× CPU slowdown)"
+    echo
+    echo "\`scripts/bench/lighthouse.sh 5\` (the release site on a fresh demo database; Debian's Chromium):"
+    echo
+    scripts/bench/lighthouse.sh 5
+    echo
+    echo "### Offline queue drain (20 reports × 3 photos queued offline, then online)"
+    echo
+    echo "\`cd end2end && npm run bench\`:"
+    echo
+    echo '```'
+    (cd end2end && npm run bench 2>&1) | grep -E '^(drain|  online|  first|  share)' || true
+    echo '```'
+    echo
+} >>"$out"
 
 python3 - "$out" <<'EOF'
 import sys, re
