@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks at a million reports, on this machine, written into
 # BENCHMARKS.md between the `bench:begin` and `bench:end` markers (the rest of the file is
-# kept). Not part of `make test`: it takes about 15 minutes on 2 cores.
+# kept). Not part of `make test`: it takes about 25 minutes on 2 cores.
 #
 # For SQLite and for PostgreSQL (127.0.0.1:5432, a database `jx_bench` made afresh):
 #   1. `server synthetic --reports $BENCH_REPORTS` (default 1,000,000) into an empty database,
