@@ -105,7 +105,7 @@ impl ObjectPhotos {
     pub async fn ages(&self, prefix: u8) -> io::Result<Vec<(PhotoSha, Duration)>> {
         let dir = self.dir(&format!("{prefix:02x}"));
         let mut listing = self.store.list(Some(&dir));
-        let now = chrono_now();
+        let now = chrono::Utc::now();
         let mut out = Vec::new();
         while let Some(meta) = listing.next().await {
             let meta = meta.map_err(io::Error::other)?;
@@ -139,7 +139,7 @@ impl ObjectPhotos {
             self.key(sha, PhotoVariant::Full),
             self.key(sha, PhotoVariant::Thumb),
         ];
-        let now = chrono_now();
+        let now = chrono::Utc::now();
         for key in &keys {
             match self.store.head(key).await {
                 Ok(meta) if (now - meta.last_modified).to_std().unwrap_or_default() < min_age => {
@@ -157,8 +157,4 @@ impl ObjectPhotos {
         }
         Ok(true)
     }
-}
-
-fn chrono_now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

@@ -12,31 +12,21 @@ use crate::page_response::PageResponse;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-fn label(kind: InboxKind) -> &'static str {
+/// A section's heading, the queue with its filter (every one of them), and its test id.
+fn section_meta(kind: InboxKind) -> (&'static str, &'static str, &'static str) {
     match kind {
-        InboxKind::Overdue => t::INBOX_OVERDUE,
-        InboxKind::DueSoon => t::INBOX_DUE_SOON,
-        InboxKind::New => t::INBOX_NEW,
-        InboxKind::ToCheck => t::INBOX_TO_CHECK,
-    }
-}
-
-/// The queue with the section's filter: every one of them.
-fn see_all(kind: InboxKind) -> &'static str {
-    match kind {
-        InboxKind::Overdue => "/staff?overdue=1",
-        InboxKind::DueSoon => "/staff?status=dispatched",
-        InboxKind::New => "/staff?status=pending",
-        InboxKind::ToCheck => "/staff?status=rectified",
-    }
-}
-
-fn testid(kind: InboxKind) -> &'static str {
-    match kind {
-        InboxKind::Overdue => "inbox-overdue",
-        InboxKind::DueSoon => "inbox-due-soon",
-        InboxKind::New => "inbox-new",
-        InboxKind::ToCheck => "inbox-to-check",
+        InboxKind::Overdue => (t::INBOX_OVERDUE, "/staff?overdue=1", "inbox-overdue"),
+        InboxKind::DueSoon => (
+            t::INBOX_DUE_SOON,
+            "/staff?status=dispatched",
+            "inbox-due-soon",
+        ),
+        InboxKind::New => (t::INBOX_NEW, "/staff?status=pending", "inbox-new"),
+        InboxKind::ToCheck => (
+            t::INBOX_TO_CHECK,
+            "/staff?status=rectified",
+            "inbox-to-check",
+        ),
     }
 }
 
@@ -99,11 +89,12 @@ fn Sections(inbox: Inbox) -> impl IntoView {
 #[component]
 fn Section(section: InboxSection, now: crate::domain::Millis) -> impl IntoView {
     let InboxSection { kind, count, rows } = section;
+    let (label, see_all, testid) = section_meta(kind);
     let more = count > rows.len() as i64;
     view! {
-        <section class="card inbox-section" data-testid=testid(kind)>
+        <section class="card inbox-section" data-testid=testid>
             <h2>
-                {label(kind)} " " <span class="badge" data-testid="inbox-count">
+                {label} " " <span class="badge" data-testid="inbox-count">
                     {count}
                 </span>
             </h2>
@@ -113,7 +104,7 @@ fn Section(section: InboxSection, now: crate::domain::Millis) -> impl IntoView {
             {more
                 .then(|| {
                     view! {
-                        <a class="button" href=see_all(kind)>
+                        <a class="button" href=see_all>
                             {t::INBOX_SEE_ALL}
                         </a>
                     }
