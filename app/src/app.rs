@@ -7,6 +7,9 @@ use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
 use crate::staff::pages::{DashboardPage, InboxPage, LoginPage, QueuePage, ReportDetailPage};
 use crate::stats::pages::StatsPage;
 use crate::strings as t;
+use crate::supervision::pages::{
+    CapturePage, FindingPage, FindingsPage, RoundPage, SupervisorHomePage,
+};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
@@ -111,6 +114,24 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("staff"), StaticSegment("honours"))
                         view=StaffHonoursPage
+                        ssr=SsrMode::Async
+                    />
+                    // 督导: rounds, the capture form, and 整改通知 (staff, supervisors, admin).
+                    <Route path=StaticSegment("dudao") view=SupervisorHomePage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("dudao"), StaticSegment("round"), ParamSegment("id"))
+                        view=RoundPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("dudao"), StaticSegment("capture"))
+                        view=CapturePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("findings") view=FindingsPage ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("findings"), ParamSegment("id"))
+                        view=FindingPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />

@@ -17,6 +17,7 @@ pub mod session;
 pub mod staff;
 pub mod stats;
 pub mod strings;
+pub mod supervision;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -1032,6 +1032,7 @@ async fn verify_with(
     for (table, column) in [
         ("report_photos", "sha256"),
         ("honour_events", "photo_sha256"),
+        ("finding_photos", "sha256"),
     ] {
         if !tables.iter().any(|t| t.name == table) {
             continue;

@@ -14,6 +14,7 @@ use app::reports::api::FEEDBACK_PATH;
 use app::reports::strings::validation as msg;
 use app::reports::{MAX_PHOTOS, SUBMIT_PATH};
 use app::staff::api::RECTIFY_PATH;
+use app::supervision::{RECTIFY_PATH as FINDING_RECTIFY_PATH, START_ROUND_PATH};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, header};
@@ -67,7 +68,11 @@ impl UploadGuard {
 pub async fn guard(State(guard): State<UploadGuard>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let anonymous = path == SUBMIT_PATH || path == FEEDBACK_PATH;
-    let staff = path == RECTIFY_PATH || path == HONOUR_ACT_PATH || path == HONOUR_IMPORT_PATH;
+    let staff = path == RECTIFY_PATH
+        || path == HONOUR_ACT_PATH
+        || path == HONOUR_IMPORT_PATH
+        || path == FINDING_RECTIFY_PATH
+        || path == START_ROUND_PATH;
     if req.method() != Method::POST || !(anonymous || staff) {
         return next.run(req).await;
     }

@@ -319,7 +319,7 @@ pub async fn add_user(
         admin?;
         let role = parse_role(&role)?;
         let office = match role {
-            crate::session::Role::Admin => None,
+            crate::session::Role::Admin | crate::session::Role::Supervisor => None,
             crate::session::Role::Staff => parse_opt(&office)?,
         };
         crate::session::auth::create_user(&db()?, &username, &display_name, &password, role, office)

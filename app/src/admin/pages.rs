@@ -534,6 +534,7 @@ fn Users(data: AdminOverview, me: StaffUser) -> impl IntoView {
                         <option value=Role::Staff.code() selected=true>
                             {Role::Staff.label()}
                         </option>
+                        <option value=Role::Supervisor.code()>{Role::Supervisor.label()}</option>
                         <option value=Role::Admin.code()>{Role::Admin.label()}</option>
                     </select>
                 </label>

@@ -40,6 +40,10 @@ id_type!(
     UserId,
     /// 示范户 / 卫生家庭 / 示范街 / 文明商户 record.
     HonourId,
+    /// A 督导 / 暗访 inspection round.
+    RoundId,
+    /// A supervisor's finding (整改通知).
+    FindingId,
 );
 
 #[cfg(test)]

@@ -10,7 +10,10 @@ use std::collections::HashMap;
 
 /// Text fields and photos of a multipart form, read under limits.
 pub struct FormUpload {
+    /// The last value of each name.
     pub fields: HashMap<String, String>,
+    /// Every (name, value) in order: checkboxes that share a name.
+    pub pairs: Vec<(String, String)>,
     pub photos: Vec<Vec<u8>>,
 }
 
@@ -20,10 +23,21 @@ const MAX_FIELDS: usize = 32;
 
 impl FormUpload {
     pub async fn read(
-        mut multipart: multer::Multipart<'static>,
+        multipart: multer::Multipart<'static>,
         photo_max_bytes: usize,
     ) -> Result<Self, AppError> {
+        Self::read_with(multipart, photo_max_bytes, MAX_FIELDS).await
+    }
+
+    /// Like [`FormUpload::read`], for a form with up to `max_fields` text fields (a list of
+    /// checkboxes); still at most 8 KiB each.
+    pub async fn read_with(
+        mut multipart: multer::Multipart<'static>,
+        photo_max_bytes: usize,
+        max_fields: usize,
+    ) -> Result<Self, AppError> {
         let mut fields = HashMap::new();
+        let mut pairs = Vec::new();
         let mut photos = Vec::new();
         let result: Result<(), AppError> = async {
             while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
@@ -42,7 +56,7 @@ impl FormUpload {
                     }
                     photos.push(bytes);
                 } else {
-                    if fields.len() >= MAX_FIELDS {
+                    if pairs.len() >= max_fields {
                         return Err(AppError::bad_request(FORM_BAD));
                     }
                     let bytes = read_field(&mut field, MAX_FIELD_BYTES, || {
@@ -51,6 +65,7 @@ impl FormUpload {
                     .await?;
                     let text =
                         String::from_utf8(bytes).map_err(|_| AppError::bad_request(FORM_BAD))?;
+                    pairs.push((name.clone(), text.clone()));
                     fields.insert(name, text);
                 }
             }
@@ -63,7 +78,19 @@ impl FormUpload {
             }
             return Err(e);
         }
-        Ok(Self { fields, photos })
+        Ok(Self {
+            fields,
+            pairs,
+            photos,
+        })
+    }
+
+    /// Every value sent under `name`, in order.
+    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.pairs
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self, name: &str) -> &str {

@@ -19,7 +19,9 @@ pub async fn submit_report(data: MultipartData) -> Result<Receipt, AppError> {
         let multipart = data
             .into_inner()
             .ok_or_else(|| AppError::bad_request(super::strings::validation::NOT_MULTIPART))?;
-        super::service::submit(&state, multipart).await
+        // A signed-in supervisor's phone sends findings this way (the same device queue).
+        let by = crate::session::auth::current_user().await?;
+        super::service::submit(&state, multipart, by.as_ref()).await
     }
     .await
 }

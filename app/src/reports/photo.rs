@@ -227,6 +227,25 @@ pub async fn process_off_thread(upload: Vec<u8>) -> Result<ProcessedPhoto, AppEr
     }
 }
 
+/// Processes and stores uploads in order, as the rows that name them (after-photos, a
+/// finding's photos).
+pub async fn store_all(
+    store: &crate::storage::PhotoStore,
+    uploads: Vec<Vec<u8>>,
+) -> Result<Vec<super::db::NewPhoto>, AppError> {
+    let mut out = Vec::with_capacity(uploads.len());
+    for original in uploads {
+        let processed = process_and_store(store, original).await?;
+        out.push(super::db::NewPhoto {
+            sha256: processed.sha256.clone(),
+            width: processed.width,
+            height: processed.height,
+            bytes: processed.jpeg.len(),
+        });
+    }
+    Ok(out)
+}
+
 /// Processes an upload off the async workers and writes the full photo and its thumbnail to
 /// the content-addressed store: every photo (residents', staff's after-photos, plaques) goes
 /// this one way.

@@ -4,7 +4,7 @@
 //! as it arrives), parse the draft (pure), answer a retry from what is stored, and only then
 //! check the reference data, process the photos, write the files and insert the rows.
 
-use super::db::{self, NewPhoto, NewReport, StoredSubmission};
+use super::db::{self, NewReport, StoredSubmission};
 use super::strings::validation as msg;
 use super::{GeoPoint, MAX_DESCRIPTION_CHARS, MAX_PHOTOS, PART_PHOTO, PART_REPORT};
 use super::{Receipt, ReportDraft, photo};
@@ -31,13 +31,27 @@ pub fn has_multipart_boundary(content_type: &str) -> bool {
 }
 
 /// Stores a report with its photos, or answers a retry with the receipt it already got.
+/// `by`: the signed-in account that sent it, if any. A supervisor's phone sends findings
+/// through this same form and device queue; they are stored as findings of the round it
+/// has open (`supervision`), never as residents' reports.
 pub async fn submit(
     state: &AppState,
     multipart: multer::Multipart<'static>,
+    by: Option<&crate::session::StaffUser>,
 ) -> Result<Receipt, AppError> {
     let upload = Upload::read(multipart, state.settings.photo_max_bytes).await?;
     let report = ValidReport::parse(upload.draft)?;
     let content_hash = content_hash(&report, &upload.original_hashes);
+    if let Some(supervisor) = by.filter(|u| u.is_supervisor()) {
+        return crate::supervision::service::record_finding(
+            state,
+            supervisor,
+            report,
+            upload.photos,
+            content_hash,
+        )
+        .await;
+    }
     store(state, report, upload.photos, content_hash, None).await
 }
 
@@ -57,17 +71,7 @@ pub async fn store(
 
     let place = resolve_place(&state.db, &report).await?;
 
-    let store = state.settings.photo_store();
-    let mut photos = Vec::with_capacity(originals.len());
-    for original in originals {
-        let processed = photo::process_and_store(&store, original).await?;
-        photos.push(NewPhoto {
-            sha256: processed.sha256,
-            width: processed.width,
-            height: processed.height,
-            bytes: processed.jpeg.len(),
-        });
-    }
+    let photos = photo::store_all(&state.settings.photo_store(), originals).await?;
 
     let received_at = Millis::now();
     let new = NewReport {
@@ -339,13 +343,13 @@ fn parse_location(p: GeoPoint) -> Result<GeoPoint, AppError> {
 /// The office (and community and street) the report belongs to, checked against the
 /// reference data, together with its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ResolvedPlace {
-    office_id: OfficeId,
-    community_id: Option<CommunityId>,
-    street_id: Option<StreetId>,
+pub struct ResolvedPlace {
+    pub office_id: OfficeId,
+    pub community_id: Option<CommunityId>,
+    pub street_id: Option<StreetId>,
 }
 
-async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlace, AppError> {
+pub async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlace, AppError> {
     if !crate::areas::db::category_rule(db, report.category_id)
         .await?
         .is_some_and(|c| c.active)

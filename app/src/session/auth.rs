@@ -108,7 +108,7 @@ pub async fn create_user(
         return Err(AppError::bad_request(s::DISPLAY_NAME_INVALID));
     }
     let office = match role {
-        Role::Admin => None,
+        Role::Admin | Role::Supervisor => None,
         Role::Staff => Some(office.ok_or_else(|| AppError::bad_request(s::STAFF_NEEDS_OFFICE))?),
     };
     if let Some(office) = office
@@ -437,9 +437,29 @@ pub async fn current_user() -> Result<Option<StaffUser>, AppError> {
     user_by_token(&state.db, &token).await
 }
 
-/// Staff or admin, else 401.
+/// Staff or admin: 401 when signed out, 403 for a supervisor.
 pub async fn require_staff() -> Result<StaffUser, AppError> {
+    let user = require_signed_in().await?;
+    if user.is_supervisor() {
+        // The 督导组 sees findings, never the triage of residents' reports.
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// Any signed-in account (staff, admin or supervisor): 401 when signed out.
+pub async fn require_signed_in() -> Result<StaffUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The 督导组 only: 401 when signed out, 403 for anyone else.
+pub async fn require_supervisor() -> Result<StaffUser, AppError> {
+    let user = require_signed_in().await?;
+    if user.is_supervisor() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Admin only: 401 when signed out, 403 for office staff.

@@ -25,6 +25,8 @@ pub enum Role {
     Admin,
     /// 办事处 staff: one office.
     Staff,
+    /// 督导组 (district supervisor): every office's findings and rounds; no triage.
+    Supervisor,
 }
 
 impl Role {
@@ -32,12 +34,14 @@ impl Role {
         match self {
             Self::Admin => "admin",
             Self::Staff => "staff",
+            Self::Supervisor => "supervisor",
         }
     }
     pub fn parse(code: &str) -> Option<Self> {
         match code {
             "admin" => Some(Self::Admin),
             "staff" => Some(Self::Staff),
+            "supervisor" => Some(Self::Supervisor),
             _ => None,
         }
     }
@@ -45,6 +49,7 @@ impl Role {
         match self {
             Self::Admin => strings::ROLE_ADMIN,
             Self::Staff => strings::ROLE_STAFF,
+            Self::Supervisor => strings::ROLE_SUPERVISOR,
         }
     }
 }
@@ -56,7 +61,7 @@ pub struct StaffUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    /// `None` for an admin.
+    /// `None` for an admin and a supervisor.
     pub office_id: Option<OfficeId>,
     pub office_name: Option<String>,
 }
@@ -66,9 +71,26 @@ impl StaffUser {
         self.role == Role::Admin
     }
 
-    /// Whether this account may see and change a report of `office`.
+    pub fn is_supervisor(&self) -> bool {
+        self.role == Role::Supervisor
+    }
+
+    /// Whether this account may see and change a report of `office` (never a supervisor:
+    /// the 督导组 does not triage residents' reports).
     pub fn may_act_in(&self, office: OfficeId) -> bool {
-        self.is_admin() || self.office_id == Some(office)
+        match self.role {
+            Role::Admin => true,
+            Role::Staff => self.office_id == Some(office),
+            Role::Supervisor => false,
+        }
+    }
+
+    /// Where this account's pages start.
+    pub fn home(&self) -> &'static str {
+        match self.role {
+            Role::Supervisor => "/dudao",
+            _ => "/staff",
+        }
     }
 }
 

@@ -9,9 +9,10 @@ use crate::error::AppError;
 /// The one password of every demo account.
 pub const DEMO_PASSWORD: &str = "jiexiang-demo";
 
-/// (username, display name, office name; None = admin)
+/// (username, display name, office name; None = admin, or the supervisor `dudao`)
 pub const DEMO_USERS: &[(&str, &str, Option<&str>)] = &[
     ("admin", "区创卫办管理员", None),
+    ("dudao", "区创卫督导组", None),
     ("taihao", "太昊路办事处值班员", Some("太昊路办事处")),
     ("huaihe", "淮河路办事处值班员", Some("淮河路办事处")),
     ("kaiyuan", "开元路集聚区值班员", Some("开元路产业集聚区")),
@@ -33,10 +34,10 @@ pub async fn seed_demo_users(db: &Db) -> Result<bool, AppError> {
             },
             None => None,
         };
-        let role = if office.is_some() {
-            Role::Staff
-        } else {
-            Role::Admin
+        let role = match (office, *username) {
+            (Some(_), _) => Role::Staff,
+            (None, "dudao") => Role::Supervisor,
+            (None, _) => Role::Admin,
         };
         create_user(db, username, name, DEMO_PASSWORD, role, office_id).await?;
     }

@@ -3,6 +3,8 @@
 
 pub const ROLE_ADMIN: &str = "区管理员";
 pub const ROLE_STAFF: &str = "办事处工作人员";
+pub const ROLE_SUPERVISOR: &str = "督导组";
+pub const SUPERVISORS_ONLY: &str = "仅督导组可以进行此操作";
 
 // ---- signing in ----
 pub const LOGIN_FAILED: &str = "用户名或密码不正确";

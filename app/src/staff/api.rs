@@ -39,7 +39,7 @@ pub async fn staff_login(
         if let Some(device) = &done.new_device_token {
             crate::session::auth::set_cookie(&crate::session::auth::device_cookie(device, secure));
         }
-        Ok(local_path(&next, super::STAFF_HOME))
+        Ok(local_path(&next, done.user.home()))
     }
     .await
     .map_err(|e| match e {

@@ -210,18 +210,7 @@ async fn category_hours_any(state: &AppState, c: CategoryId) -> Result<i64, AppE
 
 /// Processes (decode, downscale, strip metadata) and stores photos like residents' ones.
 async fn store_photos(state: &AppState, uploads: Vec<Vec<u8>>) -> Result<Vec<NewPhoto>, AppError> {
-    let store = state.settings.photo_store();
-    let mut out = Vec::with_capacity(uploads.len());
-    for original in uploads {
-        let processed = photo::process_and_store(&store, original).await?;
-        out.push(NewPhoto {
-            sha256: processed.sha256.clone(),
-            width: processed.width,
-            height: processed.height,
-            bytes: processed.jpeg.len(),
-        });
-    }
-    Ok(out)
+    photo::store_all(&state.settings.photo_store(), uploads).await
 }
 
 /// 整改完成: fields `report`, `version`, `note`, `public_note`, and 1–3 `photo` parts.

@@ -255,14 +255,14 @@ async fn demo_accounts_are_announced_loudly_at_every_start() {
     let demo = app::session::seed::accounts_with_demo_password(&app.db)
         .await
         .unwrap();
-    assert_eq!(demo, vec!["admin", "taihao", "huaihe", "kaiyuan"]);
+    assert_eq!(demo, vec!["admin", "dudao", "taihao", "huaihe", "kaiyuan"]);
     app::session::auth::reset_password(&app.db, "admin", "a-real-long-password")
         .await
         .unwrap();
     let demo = app::session::seed::accounts_with_demo_password(&app.db)
         .await
         .unwrap();
-    assert_eq!(demo, vec!["taihao", "huaihe", "kaiyuan"]);
+    assert_eq!(demo, vec!["dudao", "taihao", "huaihe", "kaiyuan"]);
 }
 
 #[tokio::test]

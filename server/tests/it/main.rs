@@ -23,3 +23,4 @@ mod reports;
 mod s3;
 mod staff;
 mod stats;
+mod supervision;

@@ -406,8 +406,8 @@ pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> DbResult<Vec<MyRepor
 
 // ---- photo serving ----
 
-/// Whether any report (or honour event: a plaque photo) refers to this photo; only such
-/// files are served.
+/// Whether any report (or honour event: a plaque photo; or finding) refers to this photo;
+/// only such files are served.
 pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> DbResult<bool> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT sha256 FROM report_photos WHERE sha256 = $1 \
@@ -416,10 +416,12 @@ pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> DbResult<bool> {
     .bind(sha.as_str())
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.is_some())
+    // Or a supervisor's finding (its own table, its own SQL).
+    Ok(row.is_some() || crate::supervision::db::photo_is_referenced(db, sha).await?)
 }
 
-/// Which of `shas` any report or honour event refers to (the orphan sweep asks in batches).
+/// Which of `shas` any report, honour event or finding refers to (the orphan sweep asks in
+/// batches).
 pub async fn referenced_photos(
     db: &Db,
     shas: &[PhotoSha],
@@ -439,11 +441,14 @@ pub async fn referenced_photos(
     for sha in shas {
         q = q.bind(sha.as_str());
     }
-    Ok(q.fetch_all(&db.pool)
+    let mut found: std::collections::HashSet<String> = q
+        .fetch_all(&db.pool)
         .await?
         .into_iter()
         .map(|(s,)| s)
-        .collect())
+        .collect();
+    found.extend(crate::supervision::db::referenced_photos(db, shas).await?);
+    Ok(found)
 }
 
 /// Whether a resident already answered since the last close.

@@ -50,7 +50,11 @@ where
                 Suspend::new(async move {
                     match me.await {
                         Ok(Some(user)) => {
-                            let counts = super::api::staff_inbox_counts().await.ok();
+                            let counts = if user.is_supervisor() {
+                                None
+                            } else {
+                                super::api::staff_inbox_counts().await.ok()
+                            };
                             Some(
                                 // The nav's 待办 count; a failure only leaves it out.
                                 view! {
@@ -85,8 +89,19 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
         None => format!("{} · {}", user.display_name, user.role.label()),
     };
     let admin = user.is_admin();
-    view! {
-        <nav class="staff-nav" aria-label=t::NAV_QUEUE>
+    let ts = crate::supervision::strings::NAV_FINDINGS;
+    let links = if user.is_supervisor() {
+        view! {
+            <a href=crate::supervision::SUPERVISOR_HOME data-testid="nav-rounds">
+                {crate::supervision::strings::NAV_ROUNDS}
+            </a>
+            <a href=crate::supervision::FINDINGS_HOME data-testid="nav-findings">
+                {ts}
+            </a>
+        }
+        .into_any()
+    } else {
+        view! {
             <a href="/staff/inbox" data-testid="nav-inbox">
                 {t::NAV_INBOX}
                 {counts
@@ -101,9 +116,18 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
                     })}
             </a>
             <a href="/staff">{t::NAV_QUEUE}</a>
+            <a href=crate::supervision::FINDINGS_HOME data-testid="nav-findings">
+                {ts}
+            </a>
             <a href="/staff/dashboard">{t::NAV_DASHBOARD}</a>
             <a href="/staff/honours">示范户管理</a>
             {admin.then(|| view! { <a href="/admin">{t::NAV_ADMIN}</a> })}
+        }
+        .into_any()
+    };
+    view! {
+        <nav class="staff-nav" aria-label=t::NAV_QUEUE>
+            {links}
             <span class="staff-who" data-testid="staff-who">
                 {who}
             </span>

@@ -1,0 +1,102 @@
+//! zh-CN text of 督导 and findings, in one place (a second locale goes next to it).
+
+// ---- states and steps ----
+pub const STATUS_OPEN: &str = "整改中";
+pub const STATUS_RECTIFIED: &str = "待复查";
+pub const STATUS_PASSED: &str = "复查通过";
+pub const STATUS_WITHDRAWN: &str = "已撤销";
+
+pub const ACT_RECORD: &str = "现场记录";
+pub const ACT_RECTIFY: &str = "整改完成";
+pub const ACT_PASS: &str = "复查通过";
+pub const ACT_FAIL: &str = "复查不通过";
+pub const ACT_SET_DEADLINE: &str = "调整时限";
+pub const ACT_PRESS: &str = "催办";
+pub const ACT_WITHDRAW: &str = "撤销";
+
+pub const KIND_OPEN: &str = "督导";
+pub const KIND_COVERT: &str = "暗访";
+
+// ---- pages ----
+pub const HOME_TITLE: &str = "督导检查";
+pub const FINDINGS_TITLE: &str = "整改通知";
+pub const FINDING_TITLE: &str = "整改通知详情";
+pub const ROUND_TITLE: &str = "检查轮次";
+pub const CAPTURE_TITLE: &str = "现场记录问题";
+pub const NAV_ROUNDS: &str = "督导检查";
+pub const NAV_FINDINGS: &str = "整改通知";
+
+pub const OPEN_ROUND: &str = "进行中的检查";
+pub const NO_OPEN_ROUND: &str = "当前没有进行中的检查。开始一轮检查后，现场记录的问题都记入该轮。";
+pub const START_ROUND: &str = "开始一轮检查";
+pub const START_BUTTON: &str = "开始检查";
+pub const END_ROUND: &str = "结束本轮检查";
+pub const ROUND_ENDED: &str = "已结束";
+pub const ROUND_RUNNING: &str = "进行中";
+pub const RECENT_ROUNDS: &str = "检查记录";
+pub const NO_ROUNDS: &str = "还没有检查记录";
+pub const FIELD_KIND: &str = "检查方式";
+pub const FIELD_DATE: &str = "检查日期";
+pub const FIELD_POINTS: &str = "检查点位数";
+pub const FIELD_NOTE: &str = "备注";
+pub const FIELD_PLACES: &str = "覆盖社区和街巷";
+pub const FIELD_STREETS_OF: &str = "其中的街巷（可选）";
+pub const FIELD_FINDINGS: &str = "发现问题";
+pub const FIELD_SUPERVISOR: &str = "督导人员";
+pub const CAPTURE_BUTTON: &str = "现场记录问题";
+pub const CAPTURE_HINT: &str = "用随手拍表单拍照、选类别和地点即可；没有信号时先存在手机上，恢复网络后自动发送，记入本轮检查。";
+pub const CAPTURE_BANNER: &str = "督导模式：提交的问题作为督导发现，直接派给责任办事处整改";
+pub const CAPTURE_NO_ROUND: &str = "请先开始一轮检查，再现场记录问题";
+
+pub const FIELD_CODE: &str = "编号";
+pub const FIELD_STATUS: &str = "状态";
+pub const FIELD_OFFICE: &str = "责任单位";
+pub const FIELD_CATEGORY: &str = "问题类别";
+pub const FIELD_PLACE: &str = "地点";
+pub const FIELD_DEADLINE: &str = "整改期限";
+pub const FIELD_RECEIVED: &str = "发现时间";
+pub const FIELD_REWORK: &str = "返工";
+pub const FIELD_PRESSED: &str = "催办";
+pub const FIELD_ROUND: &str = "检查轮次";
+pub const FIELD_DESCRIPTION: &str = "问题描述";
+pub const FIELD_REASON: &str = "原因";
+pub const FIELD_NEW_DEADLINE_HOURS: &str = "新的整改时限（小时）";
+pub const FIELD_AFTER_PHOTOS: &str = "整改后照片（1至3张）";
+pub const FIELD_RECTIFY_NOTE: &str = "整改说明（可选）";
+pub const PHOTOS_BEFORE: &str = "发现时照片";
+pub const PHOTOS_AFTER: &str = "整改后照片";
+pub const TIMELINE: &str = "处理记录";
+pub const NONE_YET: &str = "暂无";
+pub const OVERDUE: &str = "已超期";
+pub const MARK_FINDING: &str = "督导发现";
+pub const COUNT_OPEN: &str = "整改中";
+pub const COUNT_RECTIFIED: &str = "待复查";
+pub const COUNT_OVERDUE: &str = "超期";
+pub const FILTER_STATUS: &str = "状态";
+pub const FILTER_OFFICE: &str = "办事处";
+pub const FILTER_ALL_OPEN: &str = "未办结";
+pub const FILTER_EVERY: &str = "全部";
+pub const FILTER_APPLY: &str = "筛选";
+pub const LIST_EMPTY: &str = "没有符合条件的整改通知";
+pub const ROUND_EMPTY: &str = "本轮还没有记录问题";
+pub const DISTRICT_OVERDUE: &str = "全区超期未整改";
+pub const REWORK_TIMES: &str = "次";
+pub const ACTOR_SYSTEM: &str = "系统";
+
+// ---- errors ----
+pub const NO_ROUND_FOR_FINDING: &str =
+    "没有进行中的检查轮次：请先在“督导检查”页开始一轮检查，这条记录仍保存在手机上";
+pub const ROUND_ALREADY_OPEN: &str = "已有一轮检查正在进行，请先结束它";
+pub const ROUND_NOT_YOURS: &str = "只能结束自己开始的检查";
+pub const ROUND_KIND_INVALID: &str = "请选择检查方式";
+pub const POINTS_INVALID: &str = "检查点位数须为0至100000的整数";
+pub const PLACES_REQUIRED: &str = "请至少选择一个覆盖的社区";
+pub const PLACE_UNKNOWN: &str = "所选社区或街巷不存在";
+pub const NOTE_TOO_LONG: &str = "备注过长（最多500字）";
+pub const REASON_REQUIRED: &str = "请填写原因";
+pub const DEADLINE_REQUIRED: &str = "请填写新的整改时限";
+pub const AFTER_PHOTO_REQUIRED: &str = "整改完成须上传至少一张整改后照片";
+pub const NOT_ALLOWED: &str = "当前状态下不能进行此操作";
+pub const CHANGED_MEANWHILE: &str = "这条整改通知刚被其他人处理过，请刷新后再试";
+pub const ACTION_UNKNOWN: &str = "未知的操作";
+pub const DATE_INVALID: &str = "日期格式不正确";
