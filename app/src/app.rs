@@ -8,7 +8,8 @@ use crate::staff::pages::{DashboardPage, InboxPage, LoginPage, QueuePage, Report
 use crate::stats::pages::StatsPage;
 use crate::strings as t;
 use crate::supervision::pages::{
-    CapturePage, FindingPage, FindingsPage, RoundPage, SupervisorHomePage,
+    BulletinPage, CapturePage, FindingPage, FindingsPage, PublicBulletinPage, PublicBulletinsPage,
+    RoundPage, SupervisorHomePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
@@ -126,6 +127,22 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("dudao"), StaticSegment("capture"))
                         view=CapturePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("dudao"), StaticSegment("bulletin"))
+                        view=BulletinPage
+                        ssr=SsrMode::Async
+                    />
+                    // Published 督导通报: public, cacheable (offices only, no names).
+                    <Route
+                        path=StaticSegment("bulletins")
+                        view=PublicBulletinsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("bulletins"), ParamSegment("id"))
+                        view=PublicBulletinPage
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("findings") view=FindingsPage ssr=SsrMode::Async />

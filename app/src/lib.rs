@@ -25,6 +25,8 @@ pub mod cache;
 #[cfg(feature = "ssr")]
 pub mod client_addr;
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod photo_sweep;

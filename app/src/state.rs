@@ -54,6 +54,8 @@ pub struct AppState {
     pub limits: Arc<crate::ratelimit::PublicLimits>,
     /// Short-lived caches of the public pages' figures.
     pub caches: Arc<crate::cache::PublicCaches>,
+    /// The clock of the rules (tests move it).
+    pub clock: crate::clock::Clock,
 }
 
 /// The state of the running server, for use inside a server function.

@@ -35,7 +35,7 @@ async function step(page: Page, action: string, status: string, fill?: (form: Re
   await expect(page.getByTestId('finding').getByTestId('finding-status')).toHaveText(status);
 }
 
-test('a supervisor records a finding offline; the office rectifies; sent back once, then passed', async ({ browser }) => {
+test('a supervisor records a finding offline; the office rectifies; sent back once, then passed; the bulletin shows the 返工', async ({ browser }) => {
   const dudao = await phone(browser);
   await login(dudao, 'dudao', /\/dudao\?ok=1$/);
   // The supervisor sees no triage: no queue link in the navigation.
@@ -106,4 +106,15 @@ test('a supervisor records a finding offline; the office rectifies; sent back on
   await expect(dudao.getByTestId('finding-rework-count')).toHaveText('1');
   await expect(dudao.getByTestId('finding-timeline').locator('li')).toHaveCount(5);
   await expect(dudao.getByTestId('photos-after').getByTestId('report-photo')).toHaveCount(2);
+
+  // The week's bulletin: one 返工 for 太昊路办事处; published, it is public without names.
+  await dudao.getByTestId('nav-bulletin').click();
+  const line = dudao.getByTestId('bulletin-row').filter({ has: dudao.locator('th', { hasText: '太昊路办事处' }) });
+  await expect(line.getByTestId('bulletin-rework')).toHaveText('1');
+  await expect(line.getByTestId('bulletin-passed')).toHaveText('1');
+  await dudao.getByTestId('publish').click();
+  await expect(dudao).toHaveURL(/\/bulletins\/\d+\?ok=1$/);
+  const published = dudao.getByTestId('bulletin-row').filter({ has: dudao.locator('th', { hasText: '太昊路办事处' }) });
+  await expect(published.getByTestId('bulletin-rework')).toHaveText('1');
+  await expect(dudao.locator('body')).not.toContainText('督导组');
 });

@@ -25,5 +25,6 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", config.bind_addr))?;
     tracing::info!("listening on http://{}", listener.local_addr()?);
     startup::spawn_photo_sweep(&state);
+    startup::spawn_escalation(&state);
     startup::serve(listener, startup::router(state, &config), &config).await
 }

@@ -55,6 +55,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         .context("reading the message key")?;
     Ok(AppState {
         leptos_options,
+        clock: app::clock::Clock::default(),
         caches: Arc::new(app::cache::PublicCaches::new(config.public_cache)),
         limits: Arc::new(app::ratelimit::PublicLimits::new(
             &db,
@@ -110,6 +111,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/photos/{file}", get(photos::full))
         .route("/photos/{sha}/thumb.jpg", get(photos::thumb))
         .route("/staff/export/{file}", get(app::staff::export::download))
+        .route(
+            "/dudao/bulletin.xlsx",
+            get(app::supervision::export::download),
+        )
         .route(
             "/open311/v2/{file}",
             get(open311::get_top).post(open311::post_requests),
@@ -212,6 +217,23 @@ pub fn spawn_photo_sweep(state: &AppState) {
                 Err(e) => tracing::warn!(error = %e, "photo sweep failed"),
             }
             tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+        }
+    });
+}
+
+/// Applies the escalation rules (催办 → 督办 → 提级) every minute. Every instance may run it:
+/// each step is written only if the finding is still at the level it was read at.
+pub fn spawn_escalation(state: &AppState) {
+    let db = state.db.clone();
+    let clock = state.clock.clone();
+    tokio::spawn(async move {
+        loop {
+            match app::supervision::escalation::sweep(&db, clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(steps = n, "escalation applied"),
+                Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
         }
     });
 }

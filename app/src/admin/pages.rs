@@ -94,6 +94,7 @@ fn AdminBody(
                 <a href="#categories">{t::SEC_CATEGORIES}</a>
                 <a href="#users">{t::SEC_USERS}</a>
                 <a href="#api-keys">{crate::open311::strings::SEC_API}</a>
+                <a href="#escalation">{crate::supervision::strings::RULES_TITLE}</a>
             </nav>
             <Suspense fallback=|| {
                 view! { <p class="muted">{t::LOADING}</p> }
@@ -112,6 +113,7 @@ fn AdminBody(
                                     <Categories categories=data.categories.clone() />
                                     <Users data=data.clone() me=user />
                                     <crate::open311::pages::ApiKeysSection api=data.api />
+                                    <crate::supervision::pages::EscalationRulesForm />
                                 }
                                     .into_any()
                             }

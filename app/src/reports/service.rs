@@ -73,7 +73,7 @@ pub async fn store(
 
     let photos = photo::store_all(&state.settings.photo_store(), originals).await?;
 
-    let received_at = Millis::now();
+    let received_at = state.clock.now();
     let new = NewReport {
         client_uuid: report.client_uuid,
         content_hash: &content_hash,

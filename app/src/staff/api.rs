@@ -98,7 +98,7 @@ pub async fn staff_queue(#[server(flatten)] query: QueueQuery) -> Result<QueuePa
             &state.db,
             scope,
             &filter,
-            crate::domain::Millis::now(),
+            state.clock.now(),
             super::PAGE_SIZE,
         )
         .await
@@ -112,7 +112,7 @@ pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
     async {
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
-        let now = crate::domain::Millis::now();
+        let now = state.clock.now();
         let detail =
             crate::reports::db::triage::detail(&state.db, crate::domain::ReportNo(id), now)
                 .await?
@@ -192,7 +192,7 @@ pub async fn staff_dashboard(
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let scope = super::service::scope(&user, &office)?;
-        let now = crate::domain::Millis::now();
+        let now = state.clock.now();
         let (from_day, until_day) = super::service::period(&from, &until, now)?;
         super::service::dashboard(&state, scope, from_day, until_day, now).await
     }
@@ -205,7 +205,7 @@ pub async fn staff_dashboard(
 pub async fn staff_inbox() -> Result<Inbox, AppError> {
     let user = crate::session::auth::require_staff().await?;
     let state = crate::state::app_state()?;
-    super::service::inbox(&state.db, user.office_id, crate::domain::Millis::now()).await
+    super::service::inbox(&state.db, user.office_id, state.clock.now()).await
 }
 
 /// The inbox's counts, for the navigation.
@@ -213,5 +213,5 @@ pub async fn staff_inbox() -> Result<Inbox, AppError> {
 pub async fn staff_inbox_counts() -> Result<InboxCounts, AppError> {
     let user = crate::session::auth::require_staff().await?;
     let state = crate::state::app_state()?;
-    super::service::inbox_counts(&state.db, user.office_id, crate::domain::Millis::now()).await
+    super::service::inbox_counts(&state.db, user.office_id, state.clock.now()).await
 }

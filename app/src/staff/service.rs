@@ -83,7 +83,7 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
     if action.needs_note() && note.is_empty() {
         return Err(AppError::bad_request(s::NOTE_REQUIRED));
     }
-    let now = Millis::now();
+    let now = state.clock.now();
     let mut set: Vec<(&'static str, Option<Val>)> = Vec::new();
     let mut office = head.office_id;
     let mut event_note = note;
@@ -229,7 +229,7 @@ pub async fn rectify(
     }
     let public_note = crate::forms::flag(form.text("public_note"));
     let photos = store_photos(state, form.photos).await?;
-    let now = Millis::now();
+    let now = state.clock.now();
     write(
         state,
         Transition {
@@ -286,7 +286,7 @@ pub async fn resident_feedback(
     } else {
         Vec::new()
     };
-    let now = Millis::now();
+    let now = state.clock.now();
     let mut set: Vec<(&'static str, Option<Val>)> = Vec::new();
     if action == Action::ResidentReopen {
         set.push(("closed_at", None));

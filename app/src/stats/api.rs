@@ -21,7 +21,7 @@ pub async fn stats_offices() -> Result<super::StatsOverview, AppError> {
         state
             .caches
             .stats
-            .get(|| async { super::db::overview(&state.db, crate::domain::Millis::now()).await })
+            .get(|| async { super::db::overview(&state.db, state.clock.now()).await })
             .await
     }
     .await

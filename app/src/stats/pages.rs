@@ -54,6 +54,10 @@ pub fn StatsPage() -> impl IntoView {
                 }}
             </Suspense>
             <p>
+                <a class="button" href="/bulletins" data-testid="bulletins-link">
+                    {crate::supervision::strings::PUBLIC_BULLETINS_TITLE}
+                </a>
+                " "
                 <a class="button" href="/" data-testid="back-home">
                     {t::BACK_HOME}
                 </a>

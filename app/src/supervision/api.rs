@@ -62,10 +62,11 @@ pub async fn dudao_round(id: i64) -> Result<RoundDetail, AppError> {
 pub async fn findings_list(
     #[server(default)] status: String,
     #[server(default)] office: String,
+    #[server(default)] level: String,
 ) -> Result<FindingList, AppError> {
     let user = crate::session::auth::require_signed_in().await?;
     let state = crate::state::app_state()?;
-    super::service::list(&state, &user, &status, &office).await
+    super::service::list(&state, &user, &status, &office, &level).await
 }
 
 /// A finding's page (the responsible office, supervisors, the admin).
@@ -135,4 +136,94 @@ pub async fn finding_rectify(data: MultipartData) -> Result<String, AppError> {
     }
     .await;
     crate::forms::finish(result, &back)
+}
+
+/// A bulletin of a period (`kind` week|month, `date` any day in it), computed now: the
+/// supervisor and the admin.
+#[server(endpoint = "dudao/bulletin")]
+pub async fn dudao_bulletin(
+    #[server(default)] kind: String,
+    #[server(default)] date: String,
+) -> Result<super::bulletin::Bulletin, AppError> {
+    let user = crate::session::auth::require_signed_in().await?;
+    if !(user.is_supervisor() || user.is_admin()) {
+        return Err(AppError::Forbidden);
+    }
+    let state = crate::state::app_state()?;
+    let (kind, from, until) = super::service::period(&kind, &date, state.clock.now())?;
+    super::service::bulletin(&state, kind, from, until).await
+}
+
+/// 发布: the supervisor publishes the bulletin of a period on the public page.
+#[server(endpoint = "dudao/publish")]
+pub async fn dudao_publish(
+    #[server(default)] kind: String,
+    #[server(default)] date: String,
+) -> Result<String, AppError> {
+    let back = format!("/dudao/bulletin?kind={}&date={}", kind.trim(), date.trim());
+    let back = crate::forms::local_path(&back, "/dudao/bulletin");
+    let result = async {
+        let user = crate::session::auth::require_supervisor().await?;
+        let state = crate::state::app_state()?;
+        let (kind, from, until) = super::service::period(&kind, &date, state.clock.now())?;
+        let id = super::service::publish(&state, &user, kind, from, until).await?;
+        Ok(format!("/bulletins/{id}"))
+    }
+    .await;
+    crate::forms::finish(result, &back)
+}
+
+/// The published bulletins (public).
+#[server(endpoint = "bulletins/list")]
+pub async fn public_bulletins() -> Result<Vec<super::bulletin::PublishedBulletin>, AppError> {
+    let state = crate::state::app_state()?;
+    super::service::published(&state).await
+}
+
+/// One published bulletin, as published (public).
+#[server(endpoint = "bulletins/get")]
+pub async fn public_bulletin(id: i64) -> Result<super::bulletin::Bulletin, AppError> {
+    let state = crate::state::app_state()?;
+    super::service::published_one(&state, id).await
+}
+
+/// The escalation thresholds (the admin's page).
+#[server(endpoint = "admin/escalation_rules")]
+pub async fn escalation_rules() -> Result<super::escalation::Rules, AppError> {
+    crate::session::auth::require_admin().await?;
+    let state = crate::state::app_state()?;
+    super::service::rules(&state).await
+}
+
+/// Sets the escalation thresholds (the admin).
+#[server(endpoint = "admin/set_escalation_rules")]
+pub async fn set_escalation_rules(
+    #[server(default)] press_after_hours: String,
+    #[server(default)] supervise_after_hours: String,
+    #[server(default)] escalate_after_hours: String,
+    #[server(default)] supervise_on_rework: String,
+) -> Result<String, AppError> {
+    let back = "/admin#escalation";
+    let result = async {
+        crate::session::auth::require_admin().await?;
+        let state = crate::state::app_state()?;
+        let num = |v: &str| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| AppError::bad_request(super::strings::RULES_INVALID))
+        };
+        super::service::set_rules(
+            &state,
+            super::escalation::Rules {
+                press_after_hours: num(&press_after_hours)?,
+                supervise_after_hours: num(&supervise_after_hours)?,
+                escalate_after_hours: num(&escalate_after_hours)?,
+                supervise_on_rework: num(&supervise_on_rework)?,
+            },
+        )
+        .await?;
+        Ok("/admin".to_string())
+    }
+    .await;
+    crate::forms::finish(result, back)
 }

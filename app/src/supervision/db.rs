@@ -312,8 +312,8 @@ pub async fn insert_finding(
         &Event {
             finding: id,
             office: new.office_id,
-            actor: new.created_by,
-            action: FindingAction::Record,
+            actor: Some(new.created_by),
+            action: FindingAction::Record.code(),
             from: None,
             to: FindingStatus::Open,
             note: "",
@@ -363,8 +363,10 @@ async fn insert_photos(
 struct Event<'a> {
     finding: FindingId,
     office: OfficeId,
-    actor: UserId,
-    action: FindingAction,
+    /// None: the escalation rules.
+    actor: Option<UserId>,
+    /// A [`FindingAction`]'s code, or an escalation's (`escalation::action_of`).
+    action: &'a str,
     from: Option<FindingStatus>,
     to: FindingStatus,
     note: &'a str,
@@ -380,8 +382,8 @@ async fn insert_event(tx: &mut Tx, e: &Event<'_>) -> DbResult<()> {
     )
     .bind(e.finding.0)
     .bind(e.office.0)
-    .bind(e.actor.0)
-    .bind(e.action.code())
+    .bind(e.actor.map(|a| a.0))
+    .bind(e.action)
     .bind(e.from.map(|s| s.code()))
     .bind(e.to.code())
     .bind(e.note)
@@ -396,7 +398,7 @@ async fn insert_event(tx: &mut Tx, e: &Event<'_>) -> DbResult<()> {
 
 const ROW_COLUMNS: &str = "f.id, f.code, f.round_id, r.kind AS round_kind, c.name AS category, \
      o.name AS office, cm.name AS community, s.name AS street, f.description, f.status, \
-     f.deadline_at, f.received_at, f.rework_count, f.press_count";
+     f.deadline_at, f.received_at, f.rework_count, f.press_count, f.escalation_level";
 
 const ROW_JOINS: &str = "FROM findings f \
      JOIN inspection_rounds r ON r.id = f.round_id \
@@ -422,6 +424,7 @@ fn row_of(r: &AnyRow) -> sqlx::Result<FindingRow> {
         received_at: Millis(r.try_get("received_at")?),
         rework_count: r.try_get("rework_count")?,
         press_count: r.try_get("press_count")?,
+        escalation_level: r.try_get("escalation_level")?,
     })
 }
 
@@ -434,6 +437,8 @@ pub struct ListFilter {
     pub status: Option<FindingStatus>,
     /// Every status (overrides `status`).
     pub every: bool,
+    /// Only findings escalated at least this far (1 催办, 2 督办, 3 提级).
+    pub min_level: i64,
 }
 
 /// A findings list, most urgent (earliest deadline) first, at most `limit` rows: one index
@@ -472,7 +477,10 @@ pub async fn list(db: &Db, filter: &ListFilter, limit: i64) -> DbResult<Vec<Find
             .fetch_all(&db.pool)
             .await?;
         for r in &found {
-            rows.push(row_of(r)?);
+            let row = row_of(r)?;
+            if row.escalation_level >= filter.min_level {
+                rows.push(row);
+            }
         }
     }
     // Open work first (by deadline), then the finished ones.
@@ -599,25 +607,24 @@ pub async fn full(db: &Db, id: FindingId) -> DbResult<Option<Full>> {
         height: u32::try_from(h).unwrap_or(0),
     })
     .collect();
-    let events = sqlx::query_as::<_, (String, String, i64, String, Option<i64>)>(
+    let events = sqlx::query_as::<_, (String, Option<String>, i64, String, Option<i64>)>(
         "SELECT e.action, u.display_name, e.created_at, e.note, e.deadline_at \
-         FROM finding_events e JOIN users u ON u.id = e.actor_user \
+         FROM finding_events e LEFT JOIN users u ON u.id = e.actor_user \
          WHERE e.finding_id = $1 ORDER BY e.id",
     )
     .bind(id.0)
     .fetch_all(&db.pool)
     .await?
     .into_iter()
-    .map(|(action, actor, at, note, deadline)| {
-        Ok(FindingEventView {
-            action: FindingAction::parse(&action).ok_or_else(|| decode("finding action"))?,
-            actor,
-            at: Millis(at),
-            note,
-            deadline_at: deadline.map(Millis),
-        })
+    .map(|(action, actor, at, note, deadline)| FindingEventView {
+        label: event_label(&action),
+        action,
+        actor: actor.unwrap_or_else(|| super::strings::ACTOR_SYSTEM.to_string()),
+        at: Millis(at),
+        note,
+        deadline_at: deadline.map(Millis),
     })
-    .collect::<sqlx::Result<Vec<_>>>()?;
+    .collect::<Vec<_>>();
     Ok(Some(Full {
         row: row_of(&r)?,
         office_id: OfficeId(r.try_get("office_id")?),
@@ -628,6 +635,22 @@ pub async fn full(db: &Db, id: FindingId) -> DbResult<Option<Full>> {
         photos,
         events,
     }))
+}
+
+/// A step's word: a workflow action's, or an escalation's.
+fn event_label(action: &str) -> String {
+    match FindingAction::parse(action) {
+        Some(a) => a.label().to_string(),
+        None => {
+            let level = match action {
+                "auto_press" => super::escalation::PRESSED,
+                "supervise" => super::escalation::SUPERVISED,
+                "escalate" => super::escalation::ESCALATED,
+                _ => 0,
+            };
+            super::escalation::label(level).to_string()
+        }
+    }
 }
 
 // ---- steps ----
@@ -659,7 +682,12 @@ pub async fn step(db: &Db, s: &Step<'_>) -> DbResult<bool> {
         }
         A::Pass => set.push_str(", passed_at = $4"),
         A::Fail => set.push_str(", rework_count = rework_count + 1, rectified_at = NULL"),
-        A::Press => set.push_str(", press_count = press_count + 1"),
+        // A 催办 by hand is a 催办 like the rules' (the next levels count from it).
+        A::Press => set.push_str(
+            ", press_count = press_count + 1, \
+             escalated_at = CASE WHEN escalation_level = 0 THEN $4 ELSE escalated_at END, \
+             escalation_level = CASE WHEN escalation_level = 0 THEN 1 ELSE escalation_level END",
+        ),
         A::Record | A::SetDeadline | A::Withdraw => {}
     }
     if s.deadline_at.is_some() {
@@ -685,12 +713,16 @@ pub async fn step(db: &Db, s: &Step<'_>) -> DbResult<bool> {
         &Event {
             finding: s.head.id,
             office: s.head.office_id,
-            actor: s.actor,
-            action: s.action,
+            actor: Some(s.actor),
+            action: s.action.code(),
             from: Some(s.head.status),
             to: s.to,
             note: s.note,
-            deadline_at: s.deadline_at,
+            // A rectification records the deadline it met or missed (the bulletin's 按期).
+            deadline_at: match s.action {
+                A::Rectify => Some(s.head.deadline_at),
+                _ => s.deadline_at,
+            },
             at: s.at,
         },
     )
@@ -733,4 +765,249 @@ pub async fn referenced_photos(
         .into_iter()
         .map(|(s,)| s)
         .collect())
+}
+
+// ---- the bulletin ----
+
+/// Per office and step: how many steps in `[from, until)`, and (for 整改完成) how many of
+/// them met the deadline then in force. One range of `finding_events_time`.
+pub async fn step_counts(
+    db: &Db,
+    from: Millis,
+    until: Millis,
+) -> DbResult<Vec<(OfficeId, String, i64, i64)>> {
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT office_id, action, COUNT(*), \
+             CAST(COALESCE(SUM(CASE WHEN deadline_at IS NOT NULL AND created_at <= deadline_at \
+                 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM finding_events WHERE created_at >= $1 AND created_at < $2 \
+         GROUP BY office_id, action",
+    )
+    .bind(from.0)
+    .bind(until.0)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(o, a, n, on_time)| (OfficeId(o), a, n, on_time))
+        .collect())
+}
+
+/// Open findings (整改中, 待复查) per office: the open ones only, by `findings_status`.
+pub async fn open_per_office(db: &Db) -> DbResult<Vec<(OfficeId, i64)>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT office_id, COUNT(*) FROM findings WHERE status IN ('open', 'rectified') \
+         GROUP BY office_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(o, n)| (OfficeId(o), n)).collect())
+}
+
+/// Publishes a bulletin (its frozen JSON), replacing an earlier one of the same period.
+pub async fn publish(
+    db: &Db,
+    kind: &str,
+    from_day: i64,
+    until_day: i64,
+    body: &str,
+    by: UserId,
+    at: Millis,
+) -> DbResult<i64> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM bulletins WHERE kind = $1 AND from_day = $2")
+        .bind(kind)
+        .bind(from_day)
+        .execute(&mut *tx)
+        .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO bulletins (kind, from_day, until_day, body, published_by, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(kind)
+    .bind(from_day)
+    .bind(until_day)
+    .bind(body)
+    .bind(by.0)
+    .bind(at.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The published bulletins, newest period first: (id, kind, from_day, until_day, published_at).
+pub async fn published(db: &Db, limit: i64) -> DbResult<Vec<(i64, String, i64, i64, Millis)>> {
+    let rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, kind, from_day, until_day, published_at FROM bulletins \
+         ORDER BY from_day DESC, kind LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, k, f, u, at)| (id, k, f, u, Millis(at)))
+        .collect())
+}
+
+/// A published bulletin's frozen JSON.
+pub async fn published_body(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT body FROM bulletins WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(b,)| b))
+}
+
+// ---- escalation ----
+
+/// The admin's escalation thresholds.
+pub async fn rules(db: &Db) -> DbResult<super::escalation::Rules> {
+    let (press, supervise, escalate, rework): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT press_after_hours, supervise_after_hours, escalate_after_hours, \
+             supervise_on_rework FROM escalation_rules WHERE id = 1",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(super::escalation::Rules {
+        press_after_hours: press,
+        supervise_after_hours: supervise,
+        escalate_after_hours: escalate,
+        supervise_on_rework: rework,
+    })
+}
+
+pub async fn set_rules(db: &Db, r: &super::escalation::Rules, at: Millis) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE escalation_rules SET press_after_hours = $1, supervise_after_hours = $2, \
+             escalate_after_hours = $3, supervise_on_rework = $4, updated_at = $5 WHERE id = 1",
+    )
+    .bind(r.press_after_hours)
+    .bind(r.supervise_after_hours)
+    .bind(r.escalate_after_hours)
+    .bind(r.supervise_on_rework)
+    .bind(at.0)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Open findings the rules may step now: those past their deadline (a range of
+/// `findings_status`), and those sent back often enough to be 督办 at once.
+pub async fn escalation_candidates(
+    db: &Db,
+    rules: &super::escalation::Rules,
+    now: Millis,
+) -> DbResult<Vec<(FindingId, super::escalation::Standing)>> {
+    let mut rows: Vec<(i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
+         WHERE status = 'open' AND deadline_at <= $1 AND escalation_level < 3 \
+         ORDER BY deadline_at LIMIT 10000",
+    )
+    .bind(now.0)
+    .fetch_all(&db.pool)
+    .await?;
+    if rules.supervise_on_rework > 0 {
+        let reworked: Vec<(i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
+             WHERE status = 'open' AND deadline_at > $1 AND escalation_level < 2 \
+                 AND rework_count >= $2 LIMIT 10000",
+        )
+        .bind(now.0)
+        .bind(rules.supervise_on_rework)
+        .fetch_all(&db.pool)
+        .await?;
+        rows.extend(reworked);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, deadline, level, at, rework)| {
+            (
+                FindingId(id),
+                super::escalation::Standing {
+                    deadline_at: Millis(deadline),
+                    level,
+                    escalated_at: at.map(Millis),
+                    rework,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Writes the escalation `steps` of a finding still open at level `from`, with an event
+/// each; false (nothing written) when it moved meanwhile.
+pub async fn escalate(
+    db: &Db,
+    id: FindingId,
+    from: i64,
+    steps: &[(i64, Millis)],
+) -> DbResult<bool> {
+    let Some(&(level, at)) = steps.last() else {
+        return Ok(false);
+    };
+    let mut tx = db.begin_write().await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE findings SET escalation_level = $1, escalated_at = $2, version = version + 1 \
+         WHERE id = $3 AND escalation_level = $4 AND status = 'open' RETURNING office_id",
+    )
+    .bind(level)
+    .bind(at.0)
+    .bind(id.0)
+    .bind(from)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((office,)) = row else {
+        return Ok(false);
+    };
+    for &(level, at) in steps {
+        insert_event(
+            &mut tx,
+            &Event {
+                finding: id,
+                office: OfficeId(office),
+                actor: None,
+                action: super::escalation::action_of(level),
+                from: Some(FindingStatus::Open),
+                to: FindingStatus::Open,
+                note: "",
+                deadline_at: None,
+                at,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// An office's open findings at each escalation level ≥ 1: (催办, 督办, 提级).
+pub async fn escalated_counts(db: &Db, office: Option<OfficeId>) -> DbResult<(i64, i64, i64)> {
+    let mut out = [0i64; 3];
+    for level in 1..=3i64 {
+        let (n,): (i64,) = match office {
+            Some(o) => {
+                sqlx::query_as(
+                    "SELECT COUNT(*) FROM findings WHERE office_id = $1 \
+                     AND escalation_level = $2 AND status IN ('open', 'rectified')",
+                )
+                .bind(o.0)
+                .bind(level)
+                .fetch_one(&db.pool)
+                .await?
+            }
+            None => {
+                sqlx::query_as(
+                    "SELECT COUNT(*) FROM findings WHERE escalation_level = $1 \
+                     AND status IN ('open', 'rectified')",
+                )
+                .bind(level)
+                .fetch_one(&db.pool)
+                .await?
+            }
+        };
+        out[level as usize - 1] = n;
+    }
+    Ok((out[0], out[1], out[2]))
 }

@@ -12,12 +12,16 @@
 //! `service.rs` (checks and steps), `api.rs` (thin server functions), `pages/`.
 
 pub mod api;
+pub mod bulletin;
+pub mod escalation;
 pub mod pages;
 pub mod strings;
 pub mod workflow;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod export;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -110,6 +114,8 @@ pub struct FindingRow {
     pub received_at: Millis,
     pub rework_count: i64,
     pub press_count: i64,
+    /// 0, or 1 催办, 2 督办, 3 提级 (`escalation`).
+    pub escalation_level: i64,
 }
 
 impl FindingRow {
@@ -121,7 +127,11 @@ impl FindingRow {
 /// One step of a finding, as its page lists them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingEventView {
-    pub action: FindingAction,
+    /// A [`FindingAction`]'s code, or an escalation's (`auto_press`, `supervise`, `escalate`).
+    pub action: String,
+    /// Its word.
+    pub label: String,
+    /// Who (the escalation rules: 系统).
     pub actor: String,
     pub at: Millis,
     pub note: String,
@@ -182,6 +192,8 @@ pub struct FindingList {
     pub open: i64,
     pub rectified: i64,
     pub overdue: i64,
+    /// Open findings at 催办, 督办, 提级.
+    pub escalated: (i64, i64, i64),
     pub offices: Vec<(OfficeId, String)>,
     pub now: Millis,
 }

@@ -2,6 +2,7 @@
 //! office's 整改完成 and the supervisor's 复查. Server functions call these; the SQL is in
 //! `db.rs`, the rules in `workflow.rs`.
 
+use super::bulletin::{self, Bulletin, BulletinRow, PeriodKind, PublishedBulletin};
 use super::db::{self, ListFilter, NewFinding, NewRound, Step};
 use super::strings as s;
 use super::workflow::{self, Actor};
@@ -51,7 +52,7 @@ pub async fn record_finding(
     originals: Vec<Vec<u8>>,
     content_hash: String,
 ) -> Result<Receipt, AppError> {
-    let received_at = Millis::now();
+    let received_at = state.clock.now();
     if let Some(stored) = db::by_client_uuid(&state.db, report.client_uuid).await? {
         return same_or_conflict(report.client_uuid, stored, &content_hash);
     }
@@ -130,7 +131,7 @@ pub async fn start_round(
     user: &StaffUser,
     form: &FormUpload,
 ) -> Result<RoundId, AppError> {
-    let now = Millis::now();
+    let now = state.clock.now();
     let kind = RoundKind::parse(form.text("kind"))
         .ok_or_else(|| AppError::bad_request(s::ROUND_KIND_INVALID))?;
     let held_on = match form.text("date").trim() {
@@ -203,7 +204,7 @@ pub fn parse_places<'a>(
 }
 
 pub async fn end_round(state: &AppState, user: &StaffUser, id: RoundId) -> Result<(), AppError> {
-    if db::end_round(&state.db, id, user.id, Millis::now()).await? {
+    if db::end_round(&state.db, id, user.id, state.clock.now()).await? {
         Ok(())
     } else {
         Err(AppError::Conflict(s::ROUND_NOT_YOURS.into()))
@@ -212,7 +213,7 @@ pub async fn end_round(state: &AppState, user: &StaffUser, id: RoundId) -> Resul
 
 /// The supervisor's start page: their open round, the latest rounds, the places to choose.
 pub async fn home(state: &AppState, user: &StaffUser) -> Result<SupervisorHome, AppError> {
-    let now = Millis::now();
+    let now = state.clock.now();
     let rounds = db::recent_rounds(&state.db, RECENT_ROUNDS).await?;
     let open_id = db::open_round_of(&state.db, user.id).await?;
     let open = match open_id {
@@ -265,7 +266,7 @@ pub async fn round(
         mine: by == user.id && round.is_open(),
         round,
         findings,
-        now: Millis::now(),
+        now: state.clock.now(),
     })
 }
 
@@ -278,6 +279,7 @@ pub async fn list(
     user: &StaffUser,
     status: &str,
     office: &str,
+    level: &str,
 ) -> Result<FindingList, AppError> {
     let asked: Option<OfficeId> = crate::forms::parse_opt(office)?;
     let office = match user.role {
@@ -299,10 +301,19 @@ pub async fn list(
             ),
         },
         every: status == "all",
+        min_level: match level.trim() {
+            "" => 0,
+            l => l
+                .parse::<i64>()
+                .ok()
+                .filter(|l| (0..=3).contains(l))
+                .ok_or_else(|| AppError::bad_request(crate::forms::strings::FORM_BAD))?,
+        },
     };
-    let now = Millis::now();
+    let now = state.clock.now();
     let rows = db::list(&state.db, &filter, LIST_ROWS).await?;
     let (open, rectified, overdue) = db::counts(&state.db, office, now).await?;
+    let escalated = db::escalated_counts(&state.db, office).await?;
     let offices = if user.office_id.is_none() {
         crate::areas::db::offices(&state.db)
             .await?
@@ -317,6 +328,7 @@ pub async fn list(
         open,
         rectified,
         overdue,
+        escalated,
         offices,
         now,
     })
@@ -334,7 +346,7 @@ pub async fn detail(
     if !who.may_see() {
         return Err(AppError::NotFound);
     }
-    let now = Millis::now();
+    let now = state.clock.now();
     let overdue = full.row.overdue(now);
     Ok(FindingDetail {
         actions: workflow::available(who, full.row.status, overdue),
@@ -409,7 +421,7 @@ async fn apply(
     if !who.may_see() {
         return Err(AppError::NotFound);
     }
-    let now = Millis::now();
+    let now = state.clock.now();
     let overdue = head.status == FindingStatus::Open && head.deadline_at < now;
     if !workflow::may_ever(who, action) {
         // Not this account's step in any state: the office never passes its own finding,
@@ -459,6 +471,166 @@ async fn apply(
     } else {
         Err(AppError::Conflict(s::CHANGED_MEANWHILE.into()))
     }
+}
+
+// ---- escalation rules (the admin's) ----
+
+pub async fn rules(state: &AppState) -> Result<super::escalation::Rules, AppError> {
+    db::rules(&state.db).await
+}
+
+/// Sets the thresholds: whole hours 0 to a year, a 返工 count 0 (never) to 100.
+pub async fn set_rules(state: &AppState, rules: super::escalation::Rules) -> Result<(), AppError> {
+    let rules = rules
+        .validated()
+        .ok_or_else(|| AppError::bad_request(s::RULES_INVALID))?;
+    db::set_rules(&state.db, &rules, state.clock.now()).await
+}
+
+/// Applies the rules as of the state's clock (the server runs this every minute).
+pub async fn escalate_now(state: &AppState) -> Result<usize, AppError> {
+    super::escalation::sweep(&state.db, state.clock.now()).await
+}
+
+// ---- 通报 ----
+
+/// The period a bulletin form asks for: `kind` "week" (default) or "month", `date` any day
+/// in it (YYYY-MM-DD; default today).
+pub fn period(kind: &str, date: &str, now: Millis) -> Result<(PeriodKind, i64, i64), AppError> {
+    let kind = match kind.trim() {
+        "" => PeriodKind::Week,
+        k => PeriodKind::parse(k).ok_or_else(|| AppError::bad_request(s::PERIOD_INVALID))?,
+    };
+    let day = match date.trim() {
+        "" => now.cst_day(),
+        d => Millis::parse_cst_date(d)
+            .ok_or_else(|| AppError::bad_request(s::DATE_INVALID))?
+            .cst_day(),
+    };
+    let (from, until) = kind.days_around(day);
+    Ok((kind, from, until))
+}
+
+/// Computes a bulletin: one line per office, from the findings' events of the period and the
+/// residents' kept daily figures — index ranges only, never a scan of reports.
+pub async fn bulletin(
+    state: &AppState,
+    kind: PeriodKind,
+    from_day: i64,
+    until_day: i64,
+) -> Result<Bulletin, AppError> {
+    let now = state.clock.now();
+    let offices = crate::areas::db::offices(&state.db).await?;
+    let steps = db::step_counts(
+        &state.db,
+        Millis::from_cst_day(from_day),
+        Millis::from_cst_day(until_day),
+    )
+    .await?;
+    let open = db::open_per_office(&state.db).await?;
+    let mut rows = Vec::with_capacity(offices.len());
+    for office in offices {
+        let count = |action: FindingAction| {
+            steps
+                .iter()
+                .filter(|(o, a, _, _)| *o == office.id && a == action.code())
+                .map(|(_, _, n, on_time)| (*n, *on_time))
+                .next()
+                .unwrap_or((0, 0))
+        };
+        let by_code = |code: &str| {
+            steps
+                .iter()
+                .filter(|(o, a, _, _)| *o == office.id && a == code)
+                .map(|(_, _, n, _)| *n)
+                .sum::<i64>()
+        };
+        let record =
+            crate::reports::figures::record(&state.db, Some(office.id), Some(from_day), until_day)
+                .await?;
+        let (rectified, rectified_on_time) = count(FindingAction::Rectify);
+        rows.push(BulletinRow {
+            rank: 0,
+            office: office.name,
+            findings: count(FindingAction::Record).0,
+            rectified,
+            rectified_on_time,
+            rework: count(FindingAction::Fail).0,
+            pressed: count(FindingAction::Press).0 + by_code("auto_press"),
+            supervised: by_code("supervise"),
+            escalated: by_code("escalate"),
+            passed: count(FindingAction::Pass).0,
+            open_now: open
+                .iter()
+                .find(|(o, _)| *o == office.id)
+                .map_or(0, |(_, n)| *n),
+            received: record.received,
+            close_rate: record.close_rate_permille(),
+            on_time_rate: record.on_time_rate_permille(),
+            satisfaction: record.satisfaction_permille(),
+        });
+    }
+    bulletin::rank(&mut rows);
+    Ok(Bulletin {
+        kind,
+        from_day,
+        until_day,
+        made_at: now,
+        published_at: None,
+        rows,
+    })
+}
+
+/// Publishes the bulletin of a period (the supervisor): a frozen copy on the public page.
+pub async fn publish(
+    state: &AppState,
+    user: &StaffUser,
+    kind: PeriodKind,
+    from_day: i64,
+    until_day: i64,
+) -> Result<i64, AppError> {
+    let now = state.clock.now();
+    let mut b = bulletin(state, kind, from_day, until_day).await?;
+    b.published_at = Some(now);
+    let body = serde_json::to_string(&b).map_err(|_| AppError::Internal)?;
+    db::publish(
+        &state.db,
+        kind.code(),
+        from_day,
+        until_day,
+        &body,
+        user.id,
+        now,
+    )
+    .await
+}
+
+/// The public list of published bulletins.
+pub async fn published(state: &AppState) -> Result<Vec<PublishedBulletin>, AppError> {
+    Ok(db::published(&state.db, 100)
+        .await?
+        .into_iter()
+        .filter_map(|(id, kind, from_day, until_day, published_at)| {
+            Some(PublishedBulletin {
+                id,
+                kind: PeriodKind::parse(&kind)?,
+                from_day,
+                until_day,
+                published_at,
+            })
+        })
+        .collect())
+}
+
+/// One published bulletin, as it was published.
+pub async fn published_one(state: &AppState, id: i64) -> Result<Bulletin, AppError> {
+    let body = db::published_body(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    serde_json::from_str(&body).map_err(|e| {
+        tracing::error!(error = %e, id, "a published bulletin does not read back");
+        AppError::Internal
+    })
 }
 
 #[cfg(test)]

@@ -100,3 +100,84 @@ pub const NOT_ALLOWED: &str = "当前状态下不能进行此操作";
 pub const CHANGED_MEANWHILE: &str = "这条整改通知刚被其他人处理过，请刷新后再试";
 pub const ACTION_UNKNOWN: &str = "未知的操作";
 pub const DATE_INVALID: &str = "日期格式不正确";
+
+// ---- 通报 ----
+pub const BULLETIN_TITLE: &str = "督导通报";
+pub const PUBLIC_BULLETINS_TITLE: &str = "督导通报";
+pub const NAV_BULLETIN: &str = "通报";
+pub const PERIOD_WEEK: &str = "周";
+pub const PERIOD_MONTH: &str = "月";
+pub const FIELD_PERIOD: &str = "通报周期";
+pub const FIELD_PERIOD_DATE: &str = "周期内任一天";
+pub const SHOW_BULLETIN: &str = "生成通报";
+pub const PRINT: &str = "打印（A4）";
+pub const DOWNLOAD_XLSX: &str = "下载 Excel";
+pub const PUBLISH: &str = "发布到公开页面";
+pub const PUBLISH_HINT: &str = "发布后，本期通报（仅含各办事处数据，不含人员姓名和内部备注）显示在公开的“督导通报”页面；再次发布同一周期将替换原通报。";
+pub const PUBLISHED_AT: &str = "发布时间";
+pub const MADE_AT: &str = "生成时间";
+pub const NO_BULLETINS: &str = "还没有发布的通报";
+pub const RANKING_NOTE: &str =
+    "排名依次按：督导发现按期整改率（高者在前）、返工率（低者在前）、群众上报按期结案率、满意率。";
+pub const COL_RANK: &str = "排名";
+pub const COL_OFFICE: &str = "办事处";
+pub const COL_FINDINGS: &str = "督导发现";
+pub const COL_RECTIFIED: &str = "整改完成";
+pub const COL_ON_TIME: &str = "按期整改率";
+pub const COL_REWORK: &str = "返工";
+pub const COL_PRESSED: &str = "催办";
+pub const COL_SUPERVISED: &str = "督办";
+pub const COL_ESCALATED: &str = "提级";
+pub const COL_PASSED: &str = "复查通过";
+pub const COL_OPEN: &str = "未办结";
+pub const COL_RECEIVED: &str = "群众上报";
+pub const COL_CLOSE_RATE: &str = "结案率";
+pub const COL_RES_ON_TIME: &str = "按期结案率";
+pub const COL_SATISFACTION: &str = "满意率";
+pub const BULLETIN_COLUMNS: [&str; 15] = [
+    COL_RANK,
+    COL_OFFICE,
+    COL_FINDINGS,
+    COL_RECTIFIED,
+    COL_ON_TIME,
+    COL_REWORK,
+    COL_PRESSED,
+    COL_SUPERVISED,
+    COL_ESCALATED,
+    COL_PASSED,
+    COL_OPEN,
+    COL_RECEIVED,
+    COL_CLOSE_RATE,
+    COL_RES_ON_TIME,
+    COL_SATISFACTION,
+];
+pub const SHEET_BULLETIN: &str = "通报";
+pub const FILE_BULLETIN: &str = "督导通报";
+pub const PERIOD_INVALID: &str = "通报周期只能是周或月";
+
+// ---- escalation ----
+pub const LEVEL_PRESSED: &str = "催办";
+pub const LEVEL_SUPERVISED: &str = "督办";
+pub const LEVEL_ESCALATED: &str = "提级";
+pub const FILTER_LEVEL: &str = "催办督办";
+pub const FILTER_LEVEL_ANY: &str = "不限";
+pub const FILTER_LEVEL_PRESSED: &str = "已催办及以上";
+pub const FILTER_LEVEL_SUPERVISED: &str = "已督办及以上";
+pub const FILTER_LEVEL_ESCALATED: &str = "已提级（报区领导）";
+pub const COUNT_PRESSED: &str = "催办";
+pub const COUNT_SUPERVISED: &str = "督办";
+pub const COUNT_ESCALATED: &str = "提级";
+pub const NOTICE_TITLE: &str = "督办通知";
+pub const NOTICE_TO: &str = "致";
+pub const NOTICE_BODY: &str = "以下督导发现的问题已超过整改期限，经催办仍未整改到位，现予督办。请立即组织整改，整改完成后在系统中上传整改后照片，报督导组复查。";
+pub const NOTICE_PRINT: &str = "打印督办通知";
+pub const NOTICE_ISSUED: &str = "督办时间";
+pub const RULES_TITLE: &str = "催办、督办、提级规则";
+pub const RULES_PRESS: &str = "超过整改期限后几小时催办";
+pub const RULES_SUPERVISE: &str = "催办后几小时仍未整改则督办";
+pub const RULES_ESCALATE: &str = "督办后几小时仍未整改则提级";
+pub const RULES_REWORK: &str = "返工几次即督办（0 为不启用）";
+pub const RULES_SAVE: &str = "保存规则";
+pub const RULES_INVALID: &str = "时限须为0至8784小时的整数，返工次数须为0至100";
+pub const INBOX_FINDINGS: &str = "督导整改通知";
+pub const INBOX_FINDINGS_LINE: &str = "整改中";

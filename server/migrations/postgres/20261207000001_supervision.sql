@@ -80,12 +80,12 @@ CREATE TABLE finding_photos (
 );
 CREATE INDEX finding_photos_sha ON finding_photos(sha256);
 
--- Append-only: every step with who and when.
+-- Append-only: every step with who and when (no one: an automatic escalation).
 CREATE TABLE finding_events (
     id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     finding_id   BIGINT NOT NULL REFERENCES findings(id),
     office_id    BIGINT NOT NULL REFERENCES offices(id),
-    actor_user   BIGINT NOT NULL REFERENCES users(id),
+    actor_user   BIGINT REFERENCES users(id),   -- NULL: the escalation rules
     action       TEXT    NOT NULL,
     from_status  TEXT,
     to_status    TEXT    NOT NULL,

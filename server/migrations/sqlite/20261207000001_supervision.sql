@@ -78,12 +78,12 @@ CREATE TABLE finding_photos (
 );
 CREATE INDEX finding_photos_sha ON finding_photos(sha256);
 
--- Append-only: every step with who and when.
+-- Append-only: every step with who and when (no one: an automatic escalation).
 CREATE TABLE finding_events (
     id           INTEGER PRIMARY KEY,
     finding_id   INTEGER NOT NULL REFERENCES findings(id),
     office_id    INTEGER NOT NULL REFERENCES offices(id),
-    actor_user   INTEGER NOT NULL REFERENCES users(id),
+    actor_user   INTEGER REFERENCES users(id),   -- NULL: the escalation rules
     action       TEXT    NOT NULL,
     from_status  TEXT,
     to_status    TEXT    NOT NULL,

@@ -14,6 +14,8 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     /// Its database: a second instance started with `("DATABASE_URL", url)` shares it.
     pub database_url: String,
+    /// The server's clock of the rules: `clock.advance(ms)` lets time pass for it.
+    pub clock: app::clock::Clock,
 }
 
 impl TestApp {
@@ -131,6 +133,7 @@ async fn spawn(
         .await
         .expect("build state");
     let db = state.db.clone();
+    let clock = state.clock.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -150,6 +153,7 @@ async fn spawn(
         db,
         data_dir,
         database_url,
+        clock,
     }
 }
 

@@ -148,6 +148,15 @@ async fn rectify(app: &TestApp, cookie: Option<&str>, id: i64, photos: usize) ->
         .await
 }
 
+async fn publish(app: &TestApp, cookie: &str) -> reqwest::Response {
+    app.post_form(
+        "/api/dudao/publish",
+        Some(cookie),
+        &[("kind", "week".into())],
+    )
+    .await
+}
+
 async fn detail(app: &TestApp, cookie: &str, id: i64) -> FindingDetail {
     let res = app
         .post_form(
@@ -314,7 +323,7 @@ async fn the_office_rectifies_and_the_supervisor_sends_back_once_then_passes() {
     assert_eq!(d.row.status, FindingStatus::Passed);
     assert_eq!(d.row.rework_count, 1);
     assert!(d.actions.is_empty(), "final: {:?}", d.actions);
-    let steps: Vec<&str> = d.events.iter().map(|e| e.action.code()).collect();
+    let steps: Vec<&str> = d.events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         steps,
         ["record", "rectify", "fail", "rectify", "pass"],
@@ -613,4 +622,315 @@ async fn an_existing_sqlite_database_gains_the_supervisor_role_and_keeps_its_row
     // Running again changes nothing.
     server::database::migrate(&db).await.unwrap();
     assert_eq!(count("SELECT COUNT(*) FROM users").await, 3);
+}
+
+/// The week's bulletin against a recount from the findings' events; who may see, download
+/// and publish it; the published copy is public and names no one.
+#[tokio::test]
+async fn the_bulletin_matches_a_recount_from_the_events_and_publishes_without_names() {
+    use app::supervision::bulletin::{Bulletin, PublishedBulletin};
+    let app = spawn_app().await;
+    let (dudao, f1) = finding(&app).await;
+    let taihao = app.login("taihao").await;
+    let huaihe = app.login("huaihe").await;
+    let admin = app.login("admin").await;
+    // f1: rectified on time, sent back, rectified, passed.
+    ok(rectify(&app, Some(&taihao), f1, 1).await).await;
+    ok(act(
+        &app,
+        Some(&dudao),
+        f1,
+        "fail",
+        &[("note", "不彻底"), ("deadline_hours", "24")],
+    )
+    .await)
+    .await;
+    ok(rectify(&app, Some(&taihao), f1, 1).await).await;
+    ok(act(&app, Some(&dudao), f1, "pass", &[]).await).await;
+    // f2: overdue, pressed, rectified late.
+    let (_, f2) = finding(&app).await;
+    sqlx::query("UPDATE findings SET deadline_at = deadline_at - 10 * 3600000 WHERE id = $1")
+        .bind(f2)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    ok(act(&app, Some(&dudao), f2, "press", &[]).await).await;
+    ok(rectify(&app, Some(&taihao), f2, 1).await).await;
+    // f3: 淮河路办事处's, open.
+    let id = uuid::Uuid::new_v4();
+    ok(submit(&app, Some(&dudao), id, "康楼中街", 9).await).await;
+
+    let bulletin = |cookie: Option<String>| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/dudao/bulletin",
+                cookie.as_deref(),
+                &[("kind", "week".into())],
+            )
+            .await
+        }
+    };
+    let b: Bulletin = serde_json::from_str(&ok(bulletin(Some(dudao.clone())).await).await).unwrap();
+    assert_eq!(b.until_day - b.from_day, 7);
+
+    // The recount: every event of the week, tallied here.
+    let events: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT o.name, e.action, e.created_at, e.deadline_at FROM finding_events e \
+         JOIN offices o ON o.id = e.office_id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    for row in &b.rows {
+        let of = |action: &str| {
+            events
+                .iter()
+                .filter(|e| e.0 == row.office && e.1 == action)
+                .count() as i64
+        };
+        let on_time = events
+            .iter()
+            .filter(|e| e.0 == row.office && e.1 == "rectify" && e.3.is_some_and(|d| e.2 <= d))
+            .count() as i64;
+        assert_eq!(row.findings, of("record"), "{}", row.office);
+        assert_eq!(row.rectified, of("rectify"), "{}", row.office);
+        assert_eq!(row.rectified_on_time, on_time, "{}", row.office);
+        assert_eq!(row.rework, of("fail"), "{}", row.office);
+        assert_eq!(row.pressed, of("press"), "{}", row.office);
+        assert_eq!(row.passed, of("pass"), "{}", row.office);
+    }
+    let line = |name: &str| b.rows.iter().find(|r| r.office == name).unwrap().clone();
+    let t = line("太昊路办事处");
+    assert_eq!(
+        (
+            t.findings,
+            t.rectified,
+            t.rectified_on_time,
+            t.rework,
+            t.pressed,
+            t.passed,
+            t.open_now
+        ),
+        (2, 3, 2, 1, 1, 1, 1)
+    );
+    let h = line("淮河路办事处");
+    assert_eq!((h.findings, h.rectified, h.open_now), (1, 0, 1));
+    assert_eq!(t.rank, 1, "{:?}", b.rows);
+    assert!(h.rank > t.rank);
+
+    // Who may see it, download it, publish it.
+    assert_eq!(bulletin(None).await.status(), 401);
+    assert_eq!(bulletin(Some(taihao.clone())).await.status(), 403);
+    assert_eq!(bulletin(Some(admin.clone())).await.status(), 200);
+    let xlsx = |cookie: Option<&str>| {
+        let mut req = app.client.get(app.url("/dudao/bulletin.xlsx?kind=week"));
+        if let Some(c) = cookie {
+            req = req.header(reqwest::header::COOKIE, c);
+        }
+        req.send()
+    };
+    let file = xlsx(Some(&dudao)).await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert!(
+        file.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert!(file.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(xlsx(Some(&huaihe)).await.unwrap().status(), 403);
+    assert_eq!(publish(&app, &taihao).await.status(), 403);
+    assert_eq!(publish(&app, &admin).await.status(), 403);
+    ok(publish(&app, &dudao).await).await;
+    ok(publish(&app, &dudao).await).await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM bulletins").await,
+        1,
+        "same period: replaced"
+    );
+
+    // Public: the list and the copy, with offices only.
+    let list: Vec<PublishedBulletin> =
+        serde_json::from_str(&ok(app.post_form("/api/bulletins/list", None, &[]).await).await)
+            .unwrap();
+    assert_eq!(list.len(), 1);
+    let body = ok(app
+        .post_form(
+            "/api/bulletins/get",
+            None,
+            &[("id", list[0].id.to_string())],
+        )
+        .await)
+    .await;
+    for name in ["值班员", "督导组", "管理员", "不彻底"] {
+        assert!(!body.contains(name), "{name} in {body}");
+    }
+    let public: Bulletin = serde_json::from_str(&body).unwrap();
+    assert!(public.published_at.is_some());
+    assert_eq!(public.rows, b.rows);
+    let page = app.client.get(app.url("/bulletins")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("督导通报"));
+}
+
+/// 催办 → 督办 → 提级 by the admin's rules as the clock moves, each step an event at the
+/// moment it fell due with no actor; 返工 twice is 督办 at once; the office's inbox and the
+/// bulletin count them.
+#[tokio::test]
+async fn escalation_follows_the_rules_as_the_clock_moves() {
+    use app::supervision::escalation::sweep;
+    let app = spawn_app().await;
+    let (dudao, id) = finding(&app).await;
+    let admin = app.login("admin").await;
+    let office = app.login("taihao").await;
+    let level = |id: i64| {
+        let app = &app;
+        async move {
+            app.scalar(&format!(
+                "SELECT escalation_level FROM findings WHERE id = {id}"
+            ))
+            .await
+        }
+    };
+    const H: i64 = 3_600_000;
+    // The admin: 催办 2 h after the deadline, 督办 10 h later, 提级 20 h after that.
+    let set = app
+        .post_form(
+            "/api/admin/set_escalation_rules",
+            Some(&admin),
+            &[
+                ("press_after_hours", "2".into()),
+                ("supervise_after_hours", "10".into()),
+                ("escalate_after_hours", "20".into()),
+                ("supervise_on_rework", "2".into()),
+            ],
+        )
+        .await;
+    ok(set).await;
+    let refused_rules = app
+        .post_form(
+            "/api/admin/set_escalation_rules",
+            Some(&office),
+            &[("press_after_hours", "1".into())],
+        )
+        .await;
+    assert_eq!(refused_rules.status(), 403);
+    let bad = app
+        .post_form(
+            "/api/admin/set_escalation_rules",
+            Some(&admin),
+            &[
+                ("press_after_hours", "-3".into()),
+                ("supervise_after_hours", "10".into()),
+                ("escalate_after_hours", "20".into()),
+                ("supervise_on_rework", "2".into()),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+
+    let deadline = app
+        .scalar(&format!("SELECT deadline_at FROM findings WHERE id = {id}"))
+        .await;
+    // The deadline (4 h) passes, then one more hour: not yet.
+    app.clock.advance(5 * H);
+    assert_eq!(sweep(&app.db, app.clock.now()).await.unwrap(), 0);
+    assert_eq!(level(id).await, 0);
+    app.clock.advance(H + 60_000);
+    assert_eq!(sweep(&app.db, app.clock.now()).await.unwrap(), 1);
+    assert_eq!(level(id).await, 1);
+    // Nothing new on the next minute.
+    assert_eq!(sweep(&app.db, app.clock.now()).await.unwrap(), 0);
+    // 35 hours later: 督办 and 提级 both fell due; each is written at its own moment.
+    app.clock.advance(35 * H);
+    assert_eq!(sweep(&app.db, app.clock.now()).await.unwrap(), 2);
+    assert_eq!(level(id).await, 3);
+    let steps: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT action, actor_user, created_at FROM finding_events \
+         WHERE finding_id = $1 AND action IN ('auto_press', 'supervise', 'escalate') ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        steps,
+        vec![
+            ("auto_press".to_string(), None, deadline + 2 * H),
+            ("supervise".to_string(), None, deadline + 12 * H),
+            ("escalate".to_string(), None, deadline + 32 * H),
+        ]
+    );
+    // The district's 提级 list, the office's inbox card and the 督办 notice.
+    let listed: app::supervision::FindingList = serde_json::from_str(
+        &ok(app
+            .post_form("/api/findings/list", Some(&dudao), &[("level", "3".into())])
+            .await)
+        .await,
+    )
+    .unwrap();
+    assert_eq!(listed.rows.len(), 1);
+    assert_eq!(listed.escalated, (0, 0, 1));
+    let d = detail(&app, &office, id).await;
+    assert_eq!(d.row.escalation_level, 3);
+    assert!(
+        d.events
+            .iter()
+            .any(|e| e.label == "督办" && e.actor == "系统")
+    );
+    let page = app
+        .client
+        .get(app.url(&format!("/findings/{id}")))
+        .header(reqwest::header::COOKIE, &office)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("督办通知"), "the printable notice");
+    let inbox = app
+        .client
+        .get(app.url("/staff/inbox"))
+        .header(reqwest::header::COOKIE, &office)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains("inbox-findings"), "the inbox lists it");
+
+    // Rectified: the rules stop; sent back twice: 督办 at once, without waiting for a deadline.
+    let (_, other) = finding(&app).await;
+    for _ in 0..2 {
+        ok(rectify(&app, Some(&office), other, 1).await).await;
+        ok(act(
+            &app,
+            Some(&dudao),
+            other,
+            "fail",
+            &[("note", "不合格"), ("deadline_hours", "72")],
+        )
+        .await)
+        .await;
+    }
+    assert_eq!(sweep(&app.db, app.clock.now()).await.unwrap(), 1);
+    assert_eq!(level(other).await, 2);
+
+    // The bulletin of the week the clock is in counts them.
+    let b: app::supervision::bulletin::Bulletin = serde_json::from_str(
+        &ok(app
+            .post_form(
+                "/api/dudao/bulletin",
+                Some(&dudao),
+                &[("kind", "month".into())],
+            )
+            .await)
+        .await,
+    )
+    .unwrap();
+    let t = b.rows.iter().find(|r| r.office == "太昊路办事处").unwrap();
+    assert!(t.supervised >= 1 && t.rework == 2, "{t:?}");
 }

@@ -82,7 +82,10 @@ pub async fn download(
     result.unwrap_or_else(|e| error(&e))
 }
 
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<StaffUser>, AppError> {
+pub(crate) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<StaffUser>, AppError> {
     match crate::session::auth::token_from_headers(headers) {
         Some(token) => crate::session::auth::user_by_token(&state.db, &token).await,
         None => Ok(None),
@@ -91,7 +94,7 @@ async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Staff
 
 /// A refused or failed export: its status and the message as plain text (the link was
 /// followed by a browser, which shows it).
-fn error(e: &AppError) -> Response {
+pub(crate) fn error(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let text = match e {
         AppError::Internal => t::EXPORT_FAILED.to_string(),
@@ -109,7 +112,7 @@ fn error(e: &AppError) -> Response {
 }
 
 /// The export directory under the data directory (temporary files only, unnamed).
-fn temp_dir(state: &AppState) -> Result<std::path::PathBuf, AppError> {
+pub(crate) fn temp_dir(state: &AppState) -> Result<std::path::PathBuf, AppError> {
     let dir = state.settings.data_dir.join("tmp");
     std::fs::create_dir_all(&dir).map_err(|e| {
         tracing::error!(error = %e, dir = %dir.display(), "creating the export directory failed");
@@ -118,7 +121,7 @@ fn temp_dir(state: &AppState) -> Result<std::path::PathBuf, AppError> {
     Ok(dir)
 }
 
-fn io_failed(e: std::io::Error) -> AppError {
+pub(crate) fn io_failed(e: std::io::Error) -> AppError {
     tracing::error!(error = %e, "writing an export failed");
     AppError::Internal
 }
@@ -133,7 +136,7 @@ async fn reports(
     let scope = super::service::scope(user, &q.office)?;
     let filter = QueueFilter::parse(q)?;
     let origin = crate::admin::qr::origin_from_headers(headers);
-    let now = Millis::now();
+    let now = state.clock.now();
     let dir = temp_dir(state)?;
     let _turn = EXPORTS.acquire().await.map_err(|_| AppError::Internal)?;
     let layout = Layout {
@@ -213,7 +216,7 @@ async fn dashboard(
     q: &QueueQuery,
 ) -> Result<Response, AppError> {
     let scope = super::service::scope(user, &q.office)?;
-    let now = Millis::now();
+    let now = state.clock.now();
     let (from_day, until_day) = super::service::period(&q.from, &q.until, now)?;
     // One row per office in scope; the whole district adds its total.
     let offices: Vec<Option<OfficeId>> = match scope {
@@ -291,7 +294,7 @@ async fn dashboard(
 }
 
 /// The file as a download, streamed from disk (the unnamed file goes when the stream ends).
-async fn send_file(
+pub(crate) async fn send_file(
     file: std::fs::File,
     name: &str,
     content_type: &'static str,

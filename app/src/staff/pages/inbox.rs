@@ -52,7 +52,13 @@ fn Body(data: Resource<Result<Inbox, AppError>>, response: PageResponse) -> impl
                 let response = response.clone();
                 Suspend::new(async move {
                     match data.await {
-                        Ok(inbox) => view! { <Sections inbox=inbox /> }.into_any(),
+                        Ok(inbox) => {
+                            view! {
+                                <crate::supervision::pages::InboxFindings />
+                                <Sections inbox=inbox />
+                            }
+                                .into_any()
+                        }
                         Err(e) => {
                             response.set_status(e.status());
                             view! { <crate::ui::Alert text=e.to_string() /> }.into_any()

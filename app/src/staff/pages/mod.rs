@@ -98,6 +98,9 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
             <a href=crate::supervision::FINDINGS_HOME data-testid="nav-findings">
                 {ts}
             </a>
+            <a href="/dudao/bulletin" data-testid="nav-bulletin">
+                {crate::supervision::strings::NAV_BULLETIN}
+            </a>
         }
         .into_any()
     } else {
@@ -121,7 +124,15 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
             </a>
             <a href="/staff/dashboard">{t::NAV_DASHBOARD}</a>
             <a href="/staff/honours">示范户管理</a>
-            {admin.then(|| view! { <a href="/admin">{t::NAV_ADMIN}</a> })}
+            {admin
+                .then(|| {
+                    view! {
+                        <a href="/dudao/bulletin" data-testid="nav-bulletin">
+                            {crate::supervision::strings::NAV_BULLETIN}
+                        </a>
+                        <a href="/admin">{t::NAV_ADMIN}</a>
+                    }
+                })}
         }
         .into_any()
     };

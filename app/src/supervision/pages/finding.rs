@@ -18,18 +18,19 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn FindingsPage() -> impl IntoView {
-    let (status, office) = use_query_map().with_untracked(|q| {
+    let (status, office, level) = use_query_map().with_untracked(|q| {
         (
             q.get("status").unwrap_or_default(),
             q.get("office").unwrap_or_default(),
+            q.get("level").unwrap_or_default(),
         )
     });
-    let (s2, o2) = (status.clone(), office.clone());
+    let (s2, o2, l2) = (status.clone(), office.clone(), level.clone());
     let data = Resource::new(
         || (),
         move |_| {
-            let (s, o) = (s2.clone(), o2.clone());
-            async move { findings_list(s, o).await }
+            let (s, o, l) = (s2.clone(), o2.clone(), l2.clone());
+            async move { findings_list(s, o, l).await }
         },
     );
     let response = PageResponse::current();
@@ -42,9 +43,16 @@ pub fn FindingsPage() -> impl IntoView {
                 data=data
                 response=response.clone()
                 render={
-                    let (status, office) = (status.clone(), office.clone());
+                    let (status, office, level) = (status.clone(), office.clone(), level.clone());
                     move |list| {
-                        view! { <List list=list status=status.clone() office=office.clone() /> }
+                        view! {
+                            <List
+                                list=list
+                                status=status.clone()
+                                office=office.clone()
+                                level=level.clone()
+                            />
+                        }
                     }
                 }
             />
@@ -53,12 +61,13 @@ pub fn FindingsPage() -> impl IntoView {
 }
 
 #[component]
-fn List(list: FindingList, status: String, office: String) -> impl IntoView {
+fn List(list: FindingList, status: String, office: String, level: String) -> impl IntoView {
     let FindingList {
         rows,
         open,
         rectified,
         overdue,
+        escalated,
         offices,
         now,
     } = list;
@@ -70,6 +79,17 @@ fn List(list: FindingList, status: String, office: String) -> impl IntoView {
                 {t::COUNT_RECTIFIED} " " <strong data-testid="count-rectified">{rectified}</strong>
             </li>
             <li>{t::COUNT_OVERDUE} " " <strong data-testid="count-overdue">{overdue}</strong></li>
+            <li>
+                {t::COUNT_PRESSED} " " <strong data-testid="count-pressed">{escalated.0}</strong>
+            </li>
+            <li>
+                {t::COUNT_SUPERVISED} " "
+                <strong data-testid="count-supervised">{escalated.1}</strong>
+            </li>
+            <li>
+                {t::COUNT_ESCALATED} " "
+                <strong data-testid="count-escalated">{escalated.2}</strong>
+            </li>
         </ul>
         <form method="get" action="/findings" class="filters card">
             <label>
@@ -113,6 +133,26 @@ fn List(list: FindingList, status: String, office: String) -> impl IntoView {
                         </label>
                     }
                 })}
+            <label>
+                {t::FILTER_LEVEL}
+                <select name="level">
+                    {[
+                        ("", t::FILTER_LEVEL_ANY),
+                        ("1", t::FILTER_LEVEL_PRESSED),
+                        ("2", t::FILTER_LEVEL_SUPERVISED),
+                        ("3", t::FILTER_LEVEL_ESCALATED),
+                    ]
+                        .into_iter()
+                        .map(|(v, label)| {
+                            view! {
+                                <option value=v selected=level == v>
+                                    {label}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             <button type="submit">{t::FILTER_APPLY}</button>
         </form>
         {rows.is_empty().then(|| view! { <p class="card muted">{t::LIST_EMPTY}</p> })}
@@ -176,7 +216,7 @@ fn Detail(d: FindingDetail) -> impl IntoView {
         .map(|e| {
             view! {
                 <li>
-                    <strong>{e.action.label()}</strong>
+                    <strong>{e.label.clone()}</strong>
                     <span class="muted small">
                         " " {e.at.format_datetime()} " · " {e.actor.clone()}
                         {e
@@ -247,6 +287,8 @@ fn Detail(d: FindingDetail) -> impl IntoView {
             {strip(t::PHOTOS_BEFORE, before, "photos-before")}
             {strip(t::PHOTOS_AFTER, after, "photos-after")}
         </article>
+        {(row.escalation_level >= super::super::escalation::SUPERVISED && row.status.is_open())
+            .then(|| view! { <Notice d=d.clone() /> })}
         {(!d.actions.is_empty())
             .then(|| {
                 view! {
@@ -352,4 +394,94 @@ fn StepForm(action: FindingAction, d: FindingDetail) -> impl IntoView {
         </form>
     }
     .into_any()
+}
+
+/// 督办通知: the formal notice to the office (printable on A4), once a finding is 督办.
+#[component]
+fn Notice(d: FindingDetail) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    let issued = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == "supervise")
+        .map(|e| e.at.format_datetime())
+        .unwrap_or_default();
+    let r = d.row;
+    view! {
+        <article class="card notice-doc" data-testid="supervise-notice">
+            <h2>{t::NOTICE_TITLE}</h2>
+            <p>{t::NOTICE_TO} " " <strong>{r.office.clone()}</strong> "："</p>
+            <p>{t::NOTICE_BODY}</p>
+            <dl class="facts">
+                <dt>{t::FIELD_CODE}</dt>
+                <dd>{r.code.clone()}</dd>
+                <dt>{t::FIELD_CATEGORY}</dt>
+                <dd>{r.category.clone()}</dd>
+                <dt>{t::FIELD_PLACE}</dt>
+                <dd>{r.place.clone().unwrap_or_default()}</dd>
+                <dt>{t::FIELD_DEADLINE}</dt>
+                <dd>{r.deadline_at.format_datetime()}</dd>
+                <dt>{t::FIELD_REWORK}</dt>
+                <dd>{r.rework_count}</dd>
+                <dt>{t::NOTICE_ISSUED}</dt>
+                <dd>{issued}</dd>
+            </dl>
+            <p class="no-print">
+                <button type="button" id="notice-print">
+                    {t::NOTICE_PRINT}
+                </button>
+            </p>
+            <script nonce=nonce>
+                "document.getElementById('notice-print').onclick = function () { window.print(); };"
+            </script>
+        </article>
+    }
+}
+
+/// The inbox's card of 整改通知 (staff: their office's; the admin: the district's).
+#[component]
+pub fn InboxFindings() -> impl IntoView {
+    let data = Resource::new(
+        || (),
+        |_| findings_list(String::new(), String::new(), "1".to_string()),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await
+                    .ok()
+                    .filter(|l| l.open + l.rectified > 0)
+                    .map(|l| {
+                        let now = l.now;
+                        view! {
+                            <section class="card inbox-section" data-testid="inbox-findings">
+                                <h2>
+                                    {t::INBOX_FINDINGS} " "
+                                    <span class="badge" data-testid="inbox-findings-open">
+                                        {l.open}
+                                    </span>
+                                </h2>
+                                <p class="muted small">
+                                    {t::COUNT_OVERDUE} " " {l.overdue} " · " {t::COUNT_PRESSED} " "
+                                    {l.escalated.0} " · " {t::COUNT_SUPERVISED} " " {l.escalated.1}
+                                    " · " {t::COUNT_ESCALATED} " " {l.escalated.2}
+                                </p>
+                                <ul class="queue">
+                                    {l
+                                        .rows
+                                        .into_iter()
+                                        .take(10)
+                                        .map(|row| view! { <FindingItem row=row now=now /> })
+                                        .collect_view()}
+                                </ul>
+                                <a class="button" href="/findings">
+                                    {t::FINDINGS_TITLE}
+                                </a>
+                            </section>
+                        }
+                    })
+            })}
+        </Suspense>
+    }
 }

@@ -2,11 +2,15 @@
 //! the supervisor's hands), /findings (整改通知) and /findings/{id}. Server-rendered HTML with
 //! plain forms, like the staff pages; nothing here is in the resident's wasm.
 
+mod bulletin;
 mod finding;
 mod rounds;
+mod rules;
 
-pub use finding::{FindingPage, FindingsPage};
+pub use bulletin::{BulletinPage, PublicBulletinPage, PublicBulletinsPage};
+pub use finding::{FindingPage, FindingsPage, InboxFindings};
 pub use rounds::{CapturePage, RoundPage, SupervisorHomePage};
+pub use rules::EscalationRulesForm;
 
 use super::strings as t;
 use super::{FindingRow, FindingStatus};
@@ -49,6 +53,15 @@ fn FindingItem(row: FindingRow, now: Millis) -> impl IntoView {
                             " "
                             <span class="badge overdue" data-testid="finding-overdue">
                                 {t::OVERDUE}
+                            </span>
+                        }
+                    })}
+                {(row.escalation_level > 0 && row.status.is_open())
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge overdue" data-testid="finding-level">
+                                {super::escalation::label(row.escalation_level)}
                             </span>
                         }
                     })}

@@ -1,0 +1,217 @@
+//! Escalation of a finding left open past its deadline: 催办 (the office's inbox), then 督办
+//! (a formal, printable notice), then 提级 (listed for the district leadership). The admin
+//! sets the thresholds ([`Rules`]); a finding sent back often enough is 督办 at once. Each
+//! step is an event with its time and no actor (the rules took it); the supervisor's own 催办
+//! by hand raises a finding to 催办 too.
+//!
+//! [`next_step`] is the pure rule, tested here; [`sweep`] applies it to the open findings
+//! (server only), stepping each as far as the clock says, every step at the moment it fell
+//! due (so a sweep after a pause writes the same history as one every minute).
+
+use crate::domain::Millis;
+use crate::domain::time::HOUR_MS;
+use serde::{Deserialize, Serialize};
+
+/// The levels: 0 none, then these.
+pub const PRESSED: i64 = 1;
+pub const SUPERVISED: i64 = 2;
+pub const ESCALATED: i64 = 3;
+
+/// The admin's thresholds, in hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    /// 催办 this long after the deadline.
+    pub press_after_hours: i64,
+    /// 督办 this long after the 催办.
+    pub supervise_after_hours: i64,
+    /// 提级 this long after the 督办.
+    pub escalate_after_hours: i64,
+    /// 督办 as soon as a finding has been sent back (返工) this many times (0: never).
+    pub supervise_on_rework: i64,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            press_after_hours: 0,
+            supervise_after_hours: 24,
+            escalate_after_hours: 48,
+            supervise_on_rework: 2,
+        }
+    }
+}
+
+/// The most hours a threshold may be (a year).
+pub const MAX_HOURS: i64 = 24 * 366;
+
+impl Rules {
+    /// Checks the admin's numbers.
+    pub fn validated(self) -> Option<Self> {
+        let hours = |h: i64| (0..=MAX_HOURS).contains(&h);
+        (hours(self.press_after_hours)
+            && hours(self.supervise_after_hours)
+            && hours(self.escalate_after_hours)
+            && (0..=100).contains(&self.supervise_on_rework))
+        .then_some(self)
+    }
+}
+
+/// What of an open finding the rules look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub deadline_at: Millis,
+    pub level: i64,
+    /// When the current level was reached.
+    pub escalated_at: Option<Millis>,
+    pub rework: i64,
+}
+
+/// The next level and the moment it fell due, if it has by `now`.
+pub fn next_step(rules: &Rules, s: &Standing, now: Millis) -> Option<(i64, Millis)> {
+    let after = |from: Millis, hours: i64| Millis(from.0 + hours * HOUR_MS);
+    let since = s.escalated_at.unwrap_or(s.deadline_at);
+    let due = match s.level {
+        0 => after(s.deadline_at, rules.press_after_hours),
+        1 => after(since, rules.supervise_after_hours),
+        2 => after(since, rules.escalate_after_hours),
+        _ => return None,
+    };
+    // Sent back too often: 督办 now, whatever the deadline says.
+    if s.level < SUPERVISED
+        && rules.supervise_on_rework > 0
+        && s.rework >= rules.supervise_on_rework
+    {
+        let at = if due <= now { due } else { now };
+        return Some((SUPERVISED, at));
+    }
+    (due <= now).then_some((s.level + 1, due))
+}
+
+/// Every step due by `now` from `s`, in order (a long-overdue finding takes several).
+pub fn steps_due(rules: &Rules, mut s: Standing, now: Millis) -> Vec<(i64, Millis)> {
+    let mut out = Vec::new();
+    while let Some((level, at)) = next_step(rules, &s, now) {
+        out.push((level, at));
+        s.level = level;
+        s.escalated_at = Some(at);
+    }
+    out
+}
+
+/// The event's action of reaching `level`.
+pub fn action_of(level: i64) -> &'static str {
+    match level {
+        PRESSED => "auto_press",
+        SUPERVISED => "supervise",
+        _ => "escalate",
+    }
+}
+
+/// The level's word, for badges and the timeline.
+pub fn label(level: i64) -> &'static str {
+    match level {
+        PRESSED => super::strings::LEVEL_PRESSED,
+        SUPERVISED => super::strings::LEVEL_SUPERVISED,
+        ESCALATED => super::strings::LEVEL_ESCALATED,
+        _ => "",
+    }
+}
+
+/// Applies the rules to every open finding as of `now`; returns how many steps it wrote.
+#[cfg(feature = "ssr")]
+pub async fn sweep(db: &crate::db::Db, now: Millis) -> crate::db::DbResult<usize> {
+    let rules = super::db::rules(db).await?;
+    let mut written = 0;
+    for (id, standing) in super::db::escalation_candidates(db, &rules, now).await? {
+        let steps = steps_due(&rules, standing, now);
+        if !steps.is_empty() && super::db::escalate(db, id, standing.level, &steps).await? {
+            written += steps.len();
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: i64 = HOUR_MS;
+
+    fn standing(level: i64, escalated_at: Option<i64>, rework: i64) -> Standing {
+        Standing {
+            deadline_at: Millis(100 * H),
+            level,
+            escalated_at: escalated_at.map(Millis),
+            rework,
+        }
+    }
+
+    #[test]
+    fn each_level_falls_due_after_its_threshold() {
+        let r = Rules::default();
+        let s = standing(0, None, 0);
+        assert_eq!(next_step(&r, &s, Millis(100 * H - 1)), None);
+        assert_eq!(
+            next_step(&r, &s, Millis(100 * H)),
+            Some((1, Millis(100 * H)))
+        );
+        // Long overdue: every step, each at its own moment.
+        assert_eq!(
+            steps_due(&r, s, Millis(1000 * H)),
+            vec![
+                (1, Millis(100 * H)),
+                (2, Millis(124 * H)),
+                (3, Millis(172 * H))
+            ]
+        );
+        assert_eq!(steps_due(&r, s, Millis(130 * H)).len(), 2);
+        assert_eq!(
+            steps_due(&r, standing(3, Some(172 * H), 0), Millis(9999 * H)),
+            vec![]
+        );
+        // A later threshold for 催办.
+        let later = Rules {
+            press_after_hours: 2,
+            ..r
+        };
+        assert_eq!(next_step(&later, &s, Millis(101 * H)), None);
+        assert_eq!(
+            next_step(&later, &s, Millis(102 * H)),
+            Some((1, Millis(102 * H)))
+        );
+    }
+
+    #[test]
+    fn sent_back_too_often_is_supervised_at_once() {
+        let r = Rules::default();
+        // Not overdue, but sent back twice: 督办 now.
+        let s = standing(0, None, 2);
+        assert_eq!(next_step(&r, &s, Millis(50 * H)), Some((2, Millis(50 * H))));
+        assert_eq!(next_step(&r, &standing(0, None, 1), Millis(50 * H)), None);
+        let never = Rules {
+            supervise_on_rework: 0,
+            ..r
+        };
+        assert_eq!(next_step(&never, &s, Millis(50 * H)), None);
+        // Already 督办: the rework rule adds nothing.
+        assert_eq!(
+            next_step(&r, &standing(2, Some(50 * H), 5), Millis(60 * H)),
+            None
+        );
+    }
+
+    #[test]
+    fn rules_are_checked() {
+        assert!(Rules::default().validated().is_some());
+        let bad = Rules {
+            press_after_hours: -1,
+            ..Rules::default()
+        };
+        assert!(bad.validated().is_none());
+        let bad = Rules {
+            escalate_after_hours: MAX_HOURS + 1,
+            ..Rules::default()
+        };
+        assert!(bad.validated().is_none());
+    }
+}
