@@ -25,9 +25,10 @@ pub const USAGE: &str = "usage:
   server user enable <username>
   server user list
 The password is read from standard input (one line).
-  server synthetic --reports <N> [--seed <S>]
+  server synthetic [--reports <N>] [--findings <M>] [--seed <S>]
 Fills the configured database (DATABASE_URL; the photos go to the configured store) with N synthetic reports
-over the last year; adds the demo areas first when there are no offices.
+and/or M synthetic 督导 findings (in rounds of twenty, with their steps and escalations) over the last
+year; adds the demo areas and accounts first when there are none.
   server migrate-to <postgres://user@host/db>
 Copies the configured SQLite database (DATABASE_URL) into that PostgreSQL database and the photos
 under DATA_DIR/photos into the configured store (PHOTO_STORE=s3 and S3_*), then verifies both; stop
@@ -47,13 +48,21 @@ pub async fn migrate_to(config: &Config, args: &[String]) -> Result<()> {
     .map(|_| ())
 }
 
-/// `server synthetic --reports N [--seed S]`: a database of size for benchmarks and trials.
+/// `server synthetic [--reports N] [--findings M] [--seed S]`: a database of size for
+/// benchmarks and trials (reports into a database without reports, findings into one without
+/// findings).
 pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {
-    let n: u64 = option(args, "--reports")?
-        .context(USAGE)?
-        .replace('_', "")
-        .parse()
-        .context("--reports must be a whole number")?;
+    let count = |name: &str| -> Result<Option<u64>> {
+        option(args, name)?
+            .map(|v| {
+                v.replace('_', "")
+                    .parse()
+                    .with_context(|| format!("{name} must be a whole number"))
+            })
+            .transpose()
+    };
+    let (reports, findings) = (count("--reports")?, count("--findings")?);
+    anyhow::ensure!(reports.is_some() || findings.is_some(), USAGE);
     let seed: u64 = match option(args, "--seed")? {
         Some(s) => s.parse().context("--seed must be a whole number")?,
         None => 2026,
@@ -63,18 +72,37 @@ pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {
     if app::areas::seed::seed_demo(&db).await? {
         println!("added the demo offices, communities, streets and categories");
     }
-    let store = config.photo_store()?;
-    let started = std::time::Instant::now();
-    let filled = app::reports::synthetic::fill(&db, &store, n, app::domain::Millis::now(), seed)
+    if app::session::seed::seed_demo_users(&db)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!(
-        "wrote {} reports, {} events, {} photo rows in {:.1} s",
-        filled.reports,
-        filled.events,
-        filled.photos,
-        started.elapsed().as_secs_f64()
-    );
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        println!("added the demo accounts (README: demo only)");
+    }
+    let now = app::domain::Millis::now();
+    if let Some(n) = reports {
+        let store = config.photo_store()?;
+        let started = std::time::Instant::now();
+        let filled = app::reports::synthetic::fill(&db, &store, n, now, seed)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "wrote {} reports, {} events, {} photo rows in {:.1} s",
+            filled.reports,
+            filled.events,
+            filled.photos,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(n) = findings {
+        let started = std::time::Instant::now();
+        let (rounds, findings, events) = app::supervision::synthetic::fill(&db, n, now, seed)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "wrote {rounds} inspection rounds, {findings} findings, {events} finding events in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 

@@ -24,6 +24,8 @@ pub mod db;
 pub mod export;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod synthetic;
 
 use crate::domain::{CommunityId, FindingId, Millis, OfficeId, RoundId, StreetId};
 use crate::reports::PhotoRef;

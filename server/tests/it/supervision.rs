@@ -934,3 +934,72 @@ async fn escalation_follows_the_rules_as_the_clock_moves() {
     let t = b.rows.iter().find(|r| r.office == "太昊路办事处").unwrap();
     assert!(t.supervised >= 1 && t.rework == 2, "{t:?}");
 }
+
+/// `server synthetic --findings`: a year of findings whose kept columns agree with their
+/// events, which the bulletin and the escalation read without error.
+#[tokio::test]
+async fn synthetic_findings_are_consistent_with_their_events() {
+    let app = spawn_app().await;
+    let now = app.clock.now();
+    let (rounds, findings, events) = app::supervision::synthetic::fill(&app.db, 1_000, now, 7)
+        .await
+        .unwrap();
+    assert_eq!((rounds, findings), (50, 1_000));
+    assert!(events > 2_000, "{events}");
+    // A second fill is refused.
+    assert!(
+        app::supervision::synthetic::fill(&app.db, 10, now, 7)
+            .await
+            .is_err()
+    );
+    // Kept columns against the events.
+    for (column, action) in [("rework_count", "fail"), ("version", "%")] {
+        let kept = app
+            .scalar(&format!(
+                "SELECT CAST(SUM({column}) AS BIGINT) FROM findings"
+            ))
+            .await;
+        let counted = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM finding_events WHERE action LIKE '{action}'"
+            ))
+            .await;
+        assert_eq!(kept, counted, "{column}");
+    }
+    let passed = app
+        .scalar("SELECT COUNT(*) FROM findings WHERE status = 'passed'")
+        .await;
+    assert!(passed > 500, "{passed}");
+    assert_eq!(
+        passed,
+        app.scalar("SELECT COUNT(*) FROM finding_events WHERE action = 'pass'")
+            .await
+    );
+    // Escalated ones have their steps; the sweep finds nothing new to write for them.
+    let escalated = app
+        .scalar("SELECT COUNT(*) FROM finding_events WHERE action = 'auto_press'")
+        .await;
+    assert_eq!(
+        escalated,
+        app.scalar("SELECT COUNT(*) FROM findings WHERE escalation_level >= 1")
+            .await
+    );
+    // Last month's bulletin reads them; a new finding still gets a fresh id.
+    let dudao = app.login("dudao").await;
+    let last_month = app::domain::Millis(now.0 - 40 * 24 * 3_600_000).format_date();
+    let b: app::supervision::bulletin::Bulletin = serde_json::from_str(
+        &ok(app
+            .post_form(
+                "/api/dudao/bulletin",
+                Some(&dudao),
+                &[("kind", "month".into()), ("date", last_month)],
+            )
+            .await)
+        .await,
+    )
+    .unwrap();
+    assert!(b.rows.iter().map(|r| r.findings).sum::<i64>() > 0);
+    ok(start_round(&app, &dudao, "open").await).await;
+    ok(submit(&app, Some(&dudao), uuid::Uuid::new_v4(), "韩营一巷", 3).await).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM findings").await, 1_001);
+}
