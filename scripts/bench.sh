@@ -5,7 +5,7 @@
 #
 # For SQLite and for PostgreSQL (127.0.0.1:5432, a database `jx_bench` made afresh):
 #   1. `server synthetic --reports $BENCH_REPORTS` (default 1,000,000) into an empty database,
-#      timed with its peak RSS;
+#      timed with its peak RSS, then `--findings $BENCH_FINDINGS` (default 100,000);
 #   2. the release server with `PUBLIC_CACHE_SECS=0` (every view computes its figures), and
 #      scripts/bench/pages.py: every page, one client, beside a no-database baseline;
 #   3. the release server with its default cache, and wrk: `/stats` with 50 connections;
@@ -25,6 +25,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 reports="${BENCH_REPORTS:-1000000}"
+findings="${BENCH_FINDINGS:-100000}"
 pg_admin="${BENCH_POSTGRES_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 pg_url="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/jx_bench}"
 work="$(mktemp -d)"
@@ -89,7 +90,11 @@ run_backend() { # name, url, port
     mkdir -p "$data"
     /usr/bin/time -v env DATABASE_URL="$url" DATA_DIR="$data" RUST_LOG=warn \
         "$server" synthetic --reports "$reports" >"$work/fill-$name.log" 2>&1
-    local wall rss line
+    /usr/bin/time -v env DATABASE_URL="$url" DATA_DIR="$data" RUST_LOG=warn \
+        "$server" synthetic --findings "$findings" >"$work/findings-$name.log" 2>&1
+    local wall rss line fline fwall
+    fline="$(grep '^wrote' "$work/findings-$name.log")"
+    fwall="$(grep 'Elapsed (wall clock)' "$work/findings-$name.log" | awk '{print $NF}')"
     line="$(grep '^wrote' "$work/fill-$name.log")"
     wall="$(grep 'Elapsed (wall clock)' "$work/fill-$name.log" | awk '{print $NF}')"
     rss="$(grep 'Maximum resident' "$work/fill-$name.log" | awk '{print $NF}')"
@@ -97,6 +102,8 @@ run_backend() { # name, url, port
         echo "### $name"
         echo
         echo "\`server synthetic --reports $reports\`: $line; wall $wall, peak RSS $((rss / 1024)) MB."
+        echo
+        echo "\`server synthetic --findings $findings\` (the 督导 rounds and findings): $fline; wall $fwall."
         echo
         echo "\`scripts/bench/pages.py http://127.0.0.1:$port 41\` against the release server with"
         echo "\`PUBLIC_CACHE_SECS=0\`:"

@@ -3,10 +3,11 @@
 
     scripts/bench/pages.py http://127.0.0.1:3000 [runs]
 
-Signs in as the demo accounts `taihao` (one office) and `admin` (every office), then requests
+Signs in as the demo accounts `taihao` (one office), `admin` (every office) and `dudao` (the
+督导组), then requests
 each page `runs` times (default 41) after two warm-up requests and prints a Markdown table of
 the median, p95 and slowest, with each page's size. The database should hold a realistic load
-(`server synthetic --reports 1000000`). Standard library only.
+(`server synthetic --reports 1000000 --findings 100000`). Standard library only.
 """
 
 import http.client
@@ -78,6 +79,7 @@ def main():
     conn = connect(base)
     staff = login(conn, "taihao")
     admin = login(conn, "admin")
+    dudao = login(conn, "dudao")
     # Things to ask for, found on the pages themselves.
     _, html = get(conn, "/staff", staff)
     html = html.decode()
@@ -93,6 +95,7 @@ def main():
         deep = link
     _, detail = get(conn, f"/staff/report/{code.group(1)}", staff) if code else (0, b"")
     track = re.search(r"\b([23456789A-HJKMNP-Z]{8})\b", detail.decode())
+    last_month = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600 - 40 * 86400))
     pages = [
         ("baseline: `/api/health` (no database)", "/api/health", None),
         ("home `/`", "/", None),
@@ -111,6 +114,14 @@ def main():
         ("report detail", f"/staff/report/{code.group(1)}" if code else "/staff", staff),
         ("dashboard, one office, 30 days", "/staff/dashboard", staff),
         ("dashboard, admin (district), 30 days", "/staff/dashboard", admin),
+        ("督导: `/dudao` (rounds, places, district overdue)", "/dudao", dudao),
+        ("督导: `/findings`, district, open (first 200 + counts)", "/findings", dudao),
+        ("督导: `/findings`, one office, open", "/findings", staff),
+        ("督导: `/findings?level=3` (提级 list)", "/findings?level=3", dudao),
+        ("督导: 通报, this week (`/dudao/bulletin`)", "/dudao/bulletin", dudao),
+        ("督导: 通报, last month", f"/dudao/bulletin?kind=month&date={last_month}", dudao),
+        ("督导: `/dudao/bulletin.xlsx`, last month", f"/dudao/bulletin.xlsx?kind=month&date={last_month}", dudao),
+        ("public `/bulletins`", "/bulletins", None),
         ("Open311 `services.json`", "/open311/v2/services.json", None),
         ("Open311 `requests.json` (last 90 days, first 1,000)", "/open311/v2/requests.json", None),
         ("Open311 `requests.xml` (last 90 days, first 1,000)", "/open311/v2/requests.xml", None),
