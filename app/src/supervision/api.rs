@@ -227,3 +227,16 @@ pub async fn set_escalation_rules(
     .await;
     crate::forms::finish(result, back)
 }
+
+/// The counts of 整改通知 for the signed-in office (the admin, supervisor: the district):
+/// (整改中, 待复查, 超期, (催办, 督办, 提级)).
+#[server(endpoint = "findings/counts")]
+pub async fn findings_counts() -> Result<(i64, i64, i64, (i64, i64, i64)), AppError> {
+    let user = crate::session::auth::require_signed_in().await?;
+    let state = crate::state::app_state()?;
+    let office = user.office_id;
+    let (open, rectified, overdue) =
+        super::db::counts(&state.db, office, state.clock.now()).await?;
+    let escalated = super::db::escalated_counts(&state.db, office).await?;
+    Ok((open, rectified, overdue, escalated))
+}

@@ -901,6 +901,32 @@ async fn escalation_follows_the_rules_as_the_clock_moves() {
         .await
         .unwrap();
     assert!(inbox.contains("inbox-findings"), "the inbox lists it");
+    let queue = app
+        .client
+        .get(app.url("/staff"))
+        .header(reqwest::header::COOKIE, &office)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(queue.contains("findings-banner"), "the queue points to it");
+    let other = app.login("huaihe").await;
+    let elsewhere = app
+        .client
+        .get(app.url("/staff"))
+        .header(reqwest::header::COOKIE, &other)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !elsewhere.contains("findings-banner"),
+        "not another office's"
+    );
 
     // Rectified: the rules stop; sent back twice: 督办 at once, without waiting for a deadline.
     let (_, other) = finding(&app).await;

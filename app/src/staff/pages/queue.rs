@@ -110,6 +110,8 @@ fn Queue(
     view! {
         <h1>{t::QUEUE_TITLE}</h1>
         <Flash />
+        // The supervisors' findings sent to this office are listed apart (/findings).
+        <crate::supervision::pages::FindingsBanner />
         <Suspense fallback=|| ()>
             {
                 let q = q.clone();

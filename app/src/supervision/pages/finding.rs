@@ -2,7 +2,7 @@
 //! most urgent first; /findings/{id}: one finding, its photos and steps, and a form per step
 //! the viewer may take now.
 
-use super::super::api::{findings_list, get_finding};
+use super::super::api::{findings_counts, findings_list, get_finding};
 use super::super::strings as t;
 use super::super::{FindingAction, FindingDetail, FindingList, FindingStatus, RECTIFY_PATH};
 use super::rounds::Loaded;
@@ -444,7 +444,7 @@ fn Notice(d: FindingDetail) -> impl IntoView {
 pub fn InboxFindings() -> impl IntoView {
     let data = Resource::new(
         || (),
-        |_| findings_list(String::new(), String::new(), "1".to_string()),
+        |_| findings_list(String::new(), String::new(), String::new()),
     );
     view! {
         <Suspense fallback=|| ()>
@@ -479,6 +479,50 @@ pub fn InboxFindings() -> impl IntoView {
                                     {t::FINDINGS_TITLE}
                                 </a>
                             </section>
+                        }
+                    })
+            })}
+        </Suspense>
+    }
+}
+
+/// A line above the office's queue: its open 整改通知 (supervisors' findings), with a link.
+#[component]
+pub fn FindingsBanner() -> impl IntoView {
+    let data = Resource::new(|| (), |_| findings_counts());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await
+                    .ok()
+                    .filter(|(open, rectified, _, _)| open + rectified > 0)
+                    .map(|(open, rectified, overdue, (pressed, supervised, escalated))| {
+                        view! {
+                            <p class="card findings-banner" data-testid="findings-banner">
+                                <a href="/findings">
+                                    <span class="badge finding-mark">{t::MARK_FINDING}</span>
+                                    " "
+                                    {t::FINDINGS_TITLE}
+                                    " "
+                                    {t::COUNT_OPEN}
+                                    " "
+                                    {open}
+                                    " · "
+                                    {t::COUNT_RECTIFIED}
+                                    " "
+                                    {rectified}
+                                </a>
+                                {(overdue + pressed + supervised + escalated > 0)
+                                    .then(|| {
+                                        view! {
+                                            " "
+                                            <span class="badge overdue">
+                                                {t::COUNT_OVERDUE} " " {overdue} " · "
+                                                {t::COUNT_SUPERVISED} " " {supervised + escalated}
+                                            </span>
+                                        }
+                                    })}
+                            </p>
                         }
                     })
             })}

@@ -8,7 +8,7 @@ mod rounds;
 mod rules;
 
 pub use bulletin::{BulletinPage, PublicBulletinPage, PublicBulletinsPage};
-pub use finding::{FindingPage, FindingsPage, InboxFindings};
+pub use finding::{FindingPage, FindingsBanner, FindingsPage, InboxFindings};
 pub use rounds::{CapturePage, RoundPage, SupervisorHomePage};
 pub use rules::EscalationRulesForm;
 
