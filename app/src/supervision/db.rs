@@ -862,26 +862,32 @@ pub async fn published_body(db: &Db, id: i64) -> DbResult<Option<String>> {
 
 // ---- escalation ----
 
-/// The admin's escalation thresholds.
+/// The admin's escalation thresholds (the defaults until the admin first saves them).
 pub async fn rules(db: &Db) -> DbResult<super::escalation::Rules> {
-    let (press, supervise, escalate, rework): (i64, i64, i64, i64) = sqlx::query_as(
+    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT press_after_hours, supervise_after_hours, escalate_after_hours, \
              supervise_on_rework FROM escalation_rules WHERE id = 1",
     )
-    .fetch_one(&db.pool)
+    .fetch_optional(&db.pool)
     .await?;
-    Ok(super::escalation::Rules {
-        press_after_hours: press,
-        supervise_after_hours: supervise,
-        escalate_after_hours: escalate,
-        supervise_on_rework: rework,
+    Ok(match row {
+        Some((press, supervise, escalate, rework)) => super::escalation::Rules {
+            press_after_hours: press,
+            supervise_after_hours: supervise,
+            escalate_after_hours: escalate,
+            supervise_on_rework: rework,
+        },
+        None => super::escalation::Rules::default(),
     })
 }
 
 pub async fn set_rules(db: &Db, r: &super::escalation::Rules, at: Millis) -> DbResult<()> {
     sqlx::query(
-        "UPDATE escalation_rules SET press_after_hours = $1, supervise_after_hours = $2, \
-             escalate_after_hours = $3, supervise_on_rework = $4, updated_at = $5 WHERE id = 1",
+        "INSERT INTO escalation_rules (id, press_after_hours, supervise_after_hours, \
+             escalate_after_hours, supervise_on_rework, updated_at) \
+         VALUES (1, $1, $2, $3, $4, $5) \
+         ON CONFLICT (id) DO UPDATE SET press_after_hours = $1, supervise_after_hours = $2, \
+             escalate_after_hours = $3, supervise_on_rework = $4, updated_at = $5",
     )
     .bind(r.press_after_hours)
     .bind(r.supervise_after_hours)

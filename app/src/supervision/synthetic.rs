@@ -49,7 +49,8 @@ impl Inserts {
         }
     }
 
-    /// Adds a row; the caller flushes (parents before children: the keys are checked at once).
+    /// Adds a row; the caller flushes (parents before children: the keys are checked at once,
+    /// so the steps and photos are written after every finding).
     async fn push(
         &mut self,
         _tx: &mut sqlx::Transaction<'static, sqlx::Any>,
@@ -291,17 +292,26 @@ pub async fn fill(db: &Db, n: u64, now: Millis, seed: u64) -> Result<(i64, i64, 
                 )
                 .await?;
         }
-        if rounds.full() || findings.full() || events.full() || photos.full() {
+        if rounds.full() || findings.full() {
             rounds.flush(&mut tx).await?;
             findings.flush(&mut tx).await?;
-            events.flush(&mut tx).await?;
-            photos.flush(&mut tx).await?;
         }
     }
     rounds.flush(&mut tx).await?;
     findings.flush(&mut tx).await?;
-    events.flush(&mut tx).await?;
-    photos.flush(&mut tx).await?;
+    // The steps and photos go in once every finding is there: PostgreSQL checks each row's
+    // key against findings with a plan made at its first use, which must not be the plan of
+    // a nearly empty table.
+    if db.backend == crate::db::Backend::Postgres {
+        sqlx::query("ANALYZE findings").execute(&mut *tx).await?;
+    }
+    for batch in [&mut events, &mut photos] {
+        let rows = std::mem::take(&mut batch.rows);
+        for chunk in rows.chunks(BATCH) {
+            batch.rows = chunk.to_vec();
+            batch.flush(&mut tx).await?;
+        }
+    }
     if db.backend == crate::db::Backend::Postgres {
         // Rows were written with their ids: move the identity sequences past them.
         for table in ["inspection_rounds", "findings"] {

@@ -16,7 +16,8 @@ CREATE TABLE bulletins (
 CREATE INDEX bulletins_from ON bulletins(from_day);
 
 -- Escalation of open findings past their deadline: 1 催办, 2 督办, 3 提级 (0: none), and when
--- the current level was reached. The rules' thresholds are the admin's (one row).
+-- the current level was reached. The rules' thresholds are the admin's (one row, written on
+-- the first save; until then the defaults in app/src/supervision/escalation.rs apply).
 ALTER TABLE findings ADD COLUMN escalation_level BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE findings ADD COLUMN escalated_at BIGINT;
 CREATE INDEX findings_escalation ON findings(office_id, escalation_level, status);
@@ -28,4 +29,3 @@ CREATE TABLE escalation_rules (
     supervise_on_rework    BIGINT NOT NULL DEFAULT 2,    -- or 督办 once sent back this often
     updated_at             BIGINT NOT NULL DEFAULT 0
 );
-INSERT INTO escalation_rules (id) VALUES (1);
