@@ -320,9 +320,14 @@ pub async fn resident_feedback(
 }
 
 /// The office an account asks for (`office`: "" or an id): staff only their own (403 for
-/// another's), the admin any one or, with "", the whole district (None).
+/// another's), the admin any one or, with "", the whole district (None); a supervisor none
+/// (403).
 pub fn scope(user: &StaffUser, office: &str) -> Result<Option<OfficeId>, AppError> {
     let asked: Option<OfficeId> = crate::forms::parse_opt(office)?;
+    if user.is_supervisor() {
+        // The 督导组 has no office and does not read residents' reports (nor their phones).
+        return Err(AppError::Forbidden);
+    }
     if user.is_admin() {
         return Ok(asked);
     }

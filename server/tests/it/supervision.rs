@@ -497,6 +497,17 @@ async fn authorization_matrix_with_the_supervisor() {
         )
         .await;
     assert_eq!(res.status(), 403);
+    // Nor download them (the exports carry residents' phone numbers).
+    for file in ["reports.csv", "reports.xlsx", "dashboard.xlsx"] {
+        let res = app
+            .client
+            .get(app.url(&format!("/staff/export/{file}")))
+            .header(reqwest::header::COOKIE, &dudao)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{file}");
+    }
     // And office staff cannot start rounds.
     refused(start_round(&app, &a, "open").await, 403).await;
 }
