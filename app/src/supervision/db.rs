@@ -640,17 +640,10 @@ pub async fn full(db: &Db, id: FindingId) -> DbResult<Option<Full>> {
 /// A step's word: a workflow action's, or an escalation's.
 fn event_label(action: &str) -> String {
     match FindingAction::parse(action) {
-        Some(a) => a.label().to_string(),
-        None => {
-            let level = match action {
-                "auto_press" => super::escalation::PRESSED,
-                "supervise" => super::escalation::SUPERVISED,
-                "escalate" => super::escalation::ESCALATED,
-                _ => 0,
-            };
-            super::escalation::label(level).to_string()
-        }
+        Some(a) => a.label(),
+        None => super::escalation::label(super::escalation::level_of(action)),
     }
+    .to_string()
 }
 
 // ---- steps ----

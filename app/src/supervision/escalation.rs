@@ -107,6 +107,14 @@ pub fn action_of(level: i64) -> &'static str {
     }
 }
 
+/// The level an escalation event's action reached (0: not an escalation).
+pub fn level_of(action: &str) -> i64 {
+    [PRESSED, SUPERVISED, ESCALATED]
+        .into_iter()
+        .find(|&l| action_of(l) == action)
+        .unwrap_or(0)
+}
+
 /// The level's word, for badges and the timeline.
 pub fn label(level: i64) -> &'static str {
     match level {

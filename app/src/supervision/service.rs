@@ -4,6 +4,7 @@
 
 use super::bulletin::{self, Bulletin, BulletinRow, PeriodKind, PublishedBulletin};
 use super::db::{self, ListFilter, NewFinding, NewRound, Step};
+use super::escalation::{ESCALATED, PRESSED, SUPERVISED, action_of};
 use super::strings as s;
 use super::workflow::{self, Actor};
 use super::{
@@ -530,36 +531,28 @@ pub async fn bulletin(
     let open = db::open_per_office(&state.db).await?;
     let mut rows = Vec::with_capacity(offices.len());
     for office in offices {
-        let count = |action: FindingAction| {
-            steps
-                .iter()
-                .filter(|(o, a, _, _)| *o == office.id && a == action.code())
-                .map(|(_, _, n, on_time)| (*n, *on_time))
-                .next()
-                .unwrap_or((0, 0))
-        };
-        let by_code = |code: &str| {
+        // (how many, how many by the deadline) of a step code for this office.
+        let count = |code: &str| {
             steps
                 .iter()
                 .filter(|(o, a, _, _)| *o == office.id && a == code)
-                .map(|(_, _, n, _)| *n)
-                .sum::<i64>()
+                .fold((0, 0), |(n, t), (_, _, k, on_time)| (n + k, t + on_time))
         };
         let record =
             crate::reports::figures::record(&state.db, Some(office.id), Some(from_day), until_day)
                 .await?;
-        let (rectified, rectified_on_time) = count(FindingAction::Rectify);
+        let (rectified, rectified_on_time) = count(FindingAction::Rectify.code());
         rows.push(BulletinRow {
             rank: 0,
             office: office.name,
-            findings: count(FindingAction::Record).0,
+            findings: count(FindingAction::Record.code()).0,
             rectified,
             rectified_on_time,
-            rework: count(FindingAction::Fail).0,
-            pressed: count(FindingAction::Press).0 + by_code("auto_press"),
-            supervised: by_code("supervise"),
-            escalated: by_code("escalate"),
-            passed: count(FindingAction::Pass).0,
+            rework: count(FindingAction::Fail.code()).0,
+            pressed: count(FindingAction::Press.code()).0 + count(action_of(PRESSED)).0,
+            supervised: count(action_of(SUPERVISED)).0,
+            escalated: count(action_of(ESCALATED)).0,
+            passed: count(FindingAction::Pass.code()).0,
             open_now: open
                 .iter()
                 .find(|(o, _)| *o == office.id)

@@ -9,29 +9,11 @@ use crate::db::{Db, DbResult};
 use crate::domain::Millis;
 use crate::domain::time::{DAY_MS, HOUR_MS};
 use crate::error::AppError;
+use crate::reports::synthetic::Rng;
 
 /// Rows per INSERT statement.
 const BATCH: usize = 400;
 const FINDINGS_PER_ROUND: u64 = 20;
-
-/// splitmix64: deterministic and small.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// Collects rows and writes them as one multi-row INSERT per [`BATCH`].
 struct Inserts {
@@ -161,7 +143,7 @@ pub async fn fill(db: &Db, n: u64, now: Millis, seed: u64) -> Result<(i64, i64, 
                     &mut tx,
                     format!(
                         "({round}, '{}', {}, {}, '', {supervisor}, {round_start}, {})",
-                        if rng.chance(30) { "covert" } else { "open" },
+                        if rng.chance(300) { "covert" } else { "open" },
                         Millis(round_start).cst_day(),
                         10 + rng.below(40),
                         round_start + 4 * HOUR_MS,
@@ -189,9 +171,9 @@ pub async fn fill(db: &Db, n: u64, now: Millis, seed: u64) -> Result<(i64, i64, 
         let mut t = received;
         let mut dl = deadline;
         // Older findings went the whole way; the last two weeks are partly open.
-        let finished = age > 14 * DAY_MS || rng.chance(40);
-        if finished || rng.chance(50) {
-            let on_time = rng.chance(80);
+        let finished = age > 14 * DAY_MS || rng.chance(400);
+        if finished || rng.chance(500) {
+            let on_time = rng.chance(800);
             let span = (dl - t).max(HOUR_MS);
             t = if on_time {
                 t + rng.below(span as u64) as i64
@@ -212,7 +194,7 @@ pub async fn fill(db: &Db, n: u64, now: Millis, seed: u64) -> Result<(i64, i64, 
             ));
             status = "rectified";
             rectified_at = Some(t);
-            if rng.chance(15) {
+            if rng.chance(150) {
                 t = (t + HOUR_MS).min(now.0 - 1);
                 dl = t + 24 * HOUR_MS;
                 rework += 1;

@@ -157,6 +157,19 @@ async fn publish(app: &TestApp, cookie: &str) -> reqwest::Response {
     .await
 }
 
+/// The HTML of `path` for the session `cookie`.
+async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
+    app.client
+        .get(app.url(path))
+        .header(reqwest::header::COOKIE, cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn detail(app: &TestApp, cookie: &str, id: i64) -> FindingDetail {
     let res = app
         .post_form(
@@ -890,50 +903,14 @@ async fn escalation_follows_the_rules_as_the_clock_moves() {
             .iter()
             .any(|e| e.label == "督办" && e.actor == "系统")
     );
-    let page = app
-        .client
-        .get(app.url(&format!("/findings/{id}")))
-        .header(reqwest::header::COOKIE, &office)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(page.contains("督办通知"), "the printable notice");
-    let inbox = app
-        .client
-        .get(app.url("/staff/inbox"))
-        .header(reqwest::header::COOKIE, &office)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let finding_page = page(&app, &format!("/findings/{id}"), &office).await;
+    assert!(finding_page.contains("督办通知"), "the printable notice");
+    let inbox = page(&app, "/staff/inbox", &office).await;
     assert!(inbox.contains("inbox-findings"), "the inbox lists it");
-    let queue = app
-        .client
-        .get(app.url("/staff"))
-        .header(reqwest::header::COOKIE, &office)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let queue = page(&app, "/staff", &office).await;
     assert!(queue.contains("findings-banner"), "the queue points to it");
     let other = app.login("huaihe").await;
-    let elsewhere = app
-        .client
-        .get(app.url("/staff"))
-        .header(reqwest::header::COOKIE, &other)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let elsewhere = page(&app, "/staff", &other).await;
     assert!(
         !elsewhere.contains("findings-banner"),
         "not another office's"
