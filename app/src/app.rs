@@ -8,8 +8,8 @@ use crate::staff::pages::{DashboardPage, InboxPage, LoginPage, QueuePage, Report
 use crate::stats::pages::StatsPage;
 use crate::strings as t;
 use crate::supervision::pages::{
-    BulletinPage, CapturePage, FindingPage, FindingsPage, PublicBulletinPage, PublicBulletinsPage,
-    RoundPage, SupervisorHomePage,
+    BulletinPage, CapturePage, FindingPage, FindingsPage, OverdueReportsPage, PublicBulletinPage,
+    PublicBulletinsPage, RoundPage, SupervisorHomePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Meta, MetaTags, Title, provide_meta_context};
@@ -127,6 +127,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("dudao"), StaticSegment("capture"))
                         view=CapturePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("dudao"), StaticSegment("reports"))
+                        view=OverdueReportsPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -47,3 +47,16 @@ pub fn ShrinkPhotos() -> impl IntoView {
 
 /// The value of `data-shrink-photos` on a form with photo inputs.
 pub const SHRINK_PHOTOS: &str = crate::strings::SHRINKING_PHOTOS;
+
+/// A query-string value, percent-encoded (for links built on both sides).
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

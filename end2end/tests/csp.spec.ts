@@ -113,7 +113,7 @@ test('staff and admin pages, the street poster and its print button: no CSP viol
   await page.getByLabel('密码').fill(PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
   await expect(page).toHaveURL(/\/staff\?ok=1$/);
-  for (const path of ['/staff', '/staff/inbox', '/staff/dashboard', '/staff/honours', '/findings', '/admin']) {
+  for (const path of ['/staff', '/staff/inbox', '/staff/dashboard', '/staff/honours', '/findings', '/dudao/reports', '/admin']) {
     const res = await page.goto(path);
     expect(res!.status(), path).toBe(200);
     await expectNonceOnly(page, res!);

@@ -117,4 +117,12 @@ test('a supervisor records a finding offline; the office rectifies; sent back on
   const published = dudao.getByTestId('bulletin-row').filter({ has: dudao.locator('th', { hasText: '太昊路办事处' }) });
   await expect(published.getByTestId('bulletin-rework')).toHaveText('1');
   await expect(dudao.locator('body')).not.toContainText('督导组');
+
+  // 超期诉求: the residents' reports past their deadline, for the supervisor's 催办 by hand.
+  await dudao.goto('/dudao');
+  await dudao.getByTestId('nav-overdue-reports').click();
+  await expect(dudao.getByRole('heading', { name: '超期未处置的群众诉求' })).toBeVisible();
+  await expect(dudao.getByTestId('overdue-report-counts')).toBeVisible();
+  const overflow = await dudao.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
 });

@@ -19,7 +19,7 @@ pub async fn get_public_honours(#[server(default)] q: String) -> Result<PublicHo
         let state = crate::state::app_state()?;
         // A search box, not a query language: bounded and matched literally.
         let q: String = q.trim().chars().take(20).collect();
-        let list = || super::db::public_list(&state.db, &q, crate::domain::Millis::now());
+        let list = || super::db::public_list(&state.db, &q, state.clock.now());
         if q.is_empty() {
             state.caches.honours.get(list).await
         } else {
@@ -53,7 +53,7 @@ pub async fn get_staff_honours(
             honours: super::db::staff_list(&state.db, scope, status).await?,
             objections: super::db::objections(&state.db, scope).await?,
             communities: super::db::community_choices(&state.db, scope).await?,
-            now: crate::domain::Millis::now(),
+            now: state.clock.now(),
         })
     }
     .await

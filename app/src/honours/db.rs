@@ -114,9 +114,10 @@ pub async fn create(
     h: &NewHonour,
     actor: UserId,
     note: &str,
+    now: Millis,
 ) -> Result<HonourId, AppError> {
     let mut tx = db.begin_write().await?;
-    let id = insert(&mut tx, h, actor, "create", note, Millis::now()).await?;
+    let id = insert(&mut tx, h, actor, "create", note, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -129,8 +130,8 @@ pub async fn import_all(
     rows: &[NewHonour],
     actor: UserId,
     note: &str,
+    now: Millis,
 ) -> Result<usize, AppError> {
-    let now = Millis::now();
     let mut tx = db.begin_write().await?;
     let marked = sqlx::query(
         "UPDATE honour_imports SET imported_at = $1 WHERE id = $2 AND imported_at IS NULL AND error_count = 0",

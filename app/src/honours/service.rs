@@ -90,7 +90,7 @@ pub async fn create(
         house_number: (!house_number.is_empty()).then_some(house_number),
     };
     let note = note(&input.note)?;
-    let id = db::create(&state.db, &h, user.id, &note).await?;
+    let id = db::create(&state.db, &h, user.id, &note, state.clock.now()).await?;
     tracing::info!(honour = id.0, user = %user.username, "honour nominated");
     Ok(id)
 }
@@ -119,7 +119,7 @@ pub async fn act(
     if action.needs_note() && note.is_empty() {
         return Err(AppError::bad_request(s::REASON_REQUIRED));
     }
-    let now = Millis::now();
+    let now = state.clock.now();
     let date = crate::forms::parse_date(form.text("date"))?;
     let mut set: Vec<(&'static str, Option<Val>)> = Vec::new();
     match action {
@@ -302,7 +302,15 @@ pub async fn confirm(state: &AppState, user: &StaffUser, id: i64) -> Result<usiz
     if good.iter().any(|h| !user.may_act_in(h.office_id)) {
         return Err(AppError::Forbidden);
     }
-    let n = db::import_all(&state.db, id, &good, user.id, s::ACT_IMPORT).await?;
+    let n = db::import_all(
+        &state.db,
+        id,
+        &good,
+        user.id,
+        s::ACT_IMPORT,
+        state.clock.now(),
+    )
+    .await?;
     tracing::info!(import = id, rows = n, user = %user.username, "honours imported");
     Ok(n)
 }
@@ -334,7 +342,7 @@ pub async fn object(
         .await?
         .ok_or(AppError::NotFound)?;
     let open = head.status == crate::domain::HonourStatus::Notice
-        && head.notice_until.is_some_and(|u| Millis::now() < u);
+        && head.notice_until.is_some_and(|u| state.clock.now() < u);
     if !open {
         return Err(AppError::Conflict(s::OBJECTION_CLOSED.into()));
     }

@@ -307,7 +307,7 @@ pub fn requests_query(f: &Fields, now: Millis) -> Result<RequestsQuery> {
 }
 
 pub async fn requests(state: &AppState, origin: &str, f: &Fields) -> Result<Node> {
-    let q = requests_query(f, Millis::now())?;
+    let q = requests_query(f, state.clock.now())?;
     let rows = db::service_requests(&state.db, &q).await?;
     Ok(requests_node(rows, origin))
 }
@@ -421,7 +421,7 @@ pub async fn post(state: &AppState, f: &Fields, media: Option<Media>) -> Result<
         Some(t) => key.update(format!("token\0{t}")),
         None => key.update(format!(
             "day\0{}\0{code}\0{street:?}\0{location:?}\0{description}\0{phone}\0{:?}\0{:?}\0{:?}\0{}",
-            Millis::now().cst_day(),
+            state.clock.now().cst_day(),
             origin.contact_name,
             origin.contact_email,
             origin.media_url,

@@ -262,6 +262,7 @@ pub async fn fill(
         ));
     }
     let photos = make_photos(store).await?;
+    let rules = crate::supervision::db::rules(db).await?;
     let t0 = std::time::Instant::now();
     let mut tx = db.begin_write().await?;
     if db.backend == Backend::Sqlite {
@@ -281,8 +282,9 @@ pub async fn fill(
     }
     let (sender, mut statements) = tokio::sync::mpsc::channel::<String>(4);
     let backend = db.backend;
-    let generator =
-        std::thread::spawn(move || generate(n, now, seed, &refs, &photos, backend, &sender));
+    let generator = std::thread::spawn(move || {
+        generate(n, now, seed, &refs, &photos, &rules, backend, &sender)
+    });
     while let Some(sql) = statements.recv().await {
         sqlx::query(&sql).execute(&mut *tx).await?;
     }
@@ -319,12 +321,14 @@ pub async fn fill(
 /// Writes the INSERT statements of `n` reports into `out`, reports before the rows that refer
 /// to them. Runs on its own thread while the database executes what it sent; None when the
 /// receiver went away.
+#[allow(clippy::too_many_arguments)]
 fn generate(
     n: u64,
     now: Millis,
     seed: u64,
     refs: &Refs,
     photos: &[(String, u32, u32, usize)],
+    rules: &crate::supervision::escalation::Rules,
     backend: Backend,
     out: &tokio::sync::mpsc::Sender<String>,
 ) -> Option<(Filled, figures::Delta)> {
@@ -342,7 +346,8 @@ fn generate(
         "reports (id, client_uuid, tracking_code, content_hash, category_id, office_id, \
          community_id, street_id, lat, lon, accuracy_m, description, contact_phone, status, \
          created_on_device, received_at, updated_at, dispatched_to, deadline_at, duplicate_of, \
-         version, rectified_at, closed_at, reopen_count, transferred_from){overriding}"
+         version, rectified_at, closed_at, reopen_count, transferred_from, escalation_level, \
+         escalated_at){overriding}"
     ));
     let mut events = Batch::new(
         "report_events (report_id, actor_user, action, from_status, to_status, note, \
@@ -494,6 +499,24 @@ fn generate(
             }
         }
         let updated = path.last().map_or(received, |p| p.3);
+        let version = path.len();
+        // Past its deadline while dispatched: the escalation rules' steps as the sweep would
+        // have written them (no actor, the status unchanged).
+        let mut level = 0;
+        let mut escalated_at = None;
+        if let (Some(d), "dispatched") = (deadline, status) {
+            let standing = crate::supervision::escalation::Standing {
+                deadline_at: Millis(d),
+                level: 0,
+                escalated_at: None,
+                rework: 0,
+            };
+            for (l, t) in crate::supervision::escalation::steps_due(rules, standing, now) {
+                let action = crate::supervision::escalation::action_of(l);
+                path.push((action, Some("dispatched"), "dispatched", t.0, false));
+                (level, escalated_at) = (l, Some(t.0));
+            }
+        }
         // The kept figures, counted as the rows are written.
         delta.add(
             &figures::Snapshot {
@@ -531,20 +554,23 @@ fn generate(
                      {category}, {office}, {community}, {street}, {lat}, {lon}, {acc}, \
                      '{description}', {phone}, '{status}', {received}, {received}, {updated}, \
                      {unit}, {deadline}, {dup}, {version}, {rectified}, {closed}, \
-                     {reopen_count}, {from})",
+                     {reopen_count}, {from}, {level}, {escalated})",
             code = tracking_code_of(k),
             acc = if gps_only { "15" } else { "NULL" },
             phone = phone.as_deref().unwrap_or("NULL"),
             unit = dispatched_to.map_or("NULL".to_string(), |u| format!("'{u}'")),
             deadline = sql_opt(deadline),
             dup = sql_opt(duplicate_of),
-            version = path.len(),
             rectified = sql_opt(rectified),
+            escalated = sql_opt(escalated_at),
             closed = sql_opt(closed),
             from = sql_opt(transferred_from),
         ));
         for (action, from, to, t, public) in &path {
-            let actor = if *action == "submit" || action.starts_with("resident") {
+            let actor = if *action == "submit"
+                || action.starts_with("resident")
+                || crate::supervision::escalation::is_step(action)
+            {
                 "NULL".to_string()
             } else {
                 staff(office)

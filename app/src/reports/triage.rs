@@ -28,6 +28,9 @@ pub struct QueueFilter {
     /// Dispatched and due from now until this time, not yet overdue (the inbox's 即将到期;
     /// not a query-string filter).
     pub due_before: Option<Millis>,
+    /// 催办/督办 received: dispatched and escalated to at least this level (1 催办, 2 督办,
+    /// 3 提级), in deadline order.
+    pub level: Option<i64>,
 }
 
 /// What needs a staff member now (the inbox `/staff/inbox`), most urgent first.
@@ -48,6 +51,8 @@ pub struct InboxSection {
 /// The inbox's sections, in order of urgency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InboxKind {
+    /// 催办/督办 received: dispatched and escalated (by the rules or a supervisor).
+    Pressed,
     /// 已超期: dispatched and past the deadline.
     Overdue,
     /// 24小时内到期.
@@ -59,7 +64,13 @@ pub enum InboxKind {
 }
 
 impl InboxKind {
-    pub const ALL: [InboxKind; 4] = [Self::Overdue, Self::DueSoon, Self::New, Self::ToCheck];
+    pub const ALL: [InboxKind; 5] = [
+        Self::Pressed,
+        Self::Overdue,
+        Self::DueSoon,
+        Self::New,
+        Self::ToCheck,
+    ];
 }
 
 /// The inbox's counts, for the navigation of every staff page.
@@ -69,11 +80,18 @@ pub struct InboxCounts {
     pub due_soon: i64,
     pub new: i64,
     pub to_check: i64,
+    /// 催办/督办 received (also overdue, mostly: not added to the total).
+    pub pressed: i64,
 }
 
 impl InboxCounts {
     pub fn total(&self) -> i64 {
         self.overdue + self.due_soon + self.new + self.to_check
+    }
+
+    /// Whether the navigation's count shows as urgent.
+    pub fn urgent(&self) -> bool {
+        self.overdue > 0 || self.pressed > 0
     }
 }
 
@@ -91,6 +109,8 @@ pub struct QueueRow {
     pub deadline_at: Option<Millis>,
     pub thumb: Option<PhotoRef>,
     pub reopen_count: i64,
+    /// 0, or 1 催办, 2 督办, 3 提级 (while dispatched).
+    pub escalation_level: i64,
     /// The queue's sort key (for the next page's cursor).
     pub sort_key: i64,
 }
@@ -151,6 +171,9 @@ pub struct ReportDetail {
     pub deadline_at: Option<Millis>,
     pub duplicate_of: Option<(ReportNo, String)>,
     pub reopen_count: i64,
+    /// 0, or 1 催办, 2 督办, 3 提级 (while dispatched), and 退回 since the last 派遣.
+    pub escalation_level: i64,
+    pub send_back_count: i64,
     pub photos: Vec<PhotoRef>,
     pub events: Vec<StaffEvent>,
     /// Same street and category in the last 7 days (for 标记重复).

@@ -90,6 +90,8 @@ pub struct QueueQuery {
     pub after: String,
     /// 查询码 search.
     pub code: String,
+    /// 催办/督办 received, at least this level (1–3).
+    pub level: String,
 }
 
 impl QueueFilter {
@@ -107,6 +109,7 @@ impl QueueFilter {
             until,
             after,
             code,
+            level,
         } = q;
         let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
         let status_code = status.trim();
@@ -148,6 +151,15 @@ impl QueueFilter {
             after,
             code,
             due_before: None,
+            level: match level.trim() {
+                "" => None,
+                l => Some(
+                    l.parse::<i64>()
+                        .ok()
+                        .filter(|l| (1..=3).contains(l))
+                        .ok_or_else(bad)?,
+                ),
+            },
         })
     }
 }

@@ -144,6 +144,10 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
             };
             set.push(("dispatched_to", Some(Val::T(unit.to_string()))));
             set.push(("deadline_at", Some(Val::I(now.plus_hours(hours).0))));
+            // A new deadline: the escalation starts again (its history stays in the events).
+            set.push(("escalation_level", Some(Val::I(0))));
+            set.push(("escalated_at", None));
+            set.push(("send_back_count", Some(Val::I(0))));
             if event_note.is_empty() {
                 event_note = format!(
                     "{}：{unit}，{}：{hours}小时",
@@ -157,6 +161,7 @@ pub async fn act(state: &AppState, user: &StaffUser, input: ActForm) -> Result<R
         }
         Action::SendBack => {
             set.push(("rectified_at", None));
+            set.push(("send_back_count", Some(Val::I(head.send_back_count + 1))));
         }
         Action::Reopen => {
             set.push(("closed_at", None));
@@ -403,6 +408,10 @@ pub async fn inbox_counts(
         due_soon: figures::due_between(db, office, now, Millis(now.0 + DUE_SOON_MS)).await?,
         new: of(ReportStatus::Pending),
         to_check: of(ReportStatus::Rectified),
+        pressed: crate::reports::db::escalation::levels_now(db, office)
+            .await?
+            .iter()
+            .sum(),
     })
 }
 
@@ -418,6 +427,13 @@ pub async fn inbox(
     let mut sections = Vec::with_capacity(InboxKind::ALL.len());
     for kind in InboxKind::ALL {
         let (filter, count) = match kind {
+            InboxKind::Pressed => (
+                QueueFilter {
+                    level: Some(1),
+                    ..QueueFilter::default()
+                },
+                counts.pressed,
+            ),
             InboxKind::Overdue => (
                 QueueFilter {
                     overdue_only: true,

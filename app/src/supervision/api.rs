@@ -49,6 +49,37 @@ pub async fn dudao_end_round(#[server(default)] round: String) -> Result<String,
     crate::forms::finish(result, &back)
 }
 
+/// Residents' reports past their deadline (supervisors and the admin).
+#[server(endpoint = "dudao/reports")]
+pub async fn dudao_overdue_reports(
+    #[server(default)] office: String,
+    #[server(default)] level: String,
+    #[server(default)] after: String,
+) -> Result<super::OverdueReports, AppError> {
+    let user = crate::session::auth::require_signed_in().await?;
+    let state = crate::state::app_state()?;
+    super::service::overdue_reports(&state, &user, &office, &level, &after).await
+}
+
+/// 催办 of a resident's report past its deadline (the supervisor).
+#[server(endpoint = "dudao/press_report")]
+pub async fn dudao_press_report(
+    #[server(default)] report: String,
+    #[server(default)] note: String,
+    #[server(default)] back: String,
+) -> Result<String, AppError> {
+    let back = crate::forms::local_path(&back, super::OVERDUE_REPORTS_PATH);
+    let result = async {
+        let user = crate::session::auth::require_supervisor().await?;
+        let state = crate::state::app_state()?;
+        let id = crate::domain::ReportNo(crate::forms::parse_id(&report)?);
+        super::service::press_report(&state, &user, id, &note).await?;
+        Ok(back.clone())
+    }
+    .await;
+    crate::forms::finish(result, &back)
+}
+
 /// A round's page (supervisors and the admin).
 #[server(endpoint = "dudao/round")]
 pub async fn dudao_round(id: i64) -> Result<RoundDetail, AppError> {
@@ -89,9 +120,12 @@ pub struct FindingActForm {
     pub note: String,
     #[serde(default)]
     pub deadline_hours: String,
+    /// 改派: the office it goes to.
+    #[serde(default)]
+    pub office: String,
 }
 
-/// 复查通过, 复查不通过, 调整时限, 催办, 撤销.
+/// 复查通过, 复查不通过, 调整时限, 催办, 撤销, 改派.
 #[server(endpoint = "findings/act")]
 pub async fn finding_act(#[server(flatten)] input: FindingActForm) -> Result<String, AppError> {
     let back = format!("/findings/{}", input.finding);
@@ -107,6 +141,7 @@ pub async fn finding_act(#[server(flatten)] input: FindingActForm) -> Result<Str
                 action: &input.action,
                 note: &input.note,
                 deadline_hours: &input.deadline_hours,
+                office: &input.office,
             },
         )
         .await?;

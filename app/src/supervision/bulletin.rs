@@ -67,7 +67,8 @@ pub struct BulletinRow {
     /// 1 = best. Offices with equal figures share a rank.
     pub rank: i64,
     pub office: String,
-    /// Findings recorded in the period.
+    /// Findings recorded in the period and not withdrawn, counted for the office responsible
+    /// now (after a 改派).
     pub findings: i64,
     /// 整改完成 in the period, and of those by the deadline then in force.
     pub rectified: i64,
@@ -84,6 +85,14 @@ pub struct BulletinRow {
     pub open_now: i64,
     /// Residents' reports received, 结案率, 按期结案率 and 满意率 (per mille) in the period.
     pub received: i64,
+    /// Residents' reports: 催办 (by hand and by the rules), 督办 and 提级 in the period.
+    /// (Absent from bulletins published before these were counted: 0.)
+    #[serde(default)]
+    pub report_pressed: i64,
+    #[serde(default)]
+    pub report_supervised: i64,
+    #[serde(default)]
+    pub report_escalated: i64,
     pub close_rate: Option<i64>,
     pub on_time_rate: Option<i64>,
     pub satisfaction: Option<i64>,
@@ -187,6 +196,9 @@ mod tests {
             passed: 0,
             open_now: 0,
             received: 0,
+            report_pressed: 0,
+            report_supervised: 0,
+            report_escalated: 0,
             close_rate: None,
             on_time_rate: None,
             satisfaction: None,

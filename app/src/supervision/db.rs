@@ -657,6 +657,8 @@ pub struct Step<'a> {
     pub note: &'a str,
     /// A new deadline (复查不通过, 调整时限).
     pub deadline_at: Option<Millis>,
+    /// 改派: the office responsible from now on.
+    pub office_to: Option<OfficeId>,
     pub after_photos: &'a [NewPhoto],
     pub at: Millis,
 }
@@ -681,10 +683,16 @@ pub async fn step(db: &Db, s: &Step<'_>) -> DbResult<bool> {
              escalated_at = CASE WHEN escalation_level = 0 THEN $4 ELSE escalated_at END, \
              escalation_level = CASE WHEN escalation_level = 0 THEN 1 ELSE escalation_level END",
         ),
-        A::Record | A::SetDeadline | A::Withdraw => {}
+        A::Record | A::SetDeadline | A::Withdraw | A::Reassign => {}
     }
+    // Numbered after the fixed ones: $5 the deadline when there is one, then the office.
+    let mut next = 5;
     if s.deadline_at.is_some() {
         set.push_str(", deadline_at = $5");
+        next += 1;
+    }
+    if s.office_to.is_some() {
+        set.push_str(&format!(", office_id = ${next}"));
     }
     let sql = format!("UPDATE findings SET {set} WHERE id = $1 AND version = $2");
     let mut q = sqlx::query(&sql)
@@ -694,6 +702,9 @@ pub async fn step(db: &Db, s: &Step<'_>) -> DbResult<bool> {
         .bind(s.at.0);
     if let Some(d) = s.deadline_at {
         q = q.bind(d.0);
+    }
+    if let Some(o) = s.office_to {
+        q = q.bind(o.0);
     }
     if q.execute(&mut *tx).await?.rows_affected() != 1 {
         return Ok(false);
@@ -705,7 +716,8 @@ pub async fn step(db: &Db, s: &Step<'_>) -> DbResult<bool> {
         &mut tx,
         &Event {
             finding: s.head.id,
-            office: s.head.office_id,
+            // A 改派 is the new office's first step (the note names the old one).
+            office: s.office_to.unwrap_or(s.head.office_id),
             actor: Some(s.actor),
             action: s.action.code(),
             from: Some(s.head.status),
@@ -784,6 +796,25 @@ pub async fn step_counts(
         .into_iter()
         .map(|(o, a, n, on_time)| (OfficeId(o), a, n, on_time))
         .collect())
+}
+
+/// Findings recorded in `[from, until)` and not withdrawn, per office responsible now: the
+/// covering index `findings_received`.
+pub async fn recorded_per_office(
+    db: &Db,
+    from: Millis,
+    until: Millis,
+) -> DbResult<Vec<(OfficeId, i64)>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT office_id, COUNT(*) FROM findings \
+         WHERE received_at >= $1 AND received_at < $2 AND status <> 'withdrawn' \
+         GROUP BY office_id",
+    )
+    .bind(from.0)
+    .bind(until.0)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(o, n)| (OfficeId(o), n)).collect())
 }
 
 /// Open findings (整改中, 待复查) per office: the open ones only, by `findings_status`.

@@ -1,8 +1,9 @@
-//! Escalation of a finding left open past its deadline: 催办 (the office's inbox), then 督办
-//! (a formal, printable notice), then 提级 (listed for the district leadership). The admin
-//! sets the thresholds ([`Rules`]); a finding sent back often enough is 督办 at once. Each
-//! step is an event with its time and no actor (the rules took it); the supervisor's own 催办
-//! by hand raises a finding to 催办 too.
+//! Escalation of a finding or a resident's report left open past its deadline: 催办 (the
+//! office's inbox), then 督办 (a formal, printable notice), then 提级 (listed for the district
+//! leadership). The admin sets the thresholds ([`Rules`]); a finding sent back (返工) or a
+//! report sent back (退回) often enough is 督办 at once. Each step is an event with its time
+//! and no actor (the rules took it); the supervisor's own 催办 by hand raises either to 催办
+//! too. A report's steps live in `report_events` (`crate::reports::db::escalation`).
 //!
 //! [`next_step`] is the pure rule, tested here; [`sweep`] applies it to the open findings
 //! (server only), stepping each as far as the clock says, every step at the moment it fell
@@ -115,6 +116,23 @@ pub fn level_of(action: &str) -> i64 {
         .unwrap_or(0)
 }
 
+/// The action of a 催办 by hand (a finding's `FindingAction::Press`, a report's event).
+pub const PRESS: &str = "press";
+
+/// Whether an event's action is an escalation step (by hand or by the rules).
+pub fn is_step(action: &str) -> bool {
+    action == PRESS || level_of(action) > 0
+}
+
+/// An escalation step's word in a timeline.
+pub fn event_label(action: &str) -> &'static str {
+    if action == PRESS {
+        super::strings::ACT_PRESS
+    } else {
+        label(level_of(action))
+    }
+}
+
 /// The level's word, for badges and the timeline.
 pub fn label(level: i64) -> &'static str {
     match level {
@@ -125,14 +143,22 @@ pub fn label(level: i64) -> &'static str {
     }
 }
 
-/// Applies the rules to every open finding as of `now`; returns how many steps it wrote.
+/// Applies the rules to every open finding and every dispatched resident's report as of
+/// `now`; returns how many steps it wrote.
 #[cfg(feature = "ssr")]
 pub async fn sweep(db: &crate::db::Db, now: Millis) -> crate::db::DbResult<usize> {
+    use crate::reports::db::escalation as reports;
     let rules = super::db::rules(db).await?;
     let mut written = 0;
     for (id, standing) in super::db::escalation_candidates(db, &rules, now).await? {
         let steps = steps_due(&rules, standing, now);
         if !steps.is_empty() && super::db::escalate(db, id, standing.level, &steps).await? {
+            written += steps.len();
+        }
+    }
+    for (id, standing) in reports::candidates(db, now, &rules).await? {
+        let steps = steps_due(&rules, standing, now);
+        if !steps.is_empty() && reports::escalate(db, id, standing.level, &steps).await? {
             written += steps.len();
         }
     }

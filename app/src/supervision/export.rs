@@ -11,8 +11,9 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-const WIDTHS: [f64; 15] = [
-    6.0, 18.0, 10.0, 10.0, 12.0, 8.0, 8.0, 8.0, 8.0, 10.0, 8.0, 10.0, 10.0, 12.0, 10.0,
+const WIDTHS: [f64; 18] = [
+    6.0, 18.0, 10.0, 10.0, 12.0, 8.0, 8.0, 8.0, 8.0, 10.0, 8.0, 10.0, 10.0, 10.0, 10.0, 10.0, 12.0,
+    10.0,
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -78,6 +79,9 @@ async fn xlsx(state: &AppState, q: &PeriodQuery) -> Result<Response, AppError> {
                 Cell::Int(r.passed),
                 Cell::Int(r.open_now),
                 Cell::Int(r.received),
+                Cell::Int(r.report_pressed),
+                Cell::Int(r.report_supervised),
+                Cell::Int(r.report_escalated),
                 Cell::Permille(r.close_rate),
                 Cell::Permille(r.on_time_rate),
                 Cell::Permille(r.satisfaction),

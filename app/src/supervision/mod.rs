@@ -40,6 +40,10 @@ pub const FINDINGS_HOME: &str = "/findings";
 pub const RECTIFY_PATH: &str = "/api/findings/rectify";
 /// Where a new round (multipart: its many place checkboxes) is posted.
 pub const START_ROUND_PATH: &str = "/api/dudao/start_round";
+/// Residents' reports past their deadline, for the supervisor to press (催办).
+pub const OVERDUE_REPORTS_PATH: &str = "/dudao/reports";
+/// Rows a page of overdue reports shows (keyset pages beyond).
+pub const OVERDUE_REPORT_ROWS: usize = 50;
 /// Rows a findings list shows at most (newest deadline first beyond it: filter to see more).
 pub const LIST_ROWS: i64 = 200;
 
@@ -153,6 +157,8 @@ pub struct FindingDetail {
     pub events: Vec<FindingEventView>,
     /// What the signed-in viewer can do now (the page offers these forms only).
     pub actions: Vec<FindingAction>,
+    /// The offices it may be reassigned to (改派), when the viewer may.
+    pub offices: Vec<(OfficeId, String)>,
     pub now: Millis,
 }
 
@@ -196,6 +202,21 @@ pub struct FindingList {
     pub overdue: i64,
     /// Open findings at 催办, 督办, 提级.
     pub escalated: (i64, i64, i64),
+    pub offices: Vec<(OfficeId, String)>,
+    pub now: Millis,
+}
+
+/// `/dudao/reports`: residents' reports past their deadline (or already escalated), district
+/// wide or one office's, in deadline order, for the supervisor's 催办 by hand. The rows are
+/// the staff queue's without the 查询码 (the resident's key) and without contact details.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverdueReports {
+    pub rows: Vec<crate::reports::triage::QueueRow>,
+    /// Cursor of the next page.
+    pub next: Option<(i64, crate::domain::ReportNo)>,
+    /// Overdue now in scope, and dispatched at 催办, 督办, 提级.
+    pub overdue: i64,
+    pub levels: [i64; 3],
     pub offices: Vec<(OfficeId, String)>,
     pub now: Millis,
 }

@@ -349,8 +349,20 @@ pub async fn detail(
     }
     let now = state.clock.now();
     let overdue = full.row.overdue(now);
+    let actions = workflow::available(who, full.row.status, overdue);
+    let offices = if actions.contains(&FindingAction::Reassign) {
+        crate::areas::db::offices(&state.db)
+            .await?
+            .into_iter()
+            .filter(|o| o.id != full.office_id)
+            .map(|o| (o.id, o.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(FindingDetail {
-        actions: workflow::available(who, full.row.status, overdue),
+        actions,
+        offices,
         row: full.row,
         office_id: full.office_id,
         round_held_on: full.round_held_on,
@@ -370,6 +382,8 @@ pub struct StepInput<'a> {
     pub action: &'a str,
     pub note: &'a str,
     pub deadline_hours: &'a str,
+    /// 改派: the office it goes to.
+    pub office: &'a str,
 }
 
 /// Every step but 整改完成 (which carries photos: [`rectify`]).
@@ -396,6 +410,7 @@ pub async fn rectify(
         action: FindingAction::Rectify.code(),
         note: form.text("note"),
         deadline_hours: "",
+        office: "",
     };
     apply(
         state,
@@ -448,6 +463,15 @@ async fn apply(
     } else {
         None
     };
+    let (office_to, note) = if action == FindingAction::Reassign {
+        let (to, from_name) = reassign_target(state, head.office_id, input.office).await?;
+        (
+            Some(to),
+            format!("{}：{from_name}。{note}", s::REASSIGNED_FROM),
+        )
+    } else {
+        (None, note)
+    };
     let after_photos = if photos.is_empty() {
         Vec::new()
     } else {
@@ -462,6 +486,7 @@ async fn apply(
             to,
             note: &note,
             deadline_at,
+            office_to,
             after_photos: &after_photos,
             at: now,
         },
@@ -471,6 +496,99 @@ async fn apply(
         Ok(())
     } else {
         Err(AppError::Conflict(s::CHANGED_MEANWHILE.into()))
+    }
+}
+
+// ---- residents' reports past their deadline (the supervisor's 催办 by hand) ----
+
+/// `/dudao/reports`: overdue (or, with `level`, escalated) residents' reports of one office or
+/// all, one keyset page (supervisors and the admin). Index range scans: the deadline index,
+/// or the partial index of escalated reports.
+pub async fn overdue_reports(
+    state: &AppState,
+    user: &StaffUser,
+    office: &str,
+    level: &str,
+    after: &str,
+) -> Result<super::OverdueReports, AppError> {
+    if !(user.is_supervisor() || user.is_admin()) {
+        return Err(AppError::Forbidden);
+    }
+    let now = state.clock.now();
+    let query = crate::staff::QueueQuery {
+        office: office.to_string(),
+        level: level.to_string(),
+        after: after.to_string(),
+        ..Default::default()
+    };
+    let mut filter = crate::staff::QueueFilter::parse(&query)?;
+    filter.overdue_only = filter.level.is_none();
+    let office = filter.office;
+    let (mut rows, next) = crate::reports::db::triage::queue_rows(
+        &state.db,
+        office,
+        &filter,
+        now,
+        super::OVERDUE_REPORT_ROWS,
+    )
+    .await?;
+    // The 查询码 lets its holder answer for the resident: not the supervisor's to see.
+    for r in &mut rows {
+        r.tracking_code.clear();
+    }
+    Ok(super::OverdueReports {
+        rows,
+        next,
+        overdue: crate::reports::figures::overdue(&state.db, office, now).await?,
+        levels: crate::reports::db::escalation::levels_now(&state.db, office).await?,
+        offices: crate::areas::db::offices(&state.db)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect(),
+        now,
+    })
+}
+
+/// The supervisor's 催办 of a resident's report past its deadline (an optional note for the
+/// office): an event with the supervisor's name; the report reaches 催办 if it was below.
+pub async fn press_report(
+    state: &AppState,
+    user: &StaffUser,
+    report: crate::domain::ReportNo,
+    note: &str,
+) -> Result<(), AppError> {
+    if !user.is_supervisor() {
+        return Err(AppError::Forbidden);
+    }
+    let note = crate::forms::note(note, s::NOTE_TOO_LONG)?;
+    let now = state.clock.now();
+    match crate::reports::db::escalation::press(&state.db, report, user.id, &note, now).await? {
+        Some(office) => {
+            tracing::info!(
+                report = report.0,
+                office = office.0,
+                "report pressed by hand"
+            );
+            Ok(())
+        }
+        None => Err(AppError::Conflict(s::REPORT_NOT_OVERDUE.into())),
+    }
+}
+
+/// The office a 改派 names (another existing office than `current`), and `current`'s name.
+async fn reassign_target(
+    state: &AppState,
+    current: OfficeId,
+    raw: &str,
+) -> Result<(OfficeId, String), AppError> {
+    let invalid = || AppError::bad_request(s::REASSIGN_TARGET_INVALID);
+    let to = OfficeId(raw.trim().parse().map_err(|_| invalid())?);
+    let offices = crate::areas::db::offices(&state.db).await?;
+    let name_of = |id: OfficeId| offices.iter().find(|o| o.id == id).map(|o| o.name.clone());
+    match (to != current, name_of(to), name_of(current)) {
+        (true, Some(_), Some(from_name)) => Ok((to, from_name)),
+        _ => Err(invalid()),
     }
 }
 
@@ -529,6 +647,18 @@ pub async fn bulletin(
     )
     .await?;
     let open = db::open_per_office(&state.db).await?;
+    let recorded = db::recorded_per_office(
+        &state.db,
+        Millis::from_cst_day(from_day),
+        Millis::from_cst_day(until_day),
+    )
+    .await?;
+    let residents = crate::reports::db::escalation::period_counts(
+        &state.db,
+        Millis::from_cst_day(from_day),
+        Millis::from_cst_day(until_day),
+    )
+    .await?;
     let mut rows = Vec::with_capacity(offices.len());
     for office in offices {
         // (how many, how many by the deadline) of a step code for this office.
@@ -542,10 +672,19 @@ pub async fn bulletin(
             crate::reports::figures::record(&state.db, Some(office.id), Some(from_day), until_day)
                 .await?;
         let (rectified, rectified_on_time) = count(FindingAction::Rectify.code());
+        let of = |list: &[(OfficeId, i64)]| {
+            list.iter()
+                .find(|(o, _)| *o == office.id)
+                .map_or(0, |(_, n)| *n)
+        };
+        let escalated_reports = residents
+            .iter()
+            .find(|(o, _)| *o == office.id)
+            .map_or([0; 3], |(_, n)| *n);
         rows.push(BulletinRow {
             rank: 0,
             office: office.name,
-            findings: count(FindingAction::Record.code()).0,
+            findings: of(&recorded),
             rectified,
             rectified_on_time,
             rework: count(FindingAction::Fail.code()).0,
@@ -553,11 +692,11 @@ pub async fn bulletin(
             supervised: count(action_of(SUPERVISED)).0,
             escalated: count(action_of(ESCALATED)).0,
             passed: count(FindingAction::Pass.code()).0,
-            open_now: open
-                .iter()
-                .find(|(o, _)| *o == office.id)
-                .map_or(0, |(_, n)| *n),
+            open_now: of(&open),
             received: record.received,
+            report_pressed: escalated_reports[0],
+            report_supervised: escalated_reports[1],
+            report_escalated: escalated_reports[2],
             close_rate: record.close_rate_permille(),
             on_time_rate: record.on_time_rate_permille(),
             satisfaction: record.satisfaction_permille(),

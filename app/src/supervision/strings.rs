@@ -13,6 +13,11 @@ pub const ACT_FAIL: &str = "复查不通过";
 pub const ACT_SET_DEADLINE: &str = "调整时限";
 pub const ACT_PRESS: &str = "催办";
 pub const ACT_WITHDRAW: &str = "撤销";
+pub const ACT_REASSIGN: &str = "改派";
+pub const FIELD_REASSIGN_TO: &str = "改派至";
+pub const REASSIGN_TARGET_INVALID: &str = "请选择另一个办事处";
+pub const CHOOSE_OFFICE: &str = "请选择办事处";
+pub const REASSIGNED_FROM: &str = "原责任单位";
 
 pub const KIND_OPEN: &str = "督导";
 pub const KIND_COVERT: &str = "暗访";
@@ -131,10 +136,13 @@ pub const COL_ESCALATED: &str = "提级";
 pub const COL_PASSED: &str = "复查通过";
 pub const COL_OPEN: &str = "未办结";
 pub const COL_RECEIVED: &str = "群众上报";
+pub const COL_REPORT_PRESSED: &str = "诉求催办";
+pub const COL_REPORT_SUPERVISED: &str = "诉求督办";
+pub const COL_REPORT_ESCALATED: &str = "诉求提级";
 pub const COL_CLOSE_RATE: &str = "结案率";
 pub const COL_RES_ON_TIME: &str = "按期结案率";
 pub const COL_SATISFACTION: &str = "满意率";
-pub const BULLETIN_COLUMNS: [&str; 15] = [
+pub const BULLETIN_COLUMNS: [&str; 18] = [
     COL_RANK,
     COL_OFFICE,
     COL_FINDINGS,
@@ -147,6 +155,9 @@ pub const BULLETIN_COLUMNS: [&str; 15] = [
     COL_PASSED,
     COL_OPEN,
     COL_RECEIVED,
+    COL_REPORT_PRESSED,
+    COL_REPORT_SUPERVISED,
+    COL_REPORT_ESCALATED,
     COL_CLOSE_RATE,
     COL_RES_ON_TIME,
     COL_SATISFACTION,
@@ -159,6 +170,7 @@ pub const PERIOD_INVALID: &str = "通报周期只能是周或月";
 pub const LEVEL_PRESSED: &str = "催办";
 pub const LEVEL_SUPERVISED: &str = "督办";
 pub const LEVEL_ESCALATED: &str = "提级";
+pub const OR_ABOVE: &str = "及以上";
 pub const FILTER_LEVEL: &str = "催办督办";
 pub const FILTER_LEVEL_ANY: &str = "不限";
 pub const FILTER_LEVEL_PRESSED: &str = "已催办及以上";
@@ -170,14 +182,32 @@ pub const COUNT_ESCALATED: &str = "提级";
 pub const NOTICE_TITLE: &str = "督办通知";
 pub const NOTICE_TO: &str = "致";
 pub const NOTICE_BODY: &str = "以下督导发现的问题已超过整改期限，经催办仍未整改到位，现予督办。请立即组织整改，整改完成后在系统中上传整改后照片，报督导组复查。";
+pub const NOTICE_BODY_REPORT: &str = "以下群众上报的问题已超过处置时限，经催办仍未处置到位，现予督办。请立即组织处置，处置完成后在系统中上传整改后照片并核查结案。";
+pub const FIELD_REPORT_NO: &str = "诉求编号";
+pub const FIELD_DISPATCHED_TO: &str = "派遣至";
+pub const FIELD_SENT_BACK: &str = "退回";
 pub const NOTICE_PRINT: &str = "打印督办通知";
 pub const NOTICE_ISSUED: &str = "督办时间";
 pub const RULES_TITLE: &str = "催办、督办、提级规则";
+pub const RULES_HINT: &str = "适用于督导整改通知和群众上报（已派遣）的问题。";
 pub const RULES_PRESS: &str = "超过整改期限后几小时催办";
 pub const RULES_SUPERVISE: &str = "催办后几小时仍未整改则督办";
 pub const RULES_ESCALATE: &str = "督办后几小时仍未整改则提级";
-pub const RULES_REWORK: &str = "返工几次即督办（0 为不启用）";
+pub const RULES_REWORK: &str = "返工（群众上报为退回）几次即督办（0 为不启用）";
 pub const RULES_SAVE: &str = "保存规则";
 pub const RULES_INVALID: &str = "时限须为0至8784小时的整数，返工次数须为0至100";
 pub const INBOX_FINDINGS: &str = "督导整改通知";
 pub const INBOX_FINDINGS_LINE: &str = "整改中";
+
+// ---- residents' reports past their deadline (/dudao/reports) ----
+pub const NAV_OVERDUE_REPORTS: &str = "超期诉求";
+pub const OVERDUE_REPORTS_TITLE: &str = "超期未处置的群众诉求";
+pub const OVERDUE_REPORTS_HINT: &str =
+    "已派遣、超过处置时限仍未整改的群众上报。催办会记入该诉求的处理记录，并显示在办事处的待办中。";
+pub const NO_OVERDUE_REPORTS: &str = "没有超期的群众诉求。";
+pub const PRESS_NOTE: &str = "催办说明（可不填）";
+pub const PRESS_BUTTON: &str = "催办";
+pub const NEXT_PAGE: &str = "下一页";
+pub const FILTER_SHOW: &str = "筛选";
+pub const ONLY_OVERDUE: &str = "全部超期";
+pub const REPORT_NOT_OVERDUE: &str = "这件诉求已不在超期派遣中（可能刚刚整改或结案），无需催办";

@@ -3,8 +3,8 @@
 //!
 //! 整改中 ─整改完成 (office, after-photos)→ 待复查 ─复查通过 (supervisor)→ 已通过
 //!                                          └─复查不通过 (supervisor, new deadline)→ 整改中 (返工 +1)
-//! The supervisor may also 调整时限 or 催办 while it is 整改中, and 撤销 a finding recorded in
-//! error (reason required). The office can never close, pass or withdraw its own finding.
+//! The supervisor may also 调整时限, 催办 or 改派 (to the office truly responsible, reason
+//! required) while it is 整改中, and 撤销 a finding recorded in error (reason required). The office can never close, pass or withdraw its own finding.
 
 use super::strings as s;
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,8 @@ pub enum FindingAction {
     Press,
     /// 撤销 (the supervisor; reason required)
     Withdraw,
+    /// 改派 (the supervisor; another office and the reason): the office now responsible
+    Reassign,
 }
 
 impl FindingAction {
@@ -83,6 +85,7 @@ impl FindingAction {
         Self::SetDeadline,
         Self::Press,
         Self::Withdraw,
+        Self::Reassign,
     ];
 
     pub fn code(self) -> &'static str {
@@ -94,6 +97,7 @@ impl FindingAction {
             Self::SetDeadline => "set_deadline",
             Self::Press => "press",
             Self::Withdraw => "withdraw",
+            Self::Reassign => "reassign",
         }
     }
 
@@ -110,12 +114,13 @@ impl FindingAction {
             Self::SetDeadline => s::ACT_SET_DEADLINE,
             Self::Press => s::ACT_PRESS,
             Self::Withdraw => s::ACT_WITHDRAW,
+            Self::Reassign => s::ACT_REASSIGN,
         }
     }
 
     /// A note is required (the reason).
     pub fn needs_note(self) -> bool {
-        matches!(self, Self::Fail | Self::Withdraw)
+        matches!(self, Self::Fail | Self::Withdraw | Self::Reassign)
     }
 
     /// A new deadline is required.
@@ -160,6 +165,7 @@ pub fn next(
         (Actor::Supervisor, S::Rectified, A::Fail) => Some(S::Open),
         (Actor::Supervisor, S::Open, A::SetDeadline) => Some(S::Open),
         (Actor::Supervisor, S::Open, A::Press) if overdue => Some(S::Open),
+        (Actor::Supervisor, S::Open, A::Reassign) => Some(S::Open),
         (Actor::Supervisor, S::Open | S::Rectified, A::Withdraw) => Some(S::Withdrawn),
         _ => None,
     }
@@ -222,6 +228,8 @@ mod tests {
             (Actor::Supervisor, S::Open, A::SetDeadline, false, S::Open),
             (Actor::Supervisor, S::Open, A::SetDeadline, true, S::Open),
             (Actor::Supervisor, S::Open, A::Press, true, S::Open),
+            (Actor::Supervisor, S::Open, A::Reassign, false, S::Open),
+            (Actor::Supervisor, S::Open, A::Reassign, true, S::Open),
             (Actor::Supervisor, S::Open, A::Withdraw, false, S::Withdrawn),
             (Actor::Supervisor, S::Open, A::Withdraw, true, S::Withdrawn),
             (
@@ -258,7 +266,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 4 * 4 * 7 * 2);
+        assert_eq!(cells, 4 * 4 * 8 * 2);
     }
 
     #[test]
@@ -278,7 +286,14 @@ mod tests {
     #[test]
     fn who_may_ever_take_a_step() {
         assert!(may_ever(Actor::ResponsibleOffice, A::Rectify));
-        for a in [A::Pass, A::Fail, A::SetDeadline, A::Press, A::Withdraw] {
+        for a in [
+            A::Pass,
+            A::Fail,
+            A::SetDeadline,
+            A::Press,
+            A::Withdraw,
+            A::Reassign,
+        ] {
             assert!(may_ever(Actor::Supervisor, a));
             assert!(!may_ever(Actor::ResponsibleOffice, a));
             assert!(!may_ever(Actor::Admin, a));

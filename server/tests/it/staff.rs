@@ -1520,6 +1520,7 @@ async fn the_inbox_lists_what_needs_the_office_now_most_urgent_first() {
     assert_eq!(
         seen,
         [
+            (InboxKind::Pressed, 0, vec![]),
             (InboxKind::Overdue, 1, vec![late]),
             (InboxKind::DueSoon, 1, vec![soon]),
             (InboxKind::New, 1, vec![new]),

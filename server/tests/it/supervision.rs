@@ -74,7 +74,7 @@ async fn submit(
 }
 
 /// A supervisor with an open round and one finding on 韩营一巷 (太昊路办事处): (cookie, id).
-async fn finding(app: &TestApp) -> (String, i64) {
+pub(crate) async fn finding(app: &TestApp) -> (String, i64) {
     let dudao = app.login("dudao").await;
     if app
         .scalar("SELECT COUNT(*) FROM inspection_rounds WHERE ended_at IS NULL")
@@ -114,7 +114,7 @@ async fn version(app: &TestApp, id: i64) -> i64 {
     snapshot(app, id).await.1
 }
 
-async fn act(
+pub(crate) async fn act(
     app: &TestApp,
     cookie: Option<&str>,
     id: i64,
@@ -130,7 +130,12 @@ async fn act(
     app.post_form("/api/findings/act", cookie, &fields).await
 }
 
-async fn rectify(app: &TestApp, cookie: Option<&str>, id: i64, photos: usize) -> reqwest::Response {
+pub(crate) async fn rectify(
+    app: &TestApp,
+    cookie: Option<&str>,
+    id: i64,
+    photos: usize,
+) -> reqwest::Response {
     let mut form = Form::new()
         .text("finding", id.to_string())
         .text("version", version(app, id).await.to_string())
@@ -170,7 +175,7 @@ async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
         .unwrap()
 }
 
-async fn detail(app: &TestApp, cookie: &str, id: i64) -> FindingDetail {
+pub(crate) async fn detail(app: &TestApp, cookie: &str, id: i64) -> FindingDetail {
     let res = app
         .post_form(
             "/api/findings/detail",

@@ -1,6 +1,7 @@
 //! All SQL of reports. Portable across SQLite and PostgreSQL through sqlx's `Any` driver:
 //! `$n` placeholders, integers decoded as `i64`, flags as 0/1.
 
+pub mod escalation;
 pub mod export;
 pub mod open311;
 pub mod triage;

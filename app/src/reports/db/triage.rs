@@ -51,7 +51,7 @@ pub async fn queue_rows(
     let mut conds = filter_conds(&mut p, office, f, now);
     // Overdue reports all have a deadline, so their sort key is the deadline itself: said so,
     // the (office, status, deadline) index gives them in order instead of a sort of them all.
-    let key = if f.overdue_only || f.due_before.is_some() {
+    let key = if f.overdue_only || f.due_before.is_some() || f.level.is_some() {
         "r.deadline_at"
     } else {
         SORT_KEY
@@ -68,7 +68,7 @@ pub async fn queue_rows(
         "SELECT r.id, r.tracking_code, r.status, c.name AS category_name, \
              c.icon AS category_icon, o.name AS office_name, cm.name AS community_name, \
              s.name AS street_name, r.received_at, r.deadline_at, r.reopen_count, \
-             {SORT_KEY} AS sort_key, ph.sha256, ph.kind, ph.width, ph.height \
+             r.escalation_level, {SORT_KEY} AS sort_key, ph.sha256, ph.kind, ph.width, ph.height \
          FROM reports r \
          JOIN categories c ON c.id = r.category_id \
          JOIN offices o ON o.id = r.office_id \
@@ -108,7 +108,8 @@ pub(super) fn filter_conds(
         None if !f.overdue_only
             && !f.every_status
             && f.code.is_none()
-            && f.due_before.is_none() =>
+            && f.due_before.is_none()
+            && f.level.is_none() =>
         {
             conds.push(format!("r.status IN {OPEN_STATUSES}"))
         }
@@ -125,6 +126,14 @@ pub(super) fn filter_conds(
             "r.status = 'dispatched' AND r.deadline_at >= {} AND r.deadline_at < {}",
             p.push(Val::I(now.0)),
             p.push(Val::I(until.0))
+        ));
+    }
+    if let Some(level) = f.level {
+        // Escalated reports are overdue ones (the oldest deadlines): the deadline order of the
+        // queue's indexes meets them first.
+        conds.push(format!(
+            "r.status = 'dispatched' AND r.escalation_level >= {}",
+            p.push(Val::I(level))
         ));
     }
     if let Some(code) = &f.code {
@@ -178,6 +187,7 @@ fn queue_row(row: &AnyRow) -> sqlx::Result<QueueRow> {
             None => None,
         },
         reopen_count: row.try_get("reopen_count")?,
+        escalation_level: row.try_get("escalation_level")?,
         sort_key: row.try_get("sort_key")?,
     })
 }
@@ -195,11 +205,14 @@ pub struct Head {
     /// How often a resident said it was not fixed (read with the version, so a 仍未解决 can
     /// write it plus one under the version check).
     pub reopen_count: i64,
+    /// 退回 since the last 派遣 (the same, for 退回).
+    pub send_back_count: i64,
 }
 
 pub async fn head(db: &Db, id: ReportNo) -> DbResult<Option<Head>> {
     let row = sqlx::query(
-        "SELECT id, office_id, status, version, category_id, street_id, deadline_at, reopen_count \
+        "SELECT id, office_id, status, version, category_id, street_id, deadline_at, \
+             reopen_count, send_back_count \
          FROM reports WHERE id = $1",
     )
     .bind(id.0)
@@ -210,7 +223,8 @@ pub async fn head(db: &Db, id: ReportNo) -> DbResult<Option<Head>> {
 
 pub async fn head_by_code(db: &Db, code: &str) -> DbResult<Option<Head>> {
     let row = sqlx::query(
-        "SELECT id, office_id, status, version, category_id, street_id, deadline_at, reopen_count \
+        "SELECT id, office_id, status, version, category_id, street_id, deadline_at, \
+             reopen_count, send_back_count \
          FROM reports WHERE tracking_code = $1",
     )
     .bind(code)
@@ -230,6 +244,7 @@ fn head_of(r: &AnyRow) -> sqlx::Result<Head> {
         street_id: r.try_get::<Option<i64>, _>("street_id")?.map(StreetId),
         deadline_at: r.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
         reopen_count: r.try_get("reopen_count")?,
+        send_back_count: r.try_get("send_back_count")?,
     })
 }
 
@@ -329,7 +344,8 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
              r.lat, r.lon, r.accuracy_m, r.description, r.contact_phone, r.received_at, \
              r.created_on_device, r.dispatched_to, r.deadline_at, r.duplicate_of, \
              d.tracking_code AS duplicate_code, r.reopen_count, k.name AS source, \
-             r.contact_name, r.contact_email, r.media_url \
+             r.contact_name, r.contact_email, r.media_url, r.escalation_level, \
+             r.send_back_count \
          FROM reports r \
          JOIN categories c ON c.id = r.category_id \
          JOIN offices o ON o.id = r.office_id \
@@ -391,6 +407,8 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
         deadline_at: r.try_get::<Option<i64>, _>("deadline_at")?.map(Millis),
         duplicate_of,
         reopen_count: r.try_get("reopen_count")?,
+        escalation_level: r.try_get("escalation_level")?,
+        send_back_count: r.try_get("send_back_count")?,
         photos: super::photos_of(db, id).await?,
         events: events(db, id).await?,
         duplicate_candidates,

@@ -142,6 +142,8 @@ fn DetailView(
         .into_iter()
         .map(|e| view! { <EventRow e=e /> })
         .collect_view();
+    let dispatched = d.status == crate::domain::ReportStatus::Dispatched;
+    let level = (dispatched && d.escalation_level > 0).then_some(d.escalation_level);
     view! {
         <article
             class="card staff-report"
@@ -156,6 +158,14 @@ fn DetailView(
                         view! {
                             <span class="badge overdue" data-testid="overdue">
                                 {t::OVERDUE}
+                            </span>
+                        }
+                    })}
+                {level
+                    .map(|l| {
+                        view! {
+                            <span class="badge overdue" data-testid="report-level">
+                                {crate::supervision::escalation::label(l)}
                             </span>
                         }
                     })}
@@ -211,6 +221,9 @@ fn DetailView(
             {strip(t::PHOTOS_BEFORE, before, "photos-before")}
             {strip(t::PHOTOS_AFTER, after, "photos-after")}
         </article>
+        {level
+            .filter(|l| *l >= crate::supervision::escalation::SUPERVISED)
+            .map(|_| view! { <ReportNotice d=d.clone() /> })}
         <section class="card">
             <h2>{t::ACTIONS_TITLE}</h2>
             {no_actions.then(|| view! { <p class="muted">{t::NO_ACTIONS}</p> })}
@@ -225,11 +238,50 @@ fn DetailView(
     }
 }
 
+/// The report's 督办通知 (printable), while it is dispatched at 督办 or above.
+#[component]
+fn ReportNotice(d: ReportDetail) -> impl IntoView {
+    use crate::supervision::strings as st;
+    let issued = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.action == crate::supervision::escalation::action_of(2))
+        .map(|e| e.at.format_datetime())
+        .unwrap_or_default();
+    view! {
+        <crate::supervision::pages::SuperviseNotice
+            office=d.office_name.clone()
+            body=st::NOTICE_BODY_REPORT
+            facts=vec![
+                (st::FIELD_REPORT_NO, d.id.0.to_string()),
+                (st::FIELD_CATEGORY, d.category_name.clone()),
+                (st::FIELD_PLACE, d.place.clone().unwrap_or_default()),
+                (st::FIELD_DISPATCHED_TO, d.dispatched_to.clone().unwrap_or_default()),
+                (
+                    st::FIELD_DEADLINE,
+                    d.deadline_at.map(|at| at.format_datetime()).unwrap_or_default(),
+                ),
+                (st::FIELD_SENT_BACK, d.send_back_count.to_string()),
+                (st::NOTICE_ISSUED, issued),
+            ]
+        />
+    }
+}
+
 #[component]
 fn EventRow(e: StaffEvent) -> impl IntoView {
-    let label = Action::parse(&e.action)
-        .map(|a| a.label().to_string())
-        .unwrap_or_else(|| e.to.label().to_string());
+    let escalation = crate::supervision::escalation::is_step(&e.action);
+    let label = match Action::parse(&e.action) {
+        Some(a) => a.label().to_string(),
+        None if escalation => crate::supervision::escalation::event_label(&e.action).to_string(),
+        None => e.to.label().to_string(),
+    };
+    let actor = match e.actor {
+        Some(name) => name,
+        None if escalation => t::SYSTEM.to_string(),
+        None => t::RESIDENT.to_string(),
+    };
     let note = (!e.note.is_empty()).then(|| {
         let kind = if e.public_note {
             t::PUBLIC_NOTE
@@ -248,10 +300,7 @@ fn EventRow(e: StaffEvent) -> impl IntoView {
             <strong>{label}</strong>
             " "
             <StatusBadge status=e.to />
-            <span class="muted small">
-                " "{e.at.format_datetime()}" · "
-                {e.actor.unwrap_or_else(|| t::RESIDENT.to_string())}
-            </span>
+            <span class="muted small">" "{e.at.format_datetime()}" · " {actor}</span>
             {note}
         </li>
     }

@@ -1,4 +1,4 @@
-//! `/staff/inbox` (待办): what needs this person now — overdue, due within 24 hours, new, and
+//! `/staff/inbox` (待办): what needs this person now — 催办/督办 received, overdue, due within 24 hours, new, and
 //! rectified reports waiting to be checked — most urgent first, each section with its count
 //! and a link to the whole list in the queue.
 
@@ -15,6 +15,7 @@ use leptos_meta::Title;
 /// A section's heading, the queue with its filter (every one of them), and its test id.
 fn section_meta(kind: InboxKind) -> (&'static str, &'static str, &'static str) {
     match kind {
+        InboxKind::Pressed => (t::INBOX_PRESSED, "/staff?level=1", "inbox-pressed"),
         InboxKind::Overdue => (t::INBOX_OVERDUE, "/staff?overdue=1", "inbox-overdue"),
         InboxKind::DueSoon => (
             t::INBOX_DUE_SOON,

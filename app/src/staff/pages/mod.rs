@@ -98,6 +98,9 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
             <a href=crate::supervision::FINDINGS_HOME data-testid="nav-findings">
                 {ts}
             </a>
+            <a href=crate::supervision::OVERDUE_REPORTS_PATH data-testid="nav-overdue-reports">
+                {crate::supervision::strings::NAV_OVERDUE_REPORTS}
+            </a>
             <a href="/dudao/bulletin" data-testid="nav-bulletin">
                 {crate::supervision::strings::NAV_BULLETIN}
             </a>
@@ -112,7 +115,7 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
                     .map(|c| {
                         view! {
                             " "
-                            <span class=badge_class(c.overdue) data-testid="nav-inbox-count">
+                            <span class=badge_class(c.urgent()) data-testid="nav-inbox-count">
                                 {c.total()}
                             </span>
                         }
@@ -151,12 +154,8 @@ pub fn StaffNav(user: StaffUser, counts: Option<super::InboxCounts>) -> impl Int
     }
 }
 
-fn badge_class(overdue: i64) -> &'static str {
-    if overdue > 0 {
-        "badge overdue"
-    } else {
-        "badge"
-    }
+fn badge_class(urgent: bool) -> &'static str {
+    if urgent { "badge overdue" } else { "badge" }
 }
 
 /// The outcome of the last form post (`?ok=1` / `?err=…`), as a banner.

@@ -24,6 +24,7 @@ fn base_query(q: &Q) -> String {
         ("community", &q.community),
         ("street", &q.street),
         ("overdue", &q.overdue),
+        ("level", &q.level),
         ("from", &q.from),
         ("until", &q.until),
         ("code", &q.code),
@@ -31,21 +32,9 @@ fn base_query(q: &Q) -> String {
     pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", url_encode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::ui::url_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 type Refs = (
@@ -70,6 +59,7 @@ pub fn QueuePage() -> impl IntoView {
             until: g("until"),
             after: g("after"),
             code: g("code"),
+            level: g("level"),
         }
     });
     let page = {
@@ -309,6 +299,21 @@ fn Filters(
                 <input type="checkbox" name="overdue" value="1" checked=q.overdue == "1" />
                 {t::FILTER_OVERDUE}
             </label>
+            <label>
+                {t::FILTER_LEVEL} <select name="level">
+                    <option value="">{t::FILTER_ANY}</option>
+                    {(1..=3i64)
+                        .map(|l| {
+                            view! {
+                                <option value=l.to_string() selected=q.level == l.to_string()>
+                                    {crate::supervision::escalation::label(l)}
+                                    {(l < 3).then_some(crate::supervision::strings::OR_ABOVE)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             <div class="row">
                 <button type="submit" class="primary">
                     {t::FILTER_APPLY}
@@ -456,6 +461,14 @@ pub(super) fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
                             view! {
                                 <span class="badge overdue" data-testid="overdue">
                                     {t::OVERDUE}
+                                </span>
+                            }
+                        })}
+                    {(row.escalation_level > 0 && row.status == ReportStatus::Dispatched)
+                        .then(|| {
+                            view! {
+                                <span class="badge overdue" data-testid="report-level">
+                                    {crate::supervision::escalation::label(row.escalation_level)}
                                 </span>
                             }
                         })}

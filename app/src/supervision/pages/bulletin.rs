@@ -160,6 +160,15 @@ pub fn BulletinTable(b: Bulletin) -> impl IntoView {
                                         <td data-testid="bulletin-passed">{r.passed}</td>
                                         <td>{r.open_now}</td>
                                         <td>{r.received}</td>
+                                        <td data-testid="bulletin-report-pressed">
+                                            {r.report_pressed}
+                                        </td>
+                                        <td data-testid="bulletin-report-supervised">
+                                            {r.report_supervised}
+                                        </td>
+                                        <td data-testid="bulletin-report-escalated">
+                                            {r.report_escalated}
+                                        </td>
                                         <td>{format_permille(r.close_rate)}</td>
                                         <td>{format_permille(r.on_time_rate)}</td>
                                         <td>{format_permille(r.satisfaction)}</td>

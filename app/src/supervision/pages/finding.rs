@@ -370,9 +370,27 @@ fn StepForm(action: FindingAction, d: FindingDetail) -> impl IntoView {
             />
         }
     });
+    let target = (action == FindingAction::Reassign).then(|| {
+        view! {
+            <label for="reassign-to">{t::FIELD_REASSIGN_TO}</label>
+            <select id="reassign-to" name="office" required=true>
+                <option value="">{t::CHOOSE_OFFICE}</option>
+                {d
+                    .offices
+                    .iter()
+                    .map(|(id, name)| {
+                        view! { <option value=id.0.to_string()>{name.clone()}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        }
+    });
     let note = matches!(
         action,
-        FindingAction::Fail | FindingAction::Withdraw | FindingAction::Press
+        FindingAction::Fail
+            | FindingAction::Withdraw
+            | FindingAction::Press
+            | FindingAction::Reassign
     )
     .then_some(note);
     view! {
@@ -380,6 +398,7 @@ fn StepForm(action: FindingAction, d: FindingDetail) -> impl IntoView {
             <h3>{action.label()}</h3>
             {hidden}
             {deadline}
+            {target}
             {note}
             <button
                 type="submit"
@@ -399,7 +418,6 @@ fn StepForm(action: FindingAction, d: FindingDetail) -> impl IntoView {
 /// 督办通知: the formal notice to the office (printable on A4), once a finding is 督办.
 #[component]
 fn Notice(d: FindingDetail) -> impl IntoView {
-    let nonce = leptos::nonce::use_nonce();
     let issued = d
         .events
         .iter()
@@ -409,23 +427,45 @@ fn Notice(d: FindingDetail) -> impl IntoView {
         .unwrap_or_default();
     let r = d.row;
     view! {
+        <SuperviseNotice
+            office=r.office.clone()
+            body=t::NOTICE_BODY
+            facts=vec![
+                (t::FIELD_CODE, r.code.clone()),
+                (t::FIELD_CATEGORY, r.category.clone()),
+                (t::FIELD_PLACE, r.place.clone().unwrap_or_default()),
+                (t::FIELD_DEADLINE, r.deadline_at.format_datetime()),
+                (t::FIELD_REWORK, r.rework_count.to_string()),
+                (t::NOTICE_ISSUED, issued),
+            ]
+        />
+    }
+}
+
+/// A printable 督办通知 to `office`: the text and the case's facts (a finding's or a
+/// resident's report's).
+#[component]
+pub fn SuperviseNotice(
+    office: String,
+    body: &'static str,
+    facts: Vec<(&'static str, String)>,
+) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! {
         <article class="card notice-doc" data-testid="supervise-notice">
             <h2>{t::NOTICE_TITLE}</h2>
-            <p>{t::NOTICE_TO} " " <strong>{r.office.clone()}</strong> "："</p>
-            <p>{t::NOTICE_BODY}</p>
+            <p>{t::NOTICE_TO} " " <strong>{office}</strong> "："</p>
+            <p>{body}</p>
             <dl class="facts">
-                <dt>{t::FIELD_CODE}</dt>
-                <dd>{r.code.clone()}</dd>
-                <dt>{t::FIELD_CATEGORY}</dt>
-                <dd>{r.category.clone()}</dd>
-                <dt>{t::FIELD_PLACE}</dt>
-                <dd>{r.place.clone().unwrap_or_default()}</dd>
-                <dt>{t::FIELD_DEADLINE}</dt>
-                <dd>{r.deadline_at.format_datetime()}</dd>
-                <dt>{t::FIELD_REWORK}</dt>
-                <dd>{r.rework_count}</dd>
-                <dt>{t::NOTICE_ISSUED}</dt>
-                <dd>{issued}</dd>
+                {facts
+                    .into_iter()
+                    .map(|(k, v)| {
+                        view! {
+                            <dt>{k}</dt>
+                            <dd>{v}</dd>
+                        }
+                    })
+                    .collect_view()}
             </dl>
             <p class="no-print">
                 <button type="button" id="notice-print">

@@ -4,11 +4,13 @@
 
 mod bulletin;
 mod finding;
+mod reports;
 mod rounds;
 mod rules;
 
 pub use bulletin::{BulletinPage, PublicBulletinPage, PublicBulletinsPage};
-pub use finding::{FindingPage, FindingsBanner, FindingsPage, InboxFindings};
+pub use finding::{FindingPage, FindingsBanner, FindingsPage, InboxFindings, SuperviseNotice};
+pub use reports::OverdueReportsPage;
 pub use rounds::{CapturePage, RoundPage, SupervisorHomePage};
 pub use rules::EscalationRulesForm;
 

@@ -10,6 +10,7 @@ pub fn EscalationRulesForm() -> impl IntoView {
     view! {
         <section class="card admin-section" id="escalation" data-testid="escalation-rules">
             <h2>{t::RULES_TITLE}</h2>
+            <p class="muted small">{t::RULES_HINT}</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     data.await

@@ -1,0 +1,238 @@
+//! Escalation of residents' reports (server only): the rules' candidates, their steps, the
+//! supervisor's 催办 by hand, and the bulletin's counts. The rules themselves are
+//! `crate::supervision::escalation`'s, the same as a finding's. A step never changes the
+//! report's status or version (an office's open form stays valid); it is an event in
+//! `report_events` with no actor (the rules) or the supervisor who pressed.
+
+use crate::db::{Db, DbResult};
+use crate::domain::{Millis, OfficeId, ReportNo, UserId};
+use crate::supervision::escalation::{ESCALATED, PRESS, PRESSED, Standing, action_of};
+
+/// At most this many candidates a sweep reads (oldest deadline first; the next sweep goes on).
+const BATCH: i64 = 10_000;
+
+/// Dispatched reports the rules may step now: those past their deadline by the 催办
+/// threshold, those at 催办 or 督办 (few: on their way to 提级), and (when the rework rule is
+/// on) those sent back `rework` times or more below 督办. Range scans of `reports_escalation`
+/// (status, level, deadline) and `reports_send_backs`; reports at 提级 are never read.
+pub async fn candidates(
+    db: &Db,
+    now: Millis,
+    rules: &crate::supervision::escalation::Rules,
+) -> DbResult<Vec<(ReportNo, Standing)>> {
+    type Row = (i64, i64, i64, Option<i64>, i64);
+    let press_due = now.0 - rules.press_after_hours * crate::domain::time::HOUR_MS;
+    let mut rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
+         WHERE status = 'dispatched' AND escalation_level = 0 AND deadline_at <= $1 \
+         ORDER BY deadline_at LIMIT $2",
+    )
+    .bind(press_due)
+    .bind(BATCH)
+    .fetch_all(&db.pool)
+    .await?;
+    let pressed: Vec<Row> = sqlx::query_as(
+        "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
+         WHERE status = 'dispatched' AND escalation_level IN (1, 2) \
+         ORDER BY escalation_level, deadline_at LIMIT $1",
+    )
+    .bind(BATCH)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.extend(pressed);
+    let rework = rules.supervise_on_rework;
+    if rework > 0 {
+        let reworked: Vec<Row> = sqlx::query_as(
+            "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
+             FROM reports WHERE send_back_count >= $1 AND status = 'dispatched' \
+                 AND escalation_level = 0 LIMIT $2",
+        )
+        .bind(rework)
+        .bind(BATCH)
+        .fetch_all(&db.pool)
+        .await?;
+        rows.extend(reworked);
+        // One each (a report may be both past its 催办 and sent back often).
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, deadline, level, at, rework)| {
+            (
+                ReportNo(id),
+                Standing {
+                    deadline_at: Millis(deadline),
+                    level,
+                    escalated_at: at.map(Millis),
+                    rework,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Writes the rules' `steps` (level, moment) of a report still dispatched at level `from`,
+/// an event each; false (nothing written) when it moved meanwhile.
+pub async fn escalate(db: &Db, id: ReportNo, from: i64, steps: &[(i64, Millis)]) -> DbResult<bool> {
+    let Some(&(level, at)) = steps.last() else {
+        return Ok(false);
+    };
+    let mut tx = db.begin_write().await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE reports SET escalation_level = $1, escalated_at = $2 \
+         WHERE id = $3 AND escalation_level = $4 AND status = 'dispatched' RETURNING office_id",
+    )
+    .bind(level)
+    .bind(at.0)
+    .bind(id.0)
+    .bind(from)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((office,)) = row else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    for &(level, at) in steps {
+        insert_event(
+            &mut tx,
+            id,
+            OfficeId(office),
+            None,
+            action_of(level),
+            "",
+            at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The supervisor's 催办 by hand of a dispatched report past its deadline: an event with the
+/// supervisor and the note; the report reaches 催办 if it was below (the rules' next steps
+/// count from it). None when it is not (or no longer) dispatched and overdue; else its office.
+pub async fn press(
+    db: &Db,
+    id: ReportNo,
+    by: UserId,
+    note: &str,
+    at: Millis,
+) -> DbResult<Option<OfficeId>> {
+    let mut tx = db.begin_write().await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE reports SET \
+             escalated_at = CASE WHEN escalation_level = 0 THEN $1 ELSE escalated_at END, \
+             escalation_level = CASE WHEN escalation_level = 0 THEN 1 ELSE escalation_level END \
+         WHERE id = $2 AND status = 'dispatched' AND deadline_at < $3 RETURNING office_id",
+    )
+    .bind(at.0)
+    .bind(id.0)
+    .bind(at.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((office,)) = row else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    insert_event(&mut tx, id, OfficeId(office), Some(by), PRESS, note, at).await?;
+    tx.commit().await?;
+    Ok(Some(OfficeId(office)))
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: ReportNo,
+    office: OfficeId,
+    actor: Option<UserId>,
+    action: &str,
+    note: &str,
+    at: Millis,
+) -> DbResult<()> {
+    let actor_sql = if actor.is_some() { "$6" } else { "NULL" };
+    let sql = format!(
+        "INSERT INTO report_events (report_id, actor_user, action, from_status, to_status, \
+             note, public_note, created_at, office_id) \
+         VALUES ($1, {actor_sql}, $2, 'dispatched', 'dispatched', $3, 0, $4, $5)"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(id.0)
+        .bind(action)
+        .bind(note)
+        .bind(at.0)
+        .bind(office.0);
+    if let Some(actor) = actor {
+        q = q.bind(actor.0);
+    }
+    q.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Escalation steps of residents' reports per office in `[from, until)`: (office, 催办 by
+/// hand or by the rules, 督办, 提级), from the partial index `report_events_escalation`.
+pub async fn period_counts(
+    db: &Db,
+    from: Millis,
+    until: Millis,
+) -> DbResult<Vec<(OfficeId, [i64; 3])>> {
+    // Worded as the index's WHERE says it (SQLite matches the terms).
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT office_id, action, COUNT(*) FROM report_events \
+         WHERE action IN ('press', 'auto_press', 'supervise', 'escalate') \
+             AND created_at >= $1 AND created_at < $2 \
+         GROUP BY office_id, action",
+    )
+    .bind(from.0)
+    .bind(until.0)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<(OfficeId, [i64; 3])> = Vec::new();
+    for (office, action, n) in rows {
+        let level = match crate::supervision::escalation::level_of(&action) {
+            0 => PRESSED,
+            l => l,
+        };
+        let slot = match out.iter().position(|(o, _)| o.0 == office) {
+            Some(i) => i,
+            None => {
+                out.push((OfficeId(office), [0; 3]));
+                out.len() - 1
+            }
+        };
+        out[slot].1[(level - 1) as usize] += n;
+    }
+    Ok(out)
+}
+
+/// Dispatched reports at each escalation level now (催办, 督办, 提级), of one office or all,
+/// from the indexes `reports_office_level` and `reports_escalation` alone.
+pub async fn levels_now(db: &Db, office: Option<OfficeId>) -> DbResult<[i64; 3]> {
+    let rows: Vec<(i64, i64)> = match office {
+        Some(o) => {
+            sqlx::query_as(
+                "SELECT escalation_level, COUNT(*) FROM reports \
+                 WHERE office_id = $1 AND status = 'dispatched' AND escalation_level > 0 \
+                 GROUP BY escalation_level",
+            )
+            .bind(o.0)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query_as(
+                "SELECT escalation_level, COUNT(*) FROM reports \
+                 WHERE status = 'dispatched' AND escalation_level > 0 \
+                 GROUP BY escalation_level",
+            )
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    let mut out = [0; 3];
+    for (level, n) in rows {
+        if (PRESSED..=ESCALATED).contains(&level) {
+            out[(level - 1) as usize] = n;
+        }
+    }
+    Ok(out)
+}
