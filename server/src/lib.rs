@@ -8,6 +8,7 @@ pub mod config;
 pub mod csp;
 pub mod database;
 pub mod errors;
+pub mod memory;
 pub mod migrate;
 pub mod origin;
 pub mod photos;

@@ -1,8 +1,16 @@
 use anyhow::Context;
 use server::{cli, config::Config, pwa, startup, telemetry};
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // Before any thread exists (see memory.rs).
+    server::memory::limit_arenas();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     telemetry::init();
     let config = Config::from_env()?;
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -13,8 +13,10 @@ const BATCH: i64 = 10_000;
 
 /// Dispatched reports the rules may step now: those past their deadline by the 催办
 /// threshold, those at 催办 or 督办 (few: on their way to 提级), and (when the rework rule is
-/// on) those sent back `rework` times or more below 督办. Range scans of `reports_escalation`
-/// (status, level, deadline) and `reports_send_backs`; reports at 提级 are never read.
+/// on) those sent back `rework` times or more below 督办. Range scans of the partial index
+/// `reports_escalation` (its terms are repeated word for word: SQLite uses a partial index
+/// only for a query that names them) and of `reports_send_backs`; reports at 提级 are never
+/// read.
 pub async fn candidates(
     db: &Db,
     now: Millis,
@@ -24,8 +26,9 @@ pub async fn candidates(
     let press_due = now.0 - rules.press_after_hours * crate::domain::time::HOUR_MS;
     let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
-         WHERE status = 'dispatched' AND escalation_level = 0 AND deadline_at <= $1 \
-         ORDER BY deadline_at LIMIT $2",
+         WHERE status = 'dispatched' AND escalation_level < 3 AND escalation_level = 0 \
+             AND deadline_at <= $1 \
+         ORDER BY escalation_level, deadline_at LIMIT $2",
     )
     .bind(press_due)
     .bind(BATCH)
@@ -33,7 +36,7 @@ pub async fn candidates(
     .await?;
     let pressed: Vec<Row> = sqlx::query_as(
         "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
-         WHERE status = 'dispatched' AND escalation_level IN (1, 2) \
+         WHERE status = 'dispatched' AND escalation_level < 3 AND escalation_level IN (1, 2) \
          ORDER BY escalation_level, deadline_at LIMIT $1",
     )
     .bind(BATCH)
@@ -205,7 +208,7 @@ pub async fn period_counts(
 }
 
 /// Dispatched reports at each escalation level now (催办, 督办, 提级), of one office or all,
-/// from the indexes `reports_office_level` and `reports_escalation` alone.
+/// from the partial index `reports_escalated` alone (the queries name its terms).
 pub async fn levels_now(db: &Db, office: Option<OfficeId>) -> DbResult<[i64; 3]> {
     let rows: Vec<(i64, i64)> = match office {
         Some(o) => {
