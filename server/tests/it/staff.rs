@@ -1289,6 +1289,28 @@ async fn queue_filters_and_keyset_pages() {
         in_order, expected,
         "oldest first when nothing is dispatched"
     );
+    // The same through `status=pending`, which orders by the time of receipt (the sort key's
+    // other side), across the same keyset pages.
+    let pages_of = |status: &'static str| {
+        let (app, a) = (&app, a.clone());
+        async move {
+            let p1 = queue(app, &a, &[("status", status)]).await;
+            let (k, id) = p1.next.expect("a second page");
+            let p2 = queue(
+                app,
+                &a,
+                &[("status", status), ("after", &format!("{k}_{}", id.0))],
+            )
+            .await;
+            assert!(p2.next.is_none());
+            p1.rows
+                .iter()
+                .chain(&p2.rows)
+                .map(|r| r.id.0)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(pages_of("pending").await, expected);
     // Filters.
     let cat = app
         .scalar("SELECT id FROM categories WHERE code = 'illegal_flyers'")
@@ -1338,6 +1360,25 @@ async fn queue_filters_and_keyset_pages() {
         .unwrap()
         .1;
     assert_eq!(pending, 24);
+    // `status=rectified` orders by the deadline: 21 dispatched with decreasing deadlines and
+    // rectified come back latest-dispatched first, across two keyset pages.
+    for (i, id) in ids.iter().take(21).enumerate() {
+        ok(act(&app, Some(&a), *id, "accept", &[]).await).await;
+        let hours = (80 - i).to_string();
+        ok(act(
+            &app,
+            Some(&a),
+            *id,
+            "dispatch",
+            &[("unit", "韩营居委会"), ("deadline_hours", &hours)],
+        )
+        .await)
+        .await;
+        ok(rectify(&app, Some(&a), *id, 1).await).await;
+    }
+    let mut by_deadline: Vec<i64> = ids.iter().take(21).copied().collect();
+    by_deadline.reverse();
+    assert_eq!(pages_of("rectified").await, by_deadline);
     // Junk in the query: 400, never a SQL error.
     for (k, v) in [
         ("category", "1 OR 1=1"),

@@ -14,6 +14,8 @@ use sqlx::any::AnyRow;
 /// The queue's sort: by deadline while dispatched, the rest after every deadline, by age.
 /// Must match the index `reports_queue_key` in the migrations word for word.
 pub const SORT_KEY: &str = "COALESCE(r.deadline_at, 4000000000000 + r.received_at)";
+/// The constant in [`SORT_KEY`] added to the time of receipt of a report without a deadline.
+const SORT_KEY_OFFSET: i64 = 4_000_000_000_000;
 
 use crate::db::{Params, Val};
 
@@ -49,16 +51,27 @@ pub async fn queue_rows(
 ) -> DbResult<(Vec<QueueRow>, Option<(i64, ReportNo)>)> {
     let mut p = Params::default();
     let mut conds = filter_conds(&mut p, office, f, now);
-    // Overdue reports all have a deadline, so their sort key is the deadline itself: said so,
-    // the (office, status, deadline) index gives them in order instead of a sort of them all.
-    let key = if f.overdue_only || f.due_before.is_some() || f.level.is_some() {
-        "r.deadline_at"
+    // Where the filter fixes which side of the sort key's COALESCE applies, the key is that
+    // column (up to a constant): said so, an index on it gives the rows in order instead of a
+    // sort of them all. Dispatched and rectified reports (overdue, due soon, escalated ones
+    // among them) always have a deadline; pending ones never do (a transfer clears it).
+    let by_deadline = f.overdue_only
+        || f.due_before.is_some()
+        || f.level.is_some()
+        || matches!(
+            f.status,
+            Some(ReportStatus::Dispatched | ReportStatus::Rectified)
+        );
+    let (key, offset) = if by_deadline {
+        ("r.deadline_at", 0)
+    } else if f.status == Some(ReportStatus::Pending) {
+        ("r.received_at", SORT_KEY_OFFSET)
     } else {
-        SORT_KEY
+        (SORT_KEY, 0)
     };
     if let Some((after, id)) = f.after {
-        let k1 = p.push(Val::I(after));
-        let k2 = p.push(Val::I(after));
+        let k1 = p.push(Val::I(after - offset));
+        let k2 = p.push(Val::I(after - offset));
         let i = p.push(Val::I(id.0));
         conds.push(format!("({key} > {k1} OR ({key} = {k2} AND r.id > {i}))"));
     }
