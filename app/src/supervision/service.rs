@@ -502,8 +502,8 @@ async fn apply(
 // ---- residents' reports past their deadline (the supervisor's 催办 by hand) ----
 
 /// `/dudao/reports`: overdue (or, with `level`, escalated) residents' reports of one office or
-/// all, one keyset page (supervisors and the admin). Index range scans: the deadline index,
-/// or the partial index of escalated reports.
+/// all, one keyset page (supervisors and the admin): the staff queue's rows in deadline order
+/// (its deadline indexes), the counts from the kept figures and `reports_escalated`.
 pub async fn overdue_reports(
     state: &AppState,
     user: &StaffUser,

@@ -246,7 +246,12 @@ fn ReportNotice(d: ReportDetail) -> impl IntoView {
         .events
         .iter()
         .rev()
-        .find(|e| e.action == crate::supervision::escalation::action_of(2))
+        .find(|e| {
+            e.action
+                == crate::supervision::escalation::action_of(
+                    crate::supervision::escalation::SUPERVISED,
+                )
+        })
         .map(|e| e.at.format_datetime())
         .unwrap_or_default();
     view! {

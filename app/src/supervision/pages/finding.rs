@@ -422,7 +422,9 @@ fn Notice(d: FindingDetail) -> impl IntoView {
         .events
         .iter()
         .rev()
-        .find(|e| e.action == "supervise")
+        .find(|e| {
+            e.action == super::super::escalation::action_of(super::super::escalation::SUPERVISED)
+        })
         .map(|e| e.at.format_datetime())
         .unwrap_or_default();
     let r = d.row;
