@@ -4,6 +4,7 @@
 
 use crate::common::{TestApp, ok, refused, spawn_app};
 use crate::staff::{act, rectify};
+use crate::supervision::page;
 use app::supervision::OverdueReports;
 use app::supervision::escalation::sweep;
 
@@ -72,18 +73,6 @@ async fn press(app: &TestApp, cookie: Option<&str>, id: i64, note: &str) -> reqw
         &[("report", id.to_string()), ("note", note.into())],
     )
     .await
-}
-
-async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
-    app.client
-        .get(app.url(path))
-        .header(reqwest::header::COOKIE, cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
 }
 
 async fn overdue_list(app: &TestApp, cookie: &str, level: &str) -> reqwest::Response {

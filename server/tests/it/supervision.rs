@@ -163,7 +163,7 @@ async fn publish(app: &TestApp, cookie: &str) -> reqwest::Response {
 }
 
 /// The HTML of `path` for the session `cookie`.
-async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
+pub(crate) async fn page(app: &TestApp, path: &str, cookie: &str) -> String {
     app.client
         .get(app.url(path))
         .header(reqwest::header::COOKIE, cookie)

@@ -7,6 +7,7 @@ mod detail;
 mod inbox;
 mod login;
 mod queue;
+pub(crate) use queue::QueueThumb;
 
 pub use dashboard::DashboardPage;
 pub use detail::ReportDetailPage;

@@ -302,16 +302,7 @@ fn Filters(
             <label>
                 {t::FILTER_LEVEL} <select name="level">
                     <option value="">{t::FILTER_ANY}</option>
-                    {(1..=3i64)
-                        .map(|l| {
-                            view! {
-                                <option value=l.to_string() selected=q.level == l.to_string()>
-                                    {crate::supervision::escalation::label(l)}
-                                    {(l < 3).then_some(crate::supervision::strings::OR_ABOVE)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    <crate::supervision::pages::LevelOptions selected=q.level.clone() />
                 </select>
             </label>
             <div class="row">
@@ -427,20 +418,7 @@ pub(super) fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
     view! {
         <li class=if overdue { "queue-row overdue" } else { "queue-row" } data-testid="queue-row">
             <a href=format!("/staff/report/{}", row.id.0) class="queue-link">
-                {row
-                    .thumb
-                    .map(|p| {
-                        view! {
-                            <img
-                                src=p.thumb_url()
-                                width="64"
-                                height="64"
-                                alt=""
-                                loading="lazy"
-                                class="queue-thumb"
-                            />
-                        }
-                    })}
+                {row.thumb.map(|p| view! { <QueueThumb photo=p /> })}
                 <span class="queue-main">
                     <strong>{row.category_icon}" "{row.category_name}</strong>
                     <span class="muted">
@@ -482,5 +460,20 @@ pub(super) fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
                 </span>
             </a>
         </li>
+    }
+}
+
+/// A report's first photo in a list row.
+#[component]
+pub(crate) fn QueueThumb(photo: crate::reports::PhotoRef) -> impl IntoView {
+    view! {
+        <img
+            src=photo.thumb_url()
+            width="64"
+            height="64"
+            alt=""
+            loading="lazy"
+            class="queue-thumb"
+        />
     }
 }

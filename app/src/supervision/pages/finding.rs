@@ -113,26 +113,7 @@ fn List(list: FindingList, status: String, office: String, level: String) -> imp
                 </select>
             </label>
             {(!offices.is_empty())
-                .then(|| {
-                    view! {
-                        <label>
-                            {t::FILTER_OFFICE} <select name="office">
-                                <option value="">{t::FILTER_EVERY}</option>
-                                {offices
-                                    .into_iter()
-                                    .map(|(id, name)| {
-                                        let v = id.0.to_string();
-                                        view! {
-                                            <option value=v.clone() selected=office == v>
-                                                {name}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                        </label>
-                    }
-                })}
+                .then(|| view! { <super::OfficeFilter offices=offices selected=office.clone() /> })}
             <label>
                 {t::FILTER_LEVEL}
                 <select name="level">

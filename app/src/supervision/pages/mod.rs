@@ -82,3 +82,46 @@ fn FindingItem(row: FindingRow, now: Millis) -> impl IntoView {
         </li>
     }
 }
+
+/// The office filter of a district list: every office, or the one `selected` names.
+#[component]
+fn OfficeFilter(
+    offices: Vec<(crate::domain::OfficeId, String)>,
+    selected: String,
+) -> impl IntoView {
+    view! {
+        <label>
+            {t::FILTER_OFFICE} <select name="office">
+                <option value="">{t::FILTER_EVERY}</option>
+                {offices
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let v = id.0.to_string();
+                        view! {
+                            <option value=v.clone() selected=selected == v>
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The options of an escalation-level filter (催办及以上, 督办及以上, 提级), after the caller's
+/// own "any" option.
+#[component]
+pub fn LevelOptions(selected: String) -> impl IntoView {
+    (1..=3i64)
+        .map(|l| {
+            let v = l.to_string();
+            view! {
+                <option value=v.clone() selected=selected == v>
+                    {super::escalation::label(l)}
+                    {(l < 3).then_some(t::OR_ABOVE)}
+                </option>
+            }
+        })
+        .collect_view()
+}

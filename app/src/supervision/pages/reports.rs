@@ -108,36 +108,11 @@ fn List(page: OverdueReports, office: String, level: String, supervisor: bool) -
             </li>
         </ul>
         <form method="get" action=OVERDUE_REPORTS_PATH class="filters card">
-            <label>
-                {t::FILTER_OFFICE} <select name="office">
-                    <option value="">{t::FILTER_EVERY}</option>
-                    {offices
-                        .into_iter()
-                        .map(|(id, name)| {
-                            let v = id.0.to_string();
-                            view! {
-                                <option value=v.clone() selected=office == v>
-                                    {name}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </label>
+            <super::OfficeFilter offices=offices selected=office.clone() />
             <label>
                 {crate::staff::strings::FILTER_LEVEL} <select name="level">
                     <option value="">{t::ONLY_OVERDUE}</option>
-                    {(1..=3i64)
-                        .map(|l| {
-                            let v = l.to_string();
-                            view! {
-                                <option value=v.clone() selected=level == v>
-                                    {escalation::label(l)}
-                                    {(l < 3).then_some(t::OR_ABOVE)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
+                    <super::LevelOptions selected=level.clone() />
                 </select>
             </label>
             <button type="submit">{t::FILTER_SHOW}</button>
@@ -179,20 +154,8 @@ fn Item(row: QueueRow, now: Millis, supervisor: bool, back: String) -> impl Into
     view! {
         <li class="queue-row overdue" data-testid="overdue-report" data-report=id.clone()>
             <div class="queue-link">
-                {row
-                    .thumb
-                    .map(|p| {
-                        view! {
-                            <img
-                                src=p.thumb_url()
-                                width="64"
-                                height="64"
-                                alt=""
-                                loading="lazy"
-                                class="queue-thumb"
-                            />
-                        }
-                    })} <span class="queue-main">
+                {row.thumb.map(|p| view! { <crate::staff::pages::QueueThumb photo=p /> })}
+                <span class="queue-main">
                     <strong>{row.category_icon}" "{row.category_name}</strong>
                     <span class="muted">{row.place.unwrap_or_default()}</span>
                     <span class="muted small">
