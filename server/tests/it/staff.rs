@@ -1289,8 +1289,8 @@ async fn queue_filters_and_keyset_pages() {
         in_order, expected,
         "oldest first when nothing is dispatched"
     );
-    // The same through `status=pending`, which orders by the time of receipt (the sort key's
-    // other side), across the same keyset pages.
+    // The same through `status=pending`, read from the tail of the open queue's index (no
+    // deadline: the sort key's other side), across the same keyset pages.
     let pages_of = |status: &'static str| {
         let (app, a) = (&app, a.clone());
         async move {
@@ -1311,6 +1311,17 @@ async fn queue_filters_and_keyset_pages() {
         }
     };
     assert_eq!(pages_of("pending").await, expected);
+    // Accepted reports have no deadline either: the same order, none of them pending now.
+    for id in &expected {
+        ok(act(&app, Some(&a), *id, "accept", &[]).await).await;
+    }
+    assert_eq!(pages_of("accepted").await, expected);
+    assert!(
+        queue(&app, &a, &[("status", "pending")])
+            .await
+            .rows
+            .is_empty()
+    );
     // Filters.
     let cat = app
         .scalar("SELECT id FROM categories WHERE code = 'illegal_flyers'")
@@ -1363,7 +1374,6 @@ async fn queue_filters_and_keyset_pages() {
     // `status=rectified` orders by the deadline: 21 dispatched with decreasing deadlines and
     // rectified come back latest-dispatched first, across two keyset pages.
     for (i, id) in ids.iter().take(21).enumerate() {
-        ok(act(&app, Some(&a), *id, "accept", &[]).await).await;
         let hours = (80 - i).to_string();
         ok(act(
             &app,

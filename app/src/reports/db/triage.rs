@@ -51,10 +51,12 @@ pub async fn queue_rows(
 ) -> DbResult<(Vec<QueueRow>, Option<(i64, ReportNo)>)> {
     let mut p = Params::default();
     let mut conds = filter_conds(&mut p, office, f, now);
-    // Where the filter fixes which side of the sort key's COALESCE applies, the key is that
-    // column (up to a constant): said so, an index on it gives the rows in order instead of a
-    // sort of them all. Dispatched and rectified reports (overdue, due soon, escalated ones
-    // among them) always have a deadline; pending ones never do (a transfer clears it).
+    // Where the filter fixes which side of the sort key's COALESCE applies, an index gives
+    // the rows in order instead of a sort of them all. Dispatched and rectified reports
+    // (overdue, due soon, escalated ones among them) always have a deadline: the key is that
+    // column. Pending and accepted ones never do (a transfer or a reopening clears it): they
+    // are the tail of the open queue's partial index (`reports_open_queue`, whose condition is repeated
+    // word for word so the planner may take it), from the key's constant on.
     let by_deadline = f.overdue_only
         || f.due_before.is_some()
         || f.level.is_some()
@@ -62,16 +64,21 @@ pub async fn queue_rows(
             f.status,
             Some(ReportStatus::Dispatched | ReportStatus::Rectified)
         );
-    let (key, offset) = if by_deadline {
-        ("r.deadline_at", 0)
-    } else if f.status == Some(ReportStatus::Pending) {
-        ("r.received_at", SORT_KEY_OFFSET)
+    let key = if by_deadline {
+        "r.deadline_at"
     } else {
-        (SORT_KEY, 0)
+        if matches!(
+            f.status,
+            Some(ReportStatus::Pending | ReportStatus::Accepted)
+        ) {
+            conds.push(format!("r.status IN {OPEN_STATUSES}"));
+            conds.push(format!("{SORT_KEY} >= {SORT_KEY_OFFSET}"));
+        }
+        SORT_KEY
     };
     if let Some((after, id)) = f.after {
-        let k1 = p.push(Val::I(after - offset));
-        let k2 = p.push(Val::I(after - offset));
+        let k1 = p.push(Val::I(after));
+        let k2 = p.push(Val::I(after));
         let i = p.push(Val::I(id.0));
         conds.push(format!("({key} > {k1} OR ({key} = {k2} AND r.id > {i}))"));
     }
