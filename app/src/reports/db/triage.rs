@@ -51,12 +51,12 @@ pub async fn queue_rows(
 ) -> DbResult<(Vec<QueueRow>, Option<(i64, ReportNo)>)> {
     let mut p = Params::default();
     let mut conds = filter_conds(&mut p, office, f, now);
-    // Where the filter fixes which side of the sort key's COALESCE applies, an index gives
-    // the rows in order instead of a sort of them all. Dispatched and rectified reports
-    // (overdue, due soon, escalated ones among them) always have a deadline: the key is that
-    // column. Pending and accepted ones never do (a transfer or a reopening clears it): they
-    // are the tail of the open queue's partial index (`reports_open_queue`, whose condition is repeated
-    // word for word so the planner may take it), from the key's constant on.
+    // Where the filter fixes which side of the sort key's COALESCE applies, the key is that
+    // column (up to a constant): said so, an index on it gives the rows in order instead of a
+    // sort of them all. Dispatched and rectified reports (overdue, due soon, escalated ones
+    // among them) always have a deadline; pending and accepted ones never do (a transfer or a
+    // reopening clears it), and the partial indexes `reports_pending(_all)` and
+    // `reports_accepted(_all)` hold them by receipt.
     let by_deadline = f.overdue_only
         || f.due_before.is_some()
         || f.level.is_some()
@@ -64,21 +64,19 @@ pub async fn queue_rows(
             f.status,
             Some(ReportStatus::Dispatched | ReportStatus::Rectified)
         );
-    let key = if by_deadline {
-        "r.deadline_at"
+    let (key, offset) = if by_deadline {
+        ("r.deadline_at", 0)
+    } else if matches!(
+        f.status,
+        Some(ReportStatus::Pending | ReportStatus::Accepted)
+    ) {
+        ("r.received_at", SORT_KEY_OFFSET)
     } else {
-        if matches!(
-            f.status,
-            Some(ReportStatus::Pending | ReportStatus::Accepted)
-        ) {
-            conds.push(format!("r.status IN {OPEN_STATUSES}"));
-            conds.push(format!("{SORT_KEY} >= {SORT_KEY_OFFSET}"));
-        }
-        SORT_KEY
+        (SORT_KEY, 0)
     };
     if let Some((after, id)) = f.after {
-        let k1 = p.push(Val::I(after));
-        let k2 = p.push(Val::I(after));
+        let k1 = p.push(Val::I(after - offset));
+        let k2 = p.push(Val::I(after - offset));
         let i = p.push(Val::I(id.0));
         conds.push(format!("({key} > {k1} OR ({key} = {k2} AND r.id > {i}))"));
     }
@@ -124,7 +122,9 @@ pub(super) fn filter_conds(
         conds.push(format!("r.office_id = {}", p.push(Val::I(o.0))));
     }
     match f.status {
-        Some(st) => conds.push(format!("r.status = {}", p.push(Val::T(st.code().into())))),
+        // A literal (our own fixed codes, never the user's text), so that the partial indexes
+        // of one status apply; the planners also estimate a literal better than a parameter.
+        Some(st) => conds.push(format!("r.status = '{}'", st.code())),
         None if !f.overdue_only
             && !f.every_status
             && f.code.is_none()
