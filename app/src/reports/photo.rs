@@ -12,7 +12,6 @@ use super::strings::validation as msg;
 use super::{PHOTO_LONG_EDGE, THUMB_LONG_EDGE};
 use crate::error::AppError;
 use crate::storage::PhotoSha;
-use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, Limits, RgbImage};
@@ -40,7 +39,7 @@ pub enum PhotoError {
     TooSmall,
     /// Our own encoding failed: a server fault, not the resident's.
     #[error("encoding the stored JPEG failed")]
-    Encode(#[source] ImageError),
+    Encode(#[source] jpeg_encoder::EncodingError),
 }
 
 impl From<PhotoError> for AppError {
@@ -106,9 +105,10 @@ fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
     let Some(small) = scaled_decode(&stripped.jpeg)? else {
         return Ok(None);
     };
-    // At most twice the thumbnail's size here: a triangle filter is enough and much cheaper
-    // than the area average that a large photo needs.
-    let thumb = encode_jpeg(&fit_thumbnail(small))?;
+    let Some(thumb) = fit_thumbnail(&small) else {
+        return Ok(None);
+    };
+    let thumb = encode_jpeg(&thumb)?;
     Ok(Some(ProcessedPhoto {
         sha256: PhotoSha::of(&stripped.jpeg),
         jpeg: stripped.jpeg,
@@ -174,29 +174,87 @@ pub fn reencode(upload: &[u8]) -> Result<ProcessedPhoto, PhotoError> {
 
 /// The photo made to fit [`THUMB_LONG_EDGE`] (a smaller one as it is).
 fn thumbnail(rgb: RgbImage) -> RgbImage {
-    if rgb.width().max(rgb.height()) > THUMB_LONG_EDGE {
-        DynamicImage::ImageRgb8(rgb)
-            .thumbnail(THUMB_LONG_EDGE, THUMB_LONG_EDGE)
-            .to_rgb8()
-    } else {
-        rgb
-    }
+    fit_thumbnail(&rgb).unwrap_or(rgb)
 }
 
-/// [`thumbnail`] for an image at most about twice the thumbnail's size.
-fn fit_thumbnail(rgb: RgbImage) -> RgbImage {
+/// The image made to fit [`THUMB_LONG_EDGE`] by [`area_average`] (a smaller one as it is);
+/// `None` only if the image is empty.
+fn fit_thumbnail(rgb: &RgbImage) -> Option<RgbImage> {
     let long = rgb.width().max(rgb.height());
     if long <= THUMB_LONG_EDGE {
-        return rgb;
+        return Some(rgb.clone());
     }
     let scale =
         |side: u32| (u64::from(side) * u64::from(THUMB_LONG_EDGE) / u64::from(long)).max(1) as u32;
-    image::imageops::resize(
-        &rgb,
-        scale(rgb.width()),
-        scale(rgb.height()),
-        FilterType::Triangle,
-    )
+    area_average(rgb, scale(rgb.width()), scale(rgb.height()))
+}
+
+/// `src` made `w`×`h` (each at most the source's side): every pixel the mean of the source
+/// area it covers, in 16-bit fixed point, one pass per axis. On a 400×300 scaled decode made
+/// 320×240 it costs a fraction of image's triangle filter (about 2 ms there), and of image's
+/// own area average on a 1600×1200 photo. `None` if either side is 0.
+fn area_average(src: &RgbImage, w: u32, h: u32) -> Option<RgbImage> {
+    let (sw, sh) = (src.width() as usize, src.height() as usize);
+    let (w, h) = (w.min(src.width()) as usize, h.min(src.height()) as usize);
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let (xs, ys) = (area_weights(sw, w), area_weights(sh, h));
+    // Across: per source row, each output column's weighted sum (weights total 1 << 16).
+    let mut across = vec![0u32; sh * w * 3];
+    for (row, sums) in src
+        .as_raw()
+        .chunks_exact(sw * 3)
+        .zip(across.chunks_exact_mut(w * 3))
+    {
+        for ((first, weights), sum) in xs.iter().zip(sums.chunks_exact_mut(3)) {
+            let pixels = row.get(first * 3..).unwrap_or_default().chunks_exact(3);
+            for (px, wt) in pixels.zip(weights) {
+                for (s, v) in sum.iter_mut().zip(px) {
+                    *s += u32::from(*v) * wt;
+                }
+            }
+        }
+    }
+    // Down: each output row the weighted sum of those rows (weights total 1 << 32 now).
+    let mut out = vec![0u8; w * h * 3];
+    let mut acc = vec![0u64; w * 3];
+    for ((first, weights), out_row) in ys.iter().zip(out.chunks_exact_mut(w * 3)) {
+        acc.fill(0);
+        let rows = across.get(first * w * 3..).unwrap_or_default();
+        for (sums, wt) in rows.chunks_exact(w * 3).zip(weights) {
+            for (a, s) in acc.iter_mut().zip(sums) {
+                *a += u64::from(*s) * u64::from(*wt);
+            }
+        }
+        for (o, a) in out_row.iter_mut().zip(&acc) {
+            *o = ((a + (1 << 31)) >> 32).min(255) as u8;
+        }
+    }
+    RgbImage::from_raw(w as u32, h as u32, out)
+}
+
+/// For `d` outputs from `s` inputs (0 < `d` ≤ `s`) along one axis: each output's first input
+/// and the inputs' weights, the share of the output's span each covers in 1/65536, summing to
+/// exactly 65536.
+fn area_weights(s: usize, d: usize) -> Vec<(usize, Vec<u32>)> {
+    // In units of 1/d of an input: output j spans [j·s, (j+1)·s), input i [i·d, (i+1)·d).
+    let share = |covered: usize| (covered as u64 * 65_536 / s as u64) as u32;
+    (0..d)
+        .map(|j| {
+            let (start, end) = (j * s, (j + 1) * s);
+            let first = start / d;
+            let mut covered = 0;
+            let weights = (first..=(end - 1) / d)
+                .map(|i| {
+                    let before = share(covered);
+                    covered += ((i + 1) * d).min(end) - (i * d).max(start);
+                    share(covered) - before
+                })
+                .collect();
+            (first, weights)
+        })
+        .collect()
 }
 
 /// The shorter side of the photo as stored (after the downscale to [`PHOTO_LONG_EDGE`]): a
@@ -324,10 +382,14 @@ fn flatten_on_white(image: DynamicImage) -> RgbImage {
     rgb
 }
 
+/// Baseline JPEG at [`JPEG_QUALITY`] (4:2:0), with no metadata but the JFIF header.
 fn encode_jpeg(image: &RgbImage) -> Result<Vec<u8>, PhotoError> {
+    // Stored photos are at most PHOTO_LONG_EDGE on a side.
+    let side = |v: u32| u16::try_from(v).map_err(|_| PhotoError::TooLarge);
+    let (w, h) = (side(image.width())?, side(image.height())?);
     let mut out = Vec::with_capacity(image.as_raw().len() / 8);
-    JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
-        .encode_image(image)
+    jpeg_encoder::Encoder::new(&mut out, JPEG_QUALITY)
+        .encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
         .map_err(PhotoError::Encode)?;
     Ok(out)
 }
@@ -335,6 +397,7 @@ fn encode_jpeg(image: &RgbImage) -> Result<Vec<u8>, PhotoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::codecs::jpeg::JpegEncoder;
     use image::{ImageEncoder, Rgb, Rgba, RgbaImage};
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
@@ -501,6 +564,33 @@ mod tests {
     }
 
     #[test]
+    fn the_thumbnail_filter_averages_the_area_each_pixel_covers() {
+        for (s, d) in [(400, 320), (300, 240), (7, 3), (640, 320), (5, 5), (401, 1)] {
+            for (_, weights) in area_weights(s, d) {
+                assert_eq!(weights.iter().sum::<u32>(), 65_536, "{s} → {d}");
+            }
+        }
+        // A flat colour stays exactly that colour.
+        let flat = RgbImage::from_pixel(400, 300, Rgb([10, 200, 77]));
+        let out = area_average(&flat, 320, 240).unwrap();
+        assert_eq!(out.dimensions(), (320, 240));
+        assert!(out.pixels().all(|p| *p == Rgb([10, 200, 77])));
+        // Black left of x = 200, white right of it: 400 → 320 puts the edge between columns
+        // 159 (source 198.75–200) and 160 (source 200–201.25), sharp.
+        let half = RgbImage::from_fn(400, 300, |x, _| Rgb([if x < 200 { 0 } else { 255 }; 3]));
+        let out = area_average(&half, 320, 240).unwrap();
+        assert_eq!(out.get_pixel(159, 7), &Rgb([0; 3]));
+        assert_eq!(out.get_pixel(160, 7), &Rgb([255; 3]));
+        // 2:1 of a checkerboard: the mean of black and white in every pixel.
+        let board = RgbImage::from_fn(64, 32, |x, y| {
+            Rgb([if (x + y) % 2 == 0 { 0 } else { 255 }; 3])
+        });
+        let out = area_average(&board, 32, 16).unwrap();
+        assert!(out.pixels().all(|p| *p == Rgb([128; 3])));
+        assert!(area_average(&board, 0, 16).is_none());
+    }
+
+    #[test]
     fn what_is_stored_decodes_as_the_re_encode_path_reads_it() {
         // A Huffman table that one decoder took and the other refused (found by fuzzing).
         let odd = include_bytes!("../../../fuzz/regressions/photo/bad-huffman-table.jpg");
@@ -515,11 +605,12 @@ mod tests {
         assert_eq!(AppError::from(PhotoError::NotAnImage).status(), 400);
         assert_eq!(AppError::from(PhotoError::TooLarge).status(), 400);
         assert_eq!(
-            AppError::from(PhotoError::Encode(ImageError::Limits(
-                image::error::LimitError::from_kind(
-                    image::error::LimitErrorKind::InsufficientMemory
-                )
-            )))
+            AppError::from(PhotoError::Encode(
+                jpeg_encoder::EncodingError::ZeroImageDimensions {
+                    width: 0,
+                    height: 0
+                }
+            ))
             .status(),
             500
         );
