@@ -34,6 +34,35 @@ pub fn FlashBanner(err: Option<String>, ok: bool, ok_text: &'static str) -> impl
     }
 }
 
+/// A select of the offices for a district-wide list's filter form (`name="office"`): the
+/// first option, valued empty, is `any` (every office); `selected` is the chosen office's id.
+#[component]
+pub fn OfficeSelect(
+    label: &'static str,
+    any: &'static str,
+    offices: Vec<(crate::domain::OfficeId, String)>,
+    #[prop(into)] selected: String,
+) -> impl IntoView {
+    view! {
+        <label>
+            {label} <select name="office">
+                <option value="">{any}</option>
+                {offices
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let v = id.0.to_string();
+                        view! {
+                            <option value=v.clone() selected=selected == v>
+                                {name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// Makes the photos of a form marked `data-shrink-photos=SHRINKING_PHOTOS` small on the phone
 /// before it sends them (`public/photo-shrink.js`: 1600 px, JPEG, no metadata, like the
 /// report form's wasm). For the pages with photo forms outside `/report`; `/report` never

@@ -73,24 +73,12 @@ fn Board(
                                     {admin
                                         .then(|| {
                                             view! {
-                                                <label>
-                                                    {t::FILTER_OFFICE} <select name="office">
-                                                        <option value="">{t::DASH_ALL_OFFICES}</option>
-                                                        {offices
-                                                            .into_iter()
-                                                            .map(|(id, name)| {
-                                                                view! {
-                                                                    <option
-                                                                        value=id.to_string()
-                                                                        selected=office_sel == id.to_string()
-                                                                    >
-                                                                        {name}
-                                                                    </option>
-                                                                }
-                                                            })
-                                                            .collect_view()}
-                                                    </select>
-                                                </label>
+                                                <crate::ui::OfficeSelect
+                                                    label=t::FILTER_OFFICE
+                                                    any=t::DASH_ALL_OFFICES
+                                                    offices=offices
+                                                    selected=office_sel.clone()
+                                                />
                                             }
                                         })}
                                     <label>

@@ -194,24 +194,12 @@ fn Filters(
                 .is_admin()
                 .then(|| {
                     view! {
-                        <label>
-                            {t::FILTER_OFFICE} <select name="office">
-                                <option value="">{t::FILTER_ANY}</option>
-                                {offices
-                                    .into_iter()
-                                    .map(|(id, name)| {
-                                        view! {
-                                            <option
-                                                value=id.to_string()
-                                                selected=sel(&q.office, id.to_string())
-                                            >
-                                                {name}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                        </label>
+                        <crate::ui::OfficeSelect
+                            label=t::FILTER_OFFICE
+                            any=t::FILTER_ANY
+                            offices=offices
+                            selected=q.office.clone()
+                        />
                     }
                 })}
             <label>

@@ -113,7 +113,16 @@ fn List(list: FindingList, status: String, office: String, level: String) -> imp
                 </select>
             </label>
             {(!offices.is_empty())
-                .then(|| view! { <super::OfficeFilter offices=offices selected=office.clone() /> })}
+                .then(|| {
+                    view! {
+                        <crate::ui::OfficeSelect
+                            label=t::FILTER_OFFICE
+                            any=t::FILTER_EVERY
+                            offices=offices
+                            selected=office.clone()
+                        />
+                    }
+                })}
             <label>
                 {t::FILTER_LEVEL}
                 <select name="level">

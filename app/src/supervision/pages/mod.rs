@@ -83,32 +83,6 @@ fn FindingItem(row: FindingRow, now: Millis) -> impl IntoView {
     }
 }
 
-/// The office filter of a district list: every office, or the one `selected` names.
-#[component]
-fn OfficeFilter(
-    offices: Vec<(crate::domain::OfficeId, String)>,
-    selected: String,
-) -> impl IntoView {
-    view! {
-        <label>
-            {t::FILTER_OFFICE} <select name="office">
-                <option value="">{t::FILTER_EVERY}</option>
-                {offices
-                    .into_iter()
-                    .map(|(id, name)| {
-                        let v = id.0.to_string();
-                        view! {
-                            <option value=v.clone() selected=selected == v>
-                                {name}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </label>
-    }
-}
-
 /// The options of an escalation-level filter (催办及以上, 督办及以上, 提级), after the caller's
 /// own "any" option.
 #[component]

@@ -108,7 +108,12 @@ fn List(page: OverdueReports, office: String, level: String, supervisor: bool) -
             </li>
         </ul>
         <form method="get" action=OVERDUE_REPORTS_PATH class="filters card">
-            <super::OfficeFilter offices=offices selected=office.clone() />
+            <crate::ui::OfficeSelect
+                label=t::FILTER_OFFICE
+                any=t::FILTER_EVERY
+                offices=offices
+                selected=office.clone()
+            />
             <label>
                 {crate::staff::strings::FILTER_LEVEL} <select name="level">
                     <option value="">{t::ONLY_OVERDUE}</option>
