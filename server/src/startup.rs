@@ -123,7 +123,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .merge(pwa::router(&options))
-        .leptos_routes_with_context(&state, routes, || {}, {
+        .leptos_routes_with_context(&state, routes, app::request::provide, {
             let options = options.clone();
             move || shell(options.clone())
         })

@@ -526,6 +526,7 @@ fn generate(
                 closed_at: closed,
                 rectified_at: rectified,
                 deadline_at: deadline,
+                escalation_level: level,
             },
             1,
         );

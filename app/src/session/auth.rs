@@ -425,7 +425,8 @@ pub fn device_cookie(token: &str, secure: bool) -> String {
     )
 }
 
-/// The signed-in account of the current request (page or server function), if any.
+/// The signed-in account of the current request (page or server function), if any: looked
+/// up once per request (`crate::request`).
 pub async fn current_user() -> Result<Option<StaffUser>, AppError> {
     let Some(parts) = leptos::prelude::use_context::<Parts>() else {
         return Ok(None);
@@ -434,7 +435,7 @@ pub async fn current_user() -> Result<Option<StaffUser>, AppError> {
         return Ok(None);
     };
     let state = crate::state::app_state()?;
-    user_by_token(&state.db, &token).await
+    crate::request::once(|| user_by_token(&state.db, &token)).await
 }
 
 /// Staff or admin: 401 when signed out, 403 for a supervisor.

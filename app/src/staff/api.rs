@@ -205,7 +205,9 @@ pub async fn staff_dashboard(
 pub async fn staff_inbox() -> Result<Inbox, AppError> {
     let user = crate::session::auth::require_staff().await?;
     let state = crate::state::app_state()?;
-    super::service::inbox(&state.db, user.office_id, state.clock.now()).await
+    let now = state.clock.now();
+    let counts = inbox_counts_of(&state, &user).await?;
+    super::service::inbox(&state.db, user.office_id, now, counts).await
 }
 
 /// The inbox's counts, for the navigation.
@@ -213,5 +215,18 @@ pub async fn staff_inbox() -> Result<Inbox, AppError> {
 pub async fn staff_inbox_counts() -> Result<InboxCounts, AppError> {
     let user = crate::session::auth::require_staff().await?;
     let state = crate::state::app_state()?;
-    super::service::inbox_counts(&state.db, user.office_id, state.clock.now()).await
+    inbox_counts_of(&state, &user).await
+}
+
+/// The inbox's counts of `user`'s office, once per request (the navigation and the inbox
+/// page both show them).
+#[cfg(feature = "ssr")]
+async fn inbox_counts_of(
+    state: &crate::state::AppState,
+    user: &crate::session::StaffUser,
+) -> Result<InboxCounts, AppError> {
+    crate::request::once(|| {
+        super::service::inbox_counts(&state.db, user.office_id, state.clock.now())
+    })
+    .await
 }

@@ -388,8 +388,9 @@ pub const DUE_SOON_MS: i64 = 24 * crate::domain::time::HOUR_MS;
 /// Rows shown per inbox section (the section links to the whole list).
 pub const INBOX_ROWS: usize = 10;
 
-/// The inbox's counts in `office` (None: the district): kept figures and range scans of the
-/// deadline index, never a scan of the office's reports.
+/// The inbox's counts in `office` (None: the district), for every staff page's navigation:
+/// three statements of kept figures and a range scan of the reports within their deadline,
+/// never a scan of the office's reports.
 pub async fn inbox_counts(
     db: &crate::db::Db,
     office: Option<OfficeId>,
@@ -403,27 +404,27 @@ pub async fn inbox_counts(
             .find(|(st, _)| *st == s)
             .map_or(0, |(_, n)| *n)
     };
+    let (overdue, due_soon) =
+        figures::deadlines(db, office, now, Millis(now.0 + DUE_SOON_MS)).await?;
     Ok(super::InboxCounts {
-        overdue: figures::overdue(db, office, now).await?,
-        due_soon: figures::due_between(db, office, now, Millis(now.0 + DUE_SOON_MS)).await?,
+        overdue,
+        due_soon,
         new: of(ReportStatus::Pending),
         to_check: of(ReportStatus::Rectified),
-        pressed: crate::reports::db::escalation::levels_now(db, office)
-            .await?
-            .iter()
-            .sum(),
+        pressed: figures::levels(db, office).await?.iter().sum(),
     })
 }
 
 /// What needs this office (None: the district) now, most urgent section first, each with its
 /// first [`INBOX_ROWS`] rows in the queue's order.
+/// `counts` are [`inbox_counts`]'s.
 pub async fn inbox(
     db: &crate::db::Db,
     office: Option<OfficeId>,
     now: Millis,
+    counts: super::InboxCounts,
 ) -> Result<super::Inbox, AppError> {
     use super::{InboxKind, InboxSection, QueueFilter};
-    let counts = inbox_counts(db, office, now).await?;
     let mut sections = Vec::with_capacity(InboxKind::ALL.len());
     for kind in InboxKind::ALL {
         let (filter, count) = match kind {

@@ -1012,32 +1012,34 @@ pub async fn escalate(
     Ok(true)
 }
 
-/// An office's open findings at each escalation level ≥ 1: (催办, 督办, 提级).
+/// An office's open findings at each escalation level ≥ 1: (催办, 督办, 提级), in one
+/// statement.
 pub async fn escalated_counts(db: &Db, office: Option<OfficeId>) -> DbResult<(i64, i64, i64)> {
+    let rows: Vec<(i64, i64)> = match office {
+        Some(o) => {
+            sqlx::query_as(
+                "SELECT escalation_level, COUNT(*) FROM findings WHERE office_id = $1 \
+                 AND escalation_level > 0 AND status IN ('open', 'rectified') \
+                 GROUP BY escalation_level",
+            )
+            .bind(o.0)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query_as(
+                "SELECT escalation_level, COUNT(*) FROM findings WHERE escalation_level > 0 \
+                 AND status IN ('open', 'rectified') GROUP BY escalation_level",
+            )
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
     let mut out = [0i64; 3];
-    for level in 1..=3i64 {
-        let (n,): (i64,) = match office {
-            Some(o) => {
-                sqlx::query_as(
-                    "SELECT COUNT(*) FROM findings WHERE office_id = $1 \
-                     AND escalation_level = $2 AND status IN ('open', 'rectified')",
-                )
-                .bind(o.0)
-                .bind(level)
-                .fetch_one(&db.pool)
-                .await?
-            }
-            None => {
-                sqlx::query_as(
-                    "SELECT COUNT(*) FROM findings WHERE escalation_level = $1 \
-                     AND status IN ('open', 'rectified')",
-                )
-                .bind(level)
-                .fetch_one(&db.pool)
-                .await?
-            }
-        };
-        out[level as usize - 1] = n;
+    for (level, n) in rows {
+        if let Some(slot) = usize::try_from(level - 1).ok().and_then(|i| out.get_mut(i)) {
+            *slot = n;
+        }
     }
     Ok((out[0], out[1], out[2]))
 }

@@ -540,7 +540,7 @@ pub async fn overdue_reports(
         rows,
         next,
         overdue: crate::reports::figures::overdue(&state.db, office, now).await?,
-        levels: crate::reports::db::escalation::levels_now(&state.db, office).await?,
+        levels: crate::reports::figures::levels(&state.db, office).await?,
         offices: crate::areas::db::offices(&state.db)
             .await?
             .into_iter()

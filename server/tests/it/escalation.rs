@@ -15,7 +15,7 @@ type Step = (String, Option<i64>, i64, String, Option<i64>);
 
 /// The admin's rules: 催办 2 h after the deadline, 督办 10 h later, 提级 20 h after that,
 /// 督办 at once when sent back twice.
-async fn set_rules(app: &TestApp) {
+pub(crate) async fn set_rules(app: &TestApp) {
     let admin = app.login("admin").await;
     ok(app
         .post_form(
@@ -66,7 +66,12 @@ async fn standing(app: &TestApp, id: i64) -> (i64, i64, i64) {
     (level, version, events)
 }
 
-async fn press(app: &TestApp, cookie: Option<&str>, id: i64, note: &str) -> reqwest::Response {
+pub(crate) async fn press(
+    app: &TestApp,
+    cookie: Option<&str>,
+    id: i64,
+    note: &str,
+) -> reqwest::Response {
     app.post_form(
         "/api/dudao/press_report",
         cookie,

@@ -1,6 +1,7 @@
-//! The kept figures (issue 13): after a random history of submissions, staff actions and
-//! residents' answers through the real endpoints, every kept figure equals a recount from
-//! scratch, and a rebuild from scratch gives the same figures again. Both databases.
+//! The kept figures (issue 13): after a random history of submissions, staff actions,
+//! residents' answers, time passing with the escalation rules' sweep and the supervisor's
+//! 催办 through the real endpoints, every kept figure equals a recount from scratch, and a
+//! rebuild from scratch gives the same figures again. Both databases.
 
 use crate::common::*;
 use crate::staff::{act, feedback, rectify};
@@ -28,6 +29,8 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
     ])
     .await;
     let admin = app.login("admin").await;
+    let dudao = app.login("dudao").await;
+    crate::escalation::set_rules(&app).await;
     let taihao = app
         .scalar("SELECT id FROM offices WHERE name = '太昊路办事处'")
         .await;
@@ -38,7 +41,7 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
     let streets = ["韩营一巷", "陈营前街", "康楼中街"];
     let mut rng = Lcg(20_261_204);
     let mut reports: Vec<(i64, String)> = Vec::new();
-    let (mut done, mut refused_calls) = (0, 0);
+    let (mut done, mut refused_calls, mut swept_steps) = (0, 0, 0);
     for step in 0..240u8 {
         if reports.is_empty() || rng.below(6) == 0 {
             let street = streets[rng.below(streets.len())];
@@ -75,13 +78,13 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
         let fitting: &[usize] = match status_before.as_str() {
             "pending" => &[0, 0, 0, 5, 6],
             "accepted" => &[2, 6],
-            "dispatched" => &[3],
+            "dispatched" => &[3, 3, 10, 11],
             "rectified" => &[4, 7],
             "closed" => &[8, 9, 9, 9],
             _ => &[0, 8],
         };
         let step_kind = if rng.below(5) == 0 {
-            rng.below(10)
+            rng.below(12)
         } else {
             fitting[rng.below(fitting.len())]
         };
@@ -104,6 +107,16 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
             6 => act(&app, a, id, "transfer", &[("transfer_to", &other_office)]).await,
             7 => act(&app, a, id, "send_back", &[("note", "整改不到位")]).await,
             8 => feedback(&app, &code, "unsatisfied", true).await,
+            // Hours pass and the rules' sweep steps what is due (催办, 督办, 提级).
+            10 => {
+                app.clock.advance((1 + rng.below(30)) as i64 * 3_600_000);
+                let steps = app::supervision::escalation::sweep(&app.db, app.clock.now())
+                    .await
+                    .unwrap();
+                swept_steps += steps;
+                continue;
+            }
+            11 => crate::escalation::press(&app, Some(&dudao), id, "").await,
             // Which of the two does not draw from the generator (the history stays the same).
             _ if id % 2 == 0 => feedback(&app, &code, "satisfied", false).await,
             _ => feedback(&app, &code, "basic", false).await,
@@ -144,6 +157,12 @@ async fn kept_figures_equal_a_recount_after_a_random_history() {
         .await;
     assert!(answered >= 1, "{answered} 满意 or 基本满意");
 
+    assert!(swept_steps >= 3, "{swept_steps} steps of the rules");
+    let pressed = app
+        .scalar("SELECT COUNT(*) FROM report_events WHERE action = 'press'")
+        .await;
+    assert!(pressed >= 1, "{pressed} presses by hand");
+
     check(&app).await;
     figures::rebuild(&app.db).await.unwrap();
     check(&app).await;
@@ -156,7 +175,7 @@ async fn check(app: &TestApp) {
         .fetch_all(&db.pool)
         .await
         .unwrap();
-    let today = Millis::now().cst_day();
+    let today = app.clock.now().cst_day();
     let scopes = offices
         .iter()
         .map(|(id,)| Some(OfficeId(*id)))
@@ -181,6 +200,17 @@ async fn check(app: &TestApp) {
             dispatched
         );
         assert_eq!(figures::overdue(db, scope, Millis(0)).await.unwrap(), 0);
+        let now = app.clock.now();
+        assert_eq!(
+            figures::overdue(db, scope, now).await.unwrap(),
+            figures::recount_overdue(db, scope, now).await.unwrap(),
+            "overdue in {scope:?}"
+        );
+        assert_eq!(
+            figures::levels(db, scope).await.unwrap(),
+            figures::recount_levels(db, scope).await.unwrap(),
+            "escalation levels in {scope:?}"
+        );
         for (from, until) in [
             (None, today + 1),
             (Some(today - 29), today + 1),

@@ -6,7 +6,7 @@
 
 use crate::db::{Db, DbResult};
 use crate::domain::{Millis, OfficeId, ReportNo, UserId};
-use crate::supervision::escalation::{ESCALATED, PRESS, PRESSED, Standing, action_of};
+use crate::supervision::escalation::{PRESS, PRESSED, Standing, action_of};
 
 /// At most this many candidates a sweep reads (oldest deadline first; the next sweep goes on).
 const BATCH: i64 = 10_000;
@@ -108,6 +108,9 @@ pub async fn escalate(db: &Db, id: ReportNo, from: i64, steps: &[(i64, Millis)])
         )
         .await?;
     }
+    let mut delta = crate::reports::figures::Delta::default();
+    delta.escalated(OfficeId(office), from, level);
+    delta.apply(&mut tx).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -123,20 +126,41 @@ pub async fn press(
     at: Millis,
 ) -> DbResult<Option<OfficeId>> {
     let mut tx = db.begin_write().await?;
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE reports SET \
-             escalated_at = CASE WHEN escalation_level = 0 THEN $1 ELSE escalated_at END, \
-             escalation_level = CASE WHEN escalation_level = 0 THEN 1 ELSE escalation_level END \
-         WHERE id = $2 AND status = 'dispatched' AND deadline_at < $3 RETURNING office_id",
+    // Below 催办, it reaches it (counted at 催办 from now); at or above, it stays there.
+    let raised: Option<(i64,)> = sqlx::query_as(
+        "UPDATE reports SET escalated_at = $1, escalation_level = 1 \
+         WHERE id = $2 AND status = 'dispatched' AND deadline_at < $1 \
+             AND escalation_level = 0 RETURNING office_id",
     )
     .bind(at.0)
     .bind(id.0)
-    .bind(at.0)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((office,)) = row else {
-        tx.rollback().await?;
-        return Ok(None);
+    let office = match raised {
+        Some((office,)) => {
+            let mut delta = crate::reports::figures::Delta::default();
+            delta.escalated(OfficeId(office), 0, 1);
+            delta.apply(&mut tx).await?;
+            office
+        }
+        None => {
+            // Already pressed: the level stays; the row is locked (as the UPDATE above would
+            // have) until the event is written.
+            let row: Option<(i64,)> = sqlx::query_as(
+                "UPDATE reports SET escalation_level = escalation_level \
+                 WHERE id = $1 AND status = 'dispatched' AND deadline_at < $2 \
+                 RETURNING office_id",
+            )
+            .bind(id.0)
+            .bind(at.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((office,)) = row else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            office
+        }
     };
     insert_event(&mut tx, id, OfficeId(office), Some(by), PRESS, note, at).await?;
     tx.commit().await?;
@@ -203,39 +227,6 @@ pub async fn period_counts(
             }
         };
         out[slot].1[(level - 1) as usize] += n;
-    }
-    Ok(out)
-}
-
-/// Dispatched reports at each escalation level now (催办, 督办, 提级), of one office or all,
-/// from the partial index `reports_escalated` alone (the queries name its terms).
-pub async fn levels_now(db: &Db, office: Option<OfficeId>) -> DbResult<[i64; 3]> {
-    let rows: Vec<(i64, i64)> = match office {
-        Some(o) => {
-            sqlx::query_as(
-                "SELECT escalation_level, COUNT(*) FROM reports \
-                 WHERE office_id = $1 AND status = 'dispatched' AND escalation_level > 0 \
-                 GROUP BY escalation_level",
-            )
-            .bind(o.0)
-            .fetch_all(&db.pool)
-            .await?
-        }
-        None => {
-            sqlx::query_as(
-                "SELECT escalation_level, COUNT(*) FROM reports \
-                 WHERE status = 'dispatched' AND escalation_level > 0 \
-                 GROUP BY escalation_level",
-            )
-            .fetch_all(&db.pool)
-            .await?
-        }
-    };
-    let mut out = [0; 3];
-    for (level, n) in rows {
-        if (PRESSED..=ESCALATED).contains(&level) {
-            out[(level - 1) as usize] = n;
-        }
     }
     Ok(out)
 }

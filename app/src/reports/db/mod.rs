@@ -237,6 +237,7 @@ pub async fn insert_submission(
             closed_at: None,
             rectified_at: None,
             deadline_at: None,
+            escalation_level: 0,
         },
         1,
     );
