@@ -81,7 +81,8 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 # wrk's summary of a submission run as one line.
 submit_line() { # wrk output
     echo "$(echo "$1" | awk '/Requests\/sec/{print $2}') reports/s, p50 $(echo "$1" | awk '$1=="50%"{print $2}'),"
-    echo "p90 $(echo "$1" | awk '$1=="90%"{print $2}'), p99 $(echo "$1" | awk '$1=="99%"{print $2}');"
+    echo "p90 $(echo "$1" | awk '$1=="90%"{print $2}'), p95 $(echo "$1" | awk '$1=="p95"{print $2}'),"
+    echo "p99 $(echo "$1" | awk '$1=="99%"{print $2}');"
     echo "$(echo "$1" | grep '^submitted'); $(echo "$1" | grep -o 'timeout [0-9]*' || echo 'timeout 0')."
 }
 

@@ -63,4 +63,6 @@ function done(summary, latency, requests)
   local failed = 0
   for _, t in ipairs(threads) do failed = failed + (t:get("failures") or 0) end
   io.write(string.format("submitted %d, not 200: %d\n", summary.requests, failed))
+  -- wrk's --latency table has no 95th percentile, the budget's.
+  io.write(string.format("p95 %.2fms\n", latency:percentile(95) / 1000))
 end

@@ -3,8 +3,8 @@
 //! metadata (EXIF GPS included), plus a thumbnail of [`THUMB_LONG_EDGE`]. Two ways:
 //! - a baseline JPEG that is upright and within [`PHOTO_LONG_EDGE`] — what the phone's own
 //!   pipeline sends — is kept as sent minus every metadata segment (`super::jpeg::strip`,
-//!   lossless), once its headers read as the re-encode path reads them and one scaled decode
-//!   of what will be stored has read every block and made the thumbnail;
+//!   lossless), once its headers read as the re-encode path reads them and one decode of
+//!   what will be stored has read every block and made the thumbnail;
 //! - anything else is turned upright by its EXIF orientation, downscaled to
 //!   [`PHOTO_LONG_EDGE`] and re-encoded as JPEG.
 
@@ -100,9 +100,8 @@ fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
         return Ok(None);
     }
     // The validity check and the thumbnail in one pass: what will be stored is decoded to its
-    // end (every Huffman-coded block read) with the inverse DCT at the smallest scale that
-    // still covers the thumbnail, so most of a full decode's work is never done.
-    let Some(small) = scaled_decode(&stripped.jpeg)? else {
+    // end (every Huffman-coded block read) and reduced for the thumbnail.
+    let Some(small) = scaled_decode(&stripped.jpeg, width, height)? else {
         return Ok(None);
     };
     let Some(thumb) = fit_thumbnail(&small) else {
@@ -118,35 +117,81 @@ fn pass_through(upload: &[u8]) -> Result<Option<ProcessedPhoto>, PhotoError> {
     }))
 }
 
-/// `jpeg` decoded at 1/8, 1/4, 1/2 or full size, the smallest that is at least
-/// [`THUMB_LONG_EDGE`] on its long side (the caller has checked the frame size: at most
-/// [`PHOTO_LONG_EDGE`]); `None` for a pixel format a baseline JPEG of 1 or 3 components
-/// cannot have.
-fn scaled_decode(jpeg: &[u8]) -> Result<Option<RgbImage>, PhotoError> {
-    let unreadable = |e: jpeg_decoder::Error| {
+/// `jpeg` decoded to its end (every Huffman-coded block read) by zune-jpeg on this thread,
+/// then reduced by whole blocks of pixels to the smallest size that still covers
+/// [`THUMB_LONG_EDGE`] (the caller has checked the frame: at most [`PHOTO_LONG_EDGE`]).
+/// jpeg-decoder's scaled decode did less arithmetic, but for any image over 128 pixels wide
+/// it started a thread per colour component and handed it every row (3 threads and about
+/// 1,000 futex calls per photo), which on a server whose two cores are busy with uploads
+/// cost more than the full decode. `None` if the decoder sees another size than the headers.
+fn scaled_decode(jpeg: &[u8], width: u32, height: u32) -> Result<Option<RgbImage>, PhotoError> {
+    use zune_jpeg::zune_core::colorspace::ColorSpace;
+    use zune_jpeg::zune_core::options::DecoderOptions;
+    let options = DecoderOptions::default()
+        .set_max_width(PHOTO_LONG_EDGE as usize)
+        .set_max_height(PHOTO_LONG_EDGE as usize)
+        // Truncated or damaged scan data is an error, not grey blocks.
+        .set_strict_mode(true)
+        .jpeg_set_out_colorspace(ColorSpace::RGB);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(jpeg), options);
+    let pixels = decoder.decode().map_err(|e| {
         PhotoError::Unreadable(ImageError::Decoding(image::error::DecodingError::new(
             image::error::ImageFormatHint::Exact(ImageFormat::Jpeg),
-            e,
+            format!("{e:?}"),
         )))
-    };
-    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(jpeg));
-    decoder.set_max_decoding_buffer_size(MAX_DECODED_BYTES as usize);
-    // THUMB_LONG_EDGE fits in u16.
-    let edge = THUMB_LONG_EDGE as u16;
-    let (w, h) = decoder.scale(edge, edge).map_err(unreadable)?;
+    })?;
     let Some(info) = decoder.info() else {
         return Ok(None);
     };
-    let pixels = decoder.decode().map_err(unreadable)?;
-    let (w, h) = (u32::from(w), u32::from(h));
-    let image = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => RgbImage::from_raw(w, h, pixels),
-        jpeg_decoder::PixelFormat::L8 => {
-            image::GrayImage::from_raw(w, h, pixels).map(|g| DynamicImage::ImageLuma8(g).to_rgb8())
-        }
-        _ => None,
+    if (u32::from(info.width), u32::from(info.height)) != (width, height) {
+        return Ok(None);
+    }
+    let Some(full) = RgbImage::from_raw(width, height, pixels) else {
+        return Ok(None);
     };
-    Ok(image)
+    let mut factor = 1;
+    while width.max(height) / (factor * 2) >= THUMB_LONG_EDGE {
+        factor *= 2;
+    }
+    Ok(box_reduce(&full, factor as usize))
+}
+
+/// `src` made `factor` times smaller on each side, every pixel the rounded mean of a
+/// `factor`×`factor` block (the last columns and rows that make no whole block are left
+/// out: under `factor` pixels of a thumbnail's edge). `None` if nothing would be left.
+fn box_reduce(src: &RgbImage, factor: usize) -> Option<RgbImage> {
+    if factor <= 1 {
+        return Some(src.clone());
+    }
+    let (sw, sh) = (src.width() as usize, src.height() as usize);
+    let (w, h) = (sw / factor, sh / factor);
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let area = (factor * factor) as u32;
+    let mut out = vec![0u8; w * h * 3];
+    let mut acc = vec![0u32; w * 3];
+    for (y, out_row) in out.chunks_exact_mut(w * 3).enumerate() {
+        acc.fill(0);
+        for row in src
+            .as_raw()
+            .chunks_exact(sw * 3)
+            .skip(y * factor)
+            .take(factor)
+        {
+            for (sum, block) in acc.chunks_exact_mut(3).zip(row.chunks_exact(3 * factor)) {
+                for px in block.chunks_exact(3) {
+                    sum[0] += u32::from(px[0]);
+                    sum[1] += u32::from(px[1]);
+                    sum[2] += u32::from(px[2]);
+                }
+            }
+        }
+        for (o, a) in out_row.iter_mut().zip(&acc) {
+            *o = ((a + area / 2) / area).min(255) as u8;
+        }
+    }
+    RgbImage::from_raw(w as u32, h as u32, out)
 }
 
 /// The slow way, for every other image: decode, turn upright, downscale, flatten, re-encode.
@@ -588,6 +633,46 @@ mod tests {
         let out = area_average(&board, 32, 16).unwrap();
         assert!(out.pixels().all(|p| *p == Rgb([128; 3])));
         assert!(area_average(&board, 0, 16).is_none());
+    }
+
+    #[test]
+    fn the_decode_reduces_by_whole_blocks_to_cover_the_thumbnail() {
+        // 5×3 by 2: two blocks across, one down; the fifth column and third row are left out.
+        let src = RgbImage::from_fn(5, 3, |x, y| Rgb([(10 * x + y) as u8, 100, (x * 60) as u8]));
+        let out = box_reduce(&src, 2).unwrap();
+        assert_eq!(out.dimensions(), (2, 1));
+        // Block (0..2, 0..2): reds 0, 10, 1, 11 → 5.5 → 6; blues 0, 60, 0, 60 → 30.
+        assert_eq!(out.get_pixel(0, 0), &Rgb([6, 100, 30]));
+        assert_eq!(out.get_pixel(1, 0), &Rgb([26, 100, 150]));
+        assert!(box_reduce(&src, 4).is_none());
+        assert_eq!(box_reduce(&src, 1).unwrap(), src);
+        // A phone's 1600×1200 is decoded and reduced by 4 (400×300, the smallest that still
+        // covers the 320 px thumbnail), then averaged down to it.
+        let photo = jpeg(1600, 1200);
+        let small = scaled_decode(&photo, 1600, 1200).unwrap().unwrap();
+        assert_eq!(small.dimensions(), (400, 300));
+        let p = process(&photo).unwrap();
+        let thumb = image::load_from_memory(&p.thumb).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (320, 240));
+        // Sizes the headers do not give are not taken.
+        assert!(scaled_decode(&photo, 1600, 1201).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_photo_cut_short_is_not_passed_through() {
+        // The upload stopped half-way through the scan: the headers are whole, the blocks
+        // are not, and no end marker. The pass-through's decode refuses it; the re-encode
+        // path makes what it can read a whole JPEG (as a browser shows such a file).
+        let photo = jpeg(800, 600);
+        let cut = &photo[..photo.len() / 2];
+        assert!(matches!(
+            scaled_decode(cut, 800, 600),
+            Err(PhotoError::Unreadable(_))
+        ));
+        let stored = process(cut).unwrap();
+        assert_ne!(stored.jpeg, cut);
+        let back = image::load_from_memory(&stored.jpeg).unwrap();
+        assert_eq!((back.width(), back.height()), (800, 600));
     }
 
     #[test]
