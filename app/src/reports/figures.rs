@@ -271,18 +271,7 @@ impl Delta {
             }
         }
         for ((office, level), n) in &self.levels {
-            if *n != 0 {
-                sqlx::query(
-                    "INSERT INTO report_escalation_counts (office_id, level, n) \
-                     VALUES ($1, $2, $3) ON CONFLICT (office_id, level) \
-                     DO UPDATE SET n = report_escalation_counts.n + excluded.n",
-                )
-                .bind(office)
-                .bind(level)
-                .bind(n)
-                .execute(&mut **tx)
-                .await?;
-            }
+            add_to_count(tx, "report_escalation_counts", "level", *office, *level, *n).await?;
         }
         for ((office, day), d) in &self.daily {
             if d.is_zero() {
@@ -330,18 +319,15 @@ impl Delta {
             }
         }
         for ((office, bucket), n) in &self.close_totals {
-            if *n != 0 {
-                sqlx::query(
-                    "INSERT INTO report_close_times_total (office_id, bucket, n) \
-                     VALUES ($1, $2, $3) ON CONFLICT (office_id, bucket) \
-                     DO UPDATE SET n = report_close_times_total.n + excluded.n",
-                )
-                .bind(office)
-                .bind(bucket)
-                .bind(n)
-                .execute(&mut **tx)
-                .await?;
-            }
+            add_to_count(
+                tx,
+                "report_close_times_total",
+                "bucket",
+                *office,
+                *bucket,
+                *n,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -409,6 +395,31 @@ impl Delta {
         )
         .await
     }
+}
+
+/// Adds `n` (unless 0) to the count `n` of (`office`, `key`) in `table`, a table of this
+/// module keyed `(office_id, {key_column})`.
+async fn add_to_count(
+    tx: &mut Tx,
+    table: &str,
+    key_column: &str,
+    office: i64,
+    key: i64,
+    n: i64,
+) -> DbResult<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "INSERT INTO {table} (office_id, {key_column}, n) VALUES ($1, $2, $3) \
+         ON CONFLICT (office_id, {key_column}) DO UPDATE SET n = {table}.n + excluded.n"
+    ))
+    .bind(office)
+    .bind(key)
+    .bind(n)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn insert_rows(tx: &mut Tx, into: &str, rows: impl Iterator<Item = String>) -> DbResult<()> {
@@ -529,17 +540,7 @@ pub async fn levels(db: &Db, office: Option<OfficeId>) -> DbResult<[i64; 3]> {
             .await?
         }
     };
-    Ok(by_level(rows))
-}
-
-fn by_level(rows: Vec<(i64, i64)>) -> [i64; 3] {
-    let mut out = [0; 3];
-    for (level, n) in rows {
-        if let Some(slot) = usize::try_from(level - 1).ok().and_then(|i| out.get_mut(i)) {
-            *slot += n;
-        }
-    }
-    out
+    Ok(crate::supervision::escalation::per_level(rows))
 }
 
 /// The record of `office` (None: every office) for the China-time days `[from_day,
@@ -799,7 +800,7 @@ pub async fn recount_levels(db: &Db, office: Option<OfficeId>) -> DbResult<[i64;
             .await?
         }
     };
-    Ok(by_level(rows))
+    Ok(crate::supervision::escalation::per_level(rows))
 }
 
 /// An office's record computed straight from `reports` and `report_events`, with the exact
@@ -947,7 +948,10 @@ mod tests {
             (d.levels[&(4, 1)], d.levels[&(4, 2)], d.levels.get(&(4, 0))),
             (0, 1, None)
         );
-        assert_eq!(by_level(vec![(3, 5), (1, 2), (0, 9), (7, 1)]), [2, 0, 5]);
+        assert_eq!(
+            crate::supervision::escalation::per_level([(3, 5), (1, 2), (0, 9), (7, 1)]),
+            [2, 0, 5]
+        );
     }
 
     #[test]

@@ -416,8 +416,7 @@ pub async fn inbox_counts(
 }
 
 /// What needs this office (None: the district) now, most urgent section first, each with its
-/// first [`INBOX_ROWS`] rows in the queue's order.
-/// `counts` are [`inbox_counts`]'s.
+/// first [`INBOX_ROWS`] rows in the queue's order; `counts` are [`inbox_counts`]'s.
 pub async fn inbox(
     db: &crate::db::Db,
     office: Option<OfficeId>,

@@ -1035,11 +1035,6 @@ pub async fn escalated_counts(db: &Db, office: Option<OfficeId>) -> DbResult<(i6
             .await?
         }
     };
-    let mut out = [0i64; 3];
-    for (level, n) in rows {
-        if let Some(slot) = usize::try_from(level - 1).ok().and_then(|i| out.get_mut(i)) {
-            *slot = n;
-        }
-    }
-    Ok((out[0], out[1], out[2]))
+    let [pressed, supervised, escalated] = super::escalation::per_level(rows);
+    Ok((pressed, supervised, escalated))
 }

@@ -119,6 +119,17 @@ pub fn level_of(action: &str) -> i64 {
 /// The action of a 催办 by hand (a finding's `FindingAction::Press`, a report's event).
 pub const PRESS: &str = "press";
 
+/// (level, how many) rows as counts at 催办, 督办 and 提级 (other levels left out).
+pub fn per_level(rows: impl IntoIterator<Item = (i64, i64)>) -> [i64; 3] {
+    let mut out = [0; 3];
+    for (level, n) in rows {
+        if let Some(slot) = usize::try_from(level - 1).ok().and_then(|i| out.get_mut(i)) {
+            *slot += n;
+        }
+    }
+    out
+}
+
 /// Whether an event's action is an escalation step (by hand or by the rules).
 pub fn is_step(action: &str) -> bool {
     action == PRESS || level_of(action) > 0
