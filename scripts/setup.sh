@@ -72,7 +72,7 @@ if [ "$want_tests" = "test" ]; then
     touch "$py_dir/.installed"
   fi
   # moto's S3-compatible server for the object-storage tests, pinned by hash; the tests start
-  # it (server/tests/it/s3.rs) on 127.0.0.1:9555 when nothing answers there.
+  # it (server/tests/it/common.rs) on a port of the checkout's own when nothing answers there.
   s3_reqs=server/tests/s3/requirements.txt
   s3_dir=target/moto-py
   if [ ! -f "$s3_dir/.installed" ] || [ "$s3_reqs" -nt "$s3_dir/.installed" ]; then

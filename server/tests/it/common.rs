@@ -323,32 +323,61 @@ impl TestApp {
 }
 
 /// The S3-compatible server of the object-storage tests: `TEST_S3_ENDPOINT`, or moto's
-/// server from `target/moto-py` (scripts/setup.sh test), started on 127.0.0.1:9555 when
-/// nothing answers there. It keeps running for the next test binary; each test uses its own
-/// bucket.
+/// server from this checkout's `target/moto-py` (scripts/setup.sh test), started when nothing
+/// answers on this checkout's port ([`moto_port`]). It keeps running for the next test binary;
+/// each test uses its own bucket. A server found on the port must answer a bucket's creation:
+/// one left over from a deleted copy of the tools fails here, with its port, not in a test.
 pub async fn s3_endpoint() -> String {
     if let Ok(url) = std::env::var("TEST_S3_ENDPOINT") {
         return url;
     }
-    const ADDR: &str = "127.0.0.1:9555";
-    let up = || async { tokio::net::TcpStream::connect(ADDR).await.is_ok() };
+    let addr = format!("127.0.0.1:{}", moto_port());
+    let up = || async { tokio::net::TcpStream::connect(&addr).await.is_ok() };
     if !up().await {
-        start_moto();
+        start_moto(moto_port());
         for _ in 0..200 {
             if up().await {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        assert!(up().await, "moto's S3 server did not come up on {ADDR}");
+        assert!(up().await, "moto's S3 server did not come up on {addr}");
     }
-    format!("http://{ADDR}")
+    let endpoint = format!("http://{addr}");
+    static CHECKED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    CHECKED
+        .get_or_init(|| async {
+            let probe = format!("{endpoint}/jx-probe-{}", uuid::Uuid::new_v4().simple());
+            let client = reqwest::Client::new();
+            let created = client.put(&probe).send().await.map(|r| r.status());
+            assert!(
+                matches!(created, Ok(s) if s.is_success()),
+                "the S3 server on {addr} does not work (creating a bucket: {created:?}); \
+                 if it is a moto left running from another copy of target/moto-py, stop it \
+                 (pkill -f moto.server)"
+            );
+            let _ = client.delete(&probe).send().await;
+        })
+        .await;
+    endpoint
+}
+
+/// This checkout's port for moto: two checkouts (a CI clone beside a working copy) never
+/// share a server, so one's leftover cannot stand in for the other's. From the checkout's
+/// path, in 20000–29999.
+fn moto_port() -> u16 {
+    let root = env!("CARGO_MANIFEST_DIR");
+    // FNV-1a: stable across runs and Rust versions (std's hasher is not promised to be).
+    let hash = root.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    20_000 + (hash % 10_000) as u16
 }
 
 /// Starts moto's server once per test binary (several tests may ask at once).
 // The server is meant to outlive this process (the next test binary uses it): never waited.
 #[allow(clippy::zombie_processes)]
-fn start_moto() {
+fn start_moto(port: u16) {
     use std::os::unix::process::CommandExt;
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
@@ -361,7 +390,7 @@ fn start_moto() {
         );
         let log = std::fs::File::create(root.join("target/moto.log")).expect("moto log");
         std::process::Command::new("python3")
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", "9555"])
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
             .env("PYTHONPATH", &moto)
             .stdin(std::process::Stdio::null())
             .stdout(log.try_clone().expect("log"))
