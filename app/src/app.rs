@@ -3,6 +3,7 @@
 use crate::admin::pages::{AdminPage, PosterPage};
 use crate::home::pages::HomePage;
 use crate::honours::{HonoursPage, StaffHonoursPage};
+use crate::islands::IslandScripts;
 use crate::reports::pages::{MyReportsPage, ReportPage, TrackPage};
 use crate::staff::pages::{DashboardPage, InboxPage, LoginPage, QueuePage, ReportDetailPage};
 use crate::stats::pages::StatsPage;
@@ -18,21 +19,19 @@ use leptos_router::{
     components::{Route, Router, Routes},
 };
 
-const SW_REGISTER: &str = "if ('serviceWorker' in navigator) { addEventListener('load', \
-    function () { navigator.serviceWorker.register('/sw.js').catch(function () {}); }); }";
-
 /// Internal response header: the page's CSP nonce, from the shell to the server's security
 /// headers (server/src/csp.rs), which turn it into `script-src 'nonce-…'` and remove it.
 pub const CSP_NONCE_HEADER: &str = "x-csp-nonce";
 
 /// Every HTML page, the error pages included. leptos_axum draws a fresh nonce for each
-/// response; every inline script carries it (Leptos's own ones by themselves), and the
+/// response; every inline script carries it (the wasm's loader, islands.rs, among them), and the
 /// response's CSP allows only scripts with it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let nonce = leptos::nonce::use_nonce();
     #[cfg(feature = "ssr")]
-    if let (Some(n), Some(res)) = (&nonce, use_context::<leptos_axum::ResponseOptions>())
-        && let Ok(value) = axum::http::HeaderValue::from_str(n)
+    if let (Some(n), Some(res)) = (
+        &leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(value) = axum::http::HeaderValue::from_str(n)
     {
         res.insert_header(axum::http::HeaderName::from_static(CSP_NONCE_HEADER), value);
     }
@@ -52,11 +51,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The cargo-leptos-hashed name when file hashing is on (see README).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                // The wasm's loader; it also registers the service worker (server/src/pwa.rs)
+                // once the islands are live, so its precaching never competes with the
+                // first load or the hydration.
+                <IslandScripts options />
                 <MetaTags />
-                // The service worker (server/src/pwa.rs) after the page has loaded, so its
-                // precaching never competes with the first load.
-                <script nonce=nonce>{SW_REGISTER}</script>
             </head>
             <body>
                 <App />
@@ -192,17 +191,20 @@ fn NotFound() -> impl IntoView {
 }
 
 /// Sets `data-hydrated` on `<body>` once the wasm has taken over, so tests (and CSS) can
-/// tell a hydrated page from server-rendered HTML.
+/// tell a hydrated page from server-rendered HTML: after every island before it, and after
+/// the work they left for the next task (`islands::after_this_task`).
 #[island]
 fn HydrationMark() -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        if let Some(body) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.body())
-        {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
+        crate::islands::after_this_task(|| {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        });
     });
     view! { <span hidden=true></span> }
 }

@@ -10,6 +10,7 @@ pub mod flash;
 pub mod forms;
 pub mod home;
 pub mod honours;
+pub mod islands;
 pub mod open311;
 pub mod page_response;
 pub mod reports;

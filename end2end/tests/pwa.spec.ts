@@ -67,6 +67,27 @@ async function workerReachesServer(context: BrowserContext): Promise<boolean> {
   return worker.evaluate(() => fetch('/api/health', { cache: 'no-store' }).then(() => true, () => false));
 }
 
+// The loader (app/src/islands.rs) registers the worker only once the islands are live and
+// the work they left for the next task is done: its install (script compile, precaching /pkg)
+// must not run beside the hydration on a phone's few cores.
+test('/report: the service worker is registered after the islands have hydrated', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__registeredWhenHydrated = [];
+    const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+    navigator.serviceWorker.register = (...args: Parameters<typeof register>) => {
+      w.__registeredWhenHydrated.push(document.body.getAttribute('data-hydrated'));
+      return register(...args);
+    };
+  });
+  await page.goto('/report');
+  await expectHydratedForm(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  expect(await page.evaluate(() => (window as any).__registeredWhenHydrated)).toEqual(['true']);
+});
+
 test('offline: open /report after one online visit, hard reload with no network → it renders and hydrates', async ({ page, context }) => {
   const street = await streetId(page, '康楼西巷');
   await page.goto('/report');

@@ -68,12 +68,14 @@ fn engine() -> Rc<Engine> {
         .clone()
     });
     if created {
-        start();
+        // Not in the island's hydration: its listeners and first run (opening the device's
+        // queue) in the next task.
+        crate::islands::after_this_task(start);
     }
     engine
 }
 
-/// The engine's signals; the first call starts it (listeners, first run).
+/// The engine's signals; the first call starts it (listeners, first run) in the next task.
 pub fn view() -> SyncView {
     engine().view.clone()
 }

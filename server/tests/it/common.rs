@@ -390,7 +390,14 @@ fn start_moto(port: u16) {
         );
         let log = std::fs::File::create(root.join("target/moto.log")).expect("moto log");
         std::process::Command::new("python3")
-            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
             .env("PYTHONPATH", &moto)
             .stdin(std::process::Stdio::null())
             .stdout(log.try_clone().expect("log"))

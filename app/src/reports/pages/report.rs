@@ -423,30 +423,29 @@ enum Phase {
 fn ReportFlow(data: ReferenceData, street_param: Option<StreetId>) -> impl IntoView {
     let state = ReportState::new(data, street_param);
 
-    // After hydration: the page may come from the service worker's copy of /report, made
+    // After hydration, in a task of its own (the first read of device storage can take
+    // milliseconds): the page may come from the service worker's copy of /report, made
     // without the query, so `?street=` and `?edit=` are read here as well; otherwise the
     // street of the last report is prefilled (device storage).
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let param = |name: &str| {
-                web_sys::window()
-                    .and_then(|w| w.location().search().ok())
-                    .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
-                    .and_then(|p| p.get(name))
-            };
-            if let Some(id) = param("edit").and_then(|v| v.parse::<Uuid>().ok()) {
-                state.edit(id);
-            } else if let Some(street) = param("street").and_then(|v| v.parse().ok()) {
-                if street_param.is_none() {
-                    state.choose_street(street);
-                }
-            } else if street_param.is_none()
-                && state.office.get_untracked().is_none()
-                && let Some(street) = client::last_street()
-            {
+    #[cfg(feature = "hydrate")]
+    crate::islands::after_this_task(move || {
+        let param = |name: &str| {
+            web_sys::window()
+                .and_then(|w| w.location().search().ok())
+                .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+                .and_then(|p| p.get(name))
+        };
+        if let Some(id) = param("edit").and_then(|v| v.parse::<Uuid>().ok()) {
+            state.edit(id);
+        } else if let Some(street) = param("street").and_then(|v| v.parse().ok()) {
+            if street_param.is_none() {
                 state.choose_street(street);
             }
+        } else if street_param.is_none()
+            && state.office.get_untracked().is_none()
+            && let Some(street) = client::last_street()
+        {
+            state.choose_street(street);
         }
     });
     let phase = Memo::new(move |_| state.phase());
