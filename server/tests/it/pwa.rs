@@ -208,7 +208,7 @@ async fn manifest_is_an_installable_web_app_manifest() {
 }
 
 #[tokio::test]
-async fn the_shell_links_the_manifest_and_registers_the_worker_after_load() {
+async fn the_shell_links_the_manifest_and_its_loader_registers_the_worker_after_the_islands() {
     let app = spawn_app().await;
     for path in ["/", "/report", "/my", "/track"] {
         let html = get(&app, path).await.text().await.unwrap();
@@ -220,9 +220,31 @@ async fn the_shell_links_the_manifest_and_registers_the_worker_after_load() {
             html.contains(r#"<link rel="apple-touch-icon" href="/icons/apple-touch-icon.png">"#),
             "{path}"
         );
-        assert!(html.contains("addEventListener('load'"), "{path}");
+        // The loader (app/src/islands.rs): the module and the wasm preloaded, each island in a
+        // task of its own, then the worker, once the islands are done.
         assert!(
-            html.contains("navigator.serviceWorker.register('/sw.js')"),
+            html.contains(r#"<link rel="modulepreload" href="/pkg/jiexiang.js">"#),
+            "{path}"
+        );
+        assert!(
+            html.contains(r#"<link rel="preload" href="/pkg/jiexiang.wasm" as="fetch""#),
+            "{path}"
+        );
+        let loader = html
+            .split("<script")
+            .find(|s| s.contains("leptos-island"))
+            .unwrap_or_else(|| panic!("{path}: no islands loader"));
+        assert!(loader.contains(r#"type="module""#), "{path}");
+        let islands = loader.find("for (const el of").expect("the islands' loop");
+        let register = loader
+            .find(r#"navigator.serviceWorker.register("/sw.js")"#)
+            .expect("the worker's registration");
+        let after = loader
+            .find("start().finally(")
+            .expect("the worker after the islands");
+        assert!(register < islands && islands < after, "{path}: {loader}");
+        assert!(
+            loader.contains(r#"("/pkg/jiexiang.js", "/pkg/jiexiang.wasm")"#),
             "{path}"
         );
         // No hash file: the plain names.
