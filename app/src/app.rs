@@ -24,8 +24,8 @@ use leptos_router::{
 pub const CSP_NONCE_HEADER: &str = "x-csp-nonce";
 
 /// Every HTML page, the error pages included. leptos_axum draws a fresh nonce for each
-/// response; every inline script carries it (the wasm's loader, islands.rs, among them), and the
-/// response's CSP allows only scripts with it.
+/// response; every inline script carries it (the wasm's loader, islands.rs, among them), and
+/// the response's CSP allows only scripts with it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(n), Some(res)) = (
