@@ -92,13 +92,8 @@ fn file_names(options: &LeptosOptions) -> (String, String) {
         static HASHES: std::sync::OnceLock<(Option<String>, Option<String>)> =
             std::sync::OnceLock::new();
         let (js, wasm) = HASHES.get_or_init(|| {
-            let path = std::env::current_exe()
-                .ok()
-                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
-            let text = path.and_then(|p| std::fs::read_to_string(p).ok());
-            if text.is_none() {
-                leptos::logging::error!("file hashing is on but no hash file was found");
-            }
+            // The server turns hashing off at start when the file is missing.
+            let text = std::fs::read_to_string(hash_file_path(options)).ok();
             let hash = |kind: &str| {
                 text.as_deref()?.lines().find_map(|line| {
                     let (file, hash) = line.trim().split_once(':')?;
@@ -115,6 +110,17 @@ fn file_names(options: &LeptosOptions) -> (String, String) {
     }
     #[cfg(not(feature = "ssr"))]
     (name.clone(), name)
+}
+
+/// Where cargo-leptos's hash file is: next to the server executable (an absolute `hash_file`
+/// is taken as is). The loader's names and the server's `/pkg` caching read it.
+#[cfg(feature = "ssr")]
+pub fn hash_file_path(options: &LeptosOptions) -> std::path::PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf))
+        .unwrap_or_default()
+        .join(&*options.hash_file)
 }
 
 /// Runs `work` in a task of its own, after the one now running (and after the island being

@@ -192,16 +192,6 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
     out
 }
 
-/// Where leptos looks for cargo-leptos's hash file: next to the server executable (an
-/// absolute `hash_file` is taken as is).
-pub fn hash_file_path(options: &LeptosOptions) -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(Path::to_path_buf))
-        .unwrap_or_default()
-        .join(&*options.hash_file)
-}
-
 /// True when the pkg files carry content hashes in their names (`LEPTOS_HASH_FILES=true` and
 /// the hash file written by `cargo leptos build` is there); only then may they be cached
 /// forever.
@@ -209,7 +199,7 @@ pub fn hashed_assets(options: &LeptosOptions) -> bool {
     if !options.hash_files {
         return false;
     }
-    let path = hash_file_path(options);
+    let path = app::islands::hash_file_path(options);
     let found = path.is_file();
     if !found {
         tracing::warn!(
