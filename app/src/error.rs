@@ -12,7 +12,13 @@ pub mod strings {
     pub const TOO_MANY: &str = "操作过于频繁，请稍后再试";
     pub const INTERNAL: &str = "服务器暂时出错，请稍后再试";
     pub const TRANSPORT: &str = "网络异常，请检查网络后重试";
+    pub const UNAVAILABLE: &str = "服务器繁忙或正在维护，请稍后重试（已填写的内容不会丢失）";
+    pub const BODY_TOO_LARGE: &str = "提交的内容过大，请删减后重试";
 }
+
+/// Seconds a 503 asks the caller to wait (`Retry-After`): long enough for a database restart
+/// or a moment of full disk to pass, short enough that a phone's queue soon tries again.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 5;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -38,6 +44,11 @@ pub enum AppError {
     /// The call did not reach the server function or its answer was unreadable.
     #[error("{}", strings::TRANSPORT)]
     Transport(String),
+    /// Nothing wrong with the request, but the server cannot take it now (its database
+    /// restarting, its disk or photo store failing, too many bodies in memory): 503 with
+    /// `Retry-After`, and the phone's queue sends it again.
+    #[error("{}", strings::UNAVAILABLE)]
+    Unavailable,
 }
 
 impl AppError {
@@ -57,6 +68,7 @@ impl AppError {
             Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
             Self::Transport(_) => 502,
+            Self::Unavailable => 503,
         }
     }
 }
@@ -77,8 +89,39 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "database error");
-        Self::Internal
+        if database_unavailable(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            Self::Unavailable
+        } else {
+            tracing::error!(error = %e, "database error");
+            Self::Internal
+        }
+    }
+}
+
+/// Whether a database error says the database cannot serve now rather than that the
+/// statement is wrong: no connection (refused, reset, the pool waited in vain), PostgreSQL
+/// shutting down or starting up (57P01–57P03), out of connections (53300) or of disk
+/// (53100), a connection exception (class 08); SQLite busy, locked, out of disk, failing
+/// I/O or unable to open its file.
+#[cfg(feature = "ssr")]
+pub fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            let code = code.as_deref().unwrap_or_default();
+            // SQLite's extended codes keep the primary code in the low byte.
+            let sqlite_primary = code.parse::<u32>().ok().map(|c| c & 0xff);
+            code.starts_with("08")
+                || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "53100")
+                || matches!(sqlite_primary, Some(5 | 6 | 10 | 13 | 14))
+        }
+        _ => false,
     }
 }
 
@@ -103,10 +146,13 @@ impl AppError {
         use axum::http::{HeaderValue, header};
         *status = self.http_status();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if let Self::TooManyRequests { retry_after_secs } = self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
-        {
-            headers.insert(header::RETRY_AFTER, v);
+        let retry_after = match self {
+            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            Self::Unavailable => Some(UNAVAILABLE_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
     }
 }

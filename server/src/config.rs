@@ -17,6 +17,10 @@ pub struct Config {
     pub seed_demo: bool,
     /// Largest single photo in a submission, in bytes.
     pub photo_max_bytes: usize,
+    /// Bytes of request bodies all requests may hold at once (`BODY_MEMORY_BUDGET`), and how
+    /// long a request waits for room in it before it is answered 503 (`BODY_BUDGET_WAIT`).
+    pub body_memory_budget: u64,
+    pub body_budget_wait: std::time::Duration,
     /// Report submissions allowed per client IP in a sliding window.
     pub report_rate_limit: RateLimit,
     /// Units of public look-ups per client (app::ratelimit: a miss costs 5, a hit 1).
@@ -110,6 +114,18 @@ impl Config {
                 n
             }
         };
+        let body_memory_budget = match get("BODY_MEMORY_BUDGET") {
+            None => crate::body::DEFAULT_MEMORY_BUDGET,
+            Some(v) => {
+                let n: u64 = v
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("BODY_MEMORY_BUDGET is not a number of bytes: {v}"))?;
+                anyhow::ensure!(n >= 1024 * 1024, "BODY_MEMORY_BUDGET is below 1 MiB: {n}");
+                n
+            }
+        };
+        let body_budget_wait = secs(&get, "BODY_BUDGET_WAIT", crate::body::BUDGET_WAIT)?;
         let report_rate_limit = match get("REPORT_RATE_LIMIT") {
             None => RateLimit::default(),
             Some(v) => RateLimit::parse(&v)
@@ -162,6 +178,8 @@ impl Config {
             data_dir,
             seed_demo,
             photo_max_bytes,
+            body_memory_budget,
+            body_budget_wait,
             report_rate_limit,
             lookup_rate_limit,
             open311_rate_limit,

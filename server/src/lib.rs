@@ -3,6 +3,7 @@
 // Leptos view types nest deeply; the server is where they are all laid out.
 #![recursion_limit = "256"]
 
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod csp;
@@ -16,4 +17,3 @@ pub mod pwa;
 pub mod serve;
 pub mod startup;
 pub mod telemetry;
-pub mod uploads;

@@ -3,7 +3,7 @@ use server::{cli, config::Config, pwa, startup, telemetry};
 
 fn main() -> anyhow::Result<()> {
     // Before any thread exists (see memory.rs).
-    server::memory::limit_arenas();
+    server::memory::tune_allocator();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::database;
-use crate::{origin, photos, pwa, uploads};
+use crate::{body, origin, photos, pwa};
 use anyhow::{Context, Result};
 use app::app::{App, shell};
 use app::db::Db;
@@ -92,7 +92,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
-    let uploads = uploads::UploadGuard::from_config(config, &state.db);
+    let bodies = body::BodyPolicy::new(config, &state.db, state.settings.message_key.clone());
     // With cargo-leptos file hashing the names change with the contents: cache them for a
     // year. Without it (tests, a plain `cargo build`), let the browser revalidate each time.
     let hashed = pwa::hashed_assets(&options);
@@ -133,10 +133,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::map_response(
             crate::errors::server_fn_status,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            uploads,
-            uploads::guard,
-        ))
+        .layer(axum::middleware::from_fn_with_state(bodies, body::guard))
         .layer(axum::middleware::from_fn(origin::guard))
         .layer(axum::middleware::from_fn_with_state(
             config.timeouts,

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 
 /// The largest urlencoded POST body (the standard's fields: descriptions of 4,000 characters
 /// fit many times over).
-const MAX_FORM_BYTES: usize = 64 * 1024;
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
 /// A text part of a multipart POST.
 const MAX_FIELD_BYTES: u64 = 16 * 1024;
 
@@ -63,7 +63,14 @@ fn error(format: Format, e: &Open311Error) -> Response {
         tracing::warn!(status = e.status, "open311 call failed");
     }
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-    answer(format, status, "errors", &e.document())
+    let mut res = answer(format, status, "errors", &e.document());
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(crate::error::UNAVAILABLE_RETRY_SECS),
+        );
+    }
+    res
 }
 
 /// A path whose suffix is neither: the error in JSON (the format cannot be known).
@@ -206,10 +213,20 @@ pub async fn get_token(
 }
 
 /// `POST /open311/v2/requests.{fmt}`: a form (urlencoded, or multipart with a `media` photo).
+///
+/// The `api_key` is checked before any photo is read: from the query string when it is
+/// there (`requests.json?api_key=…`, before the body is touched), else as soon as its part
+/// arrives. A client that sends the `media` part before `api_key` has that one part read
+/// first (at most the photo limit, and only while the request holds its turn in the upload
+/// queue, so a flood of such posts costs a few photos' worth of memory, not one each);
+/// nothing of it is processed or stored before the key passes. Every request has its body
+/// bounded and queued by the server's body policy before it gets here
+/// ([`body_max`]).
 pub async fn post_requests(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(file): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -220,25 +237,79 @@ pub async fn post_requests(
     if name != "requests" {
         return error(format, &Open311Error::not_found());
     }
+    let mut key = Key::default();
+    if let Some(k) = fields(query).get("api_key")
+        && let Err(e) = key.check(&state, k).await
+    {
+        return error(format, &e);
+    }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let read = if content_type.starts_with("multipart/form-data") {
-        read_multipart(&content_type, body, state.settings.photo_max_bytes).await
+    let read = if is_multipart(&content_type) {
+        read_multipart(&state, &mut key, &content_type, body).await
     } else {
-        read_form(body).await
+        read_form(&state, &mut key, body).await
     };
     let (f, media) = match read {
         Ok(r) => r,
         Err(e) => return error(format, &e),
     };
+    let Some(key_id) = key.0 else {
+        return error(format, &service::key_refused());
+    };
     result(
         format,
         "service_requests",
-        service::post(&state, &f, media).await,
+        service::post(&state, key_id, &f, media).await,
     )
+}
+
+/// Whether a POST's body is multipart (a photo may come with it).
+pub fn is_multipart(content_type: &str) -> bool {
+    content_type
+        .get(..19)
+        .is_some_and(|t| t.eq_ignore_ascii_case("multipart/form-data"))
+}
+
+/// The most a `POST requests` body may be: the photo and the fields when multipart, the
+/// fields alone when urlencoded.
+pub fn body_max(content_type: &str, photo_max: u64) -> u64 {
+    if is_multipart(content_type) {
+        photo_max + MAX_FORM_BYTES as u64
+    } else {
+        MAX_FORM_BYTES as u64
+    }
+}
+
+/// An error answered for a request to `path` before its handler ran (the server's body
+/// policy: 413, 503), in the format the path's suffix asks for.
+pub fn refusal(path: &str, status: u16, description: &str) -> Response {
+    let format = split(path).map_or(Format::Json, |(_, f)| f);
+    error(
+        format,
+        &Open311Error {
+            status,
+            description: description.into(),
+        },
+    )
+}
+
+/// The client's key, once checked.
+#[derive(Default)]
+struct Key(Option<i64>);
+
+impl Key {
+    /// Checks the first `api_key` given (a later one is a field like any other); a key that
+    /// is not valid ends the request with 403.
+    async fn check(&mut self, state: &AppState, key: &str) -> service::Result<()> {
+        if self.0.is_none() {
+            self.0 = Some(service::check_key(state, key).await?);
+        }
+        Ok(())
+    }
 }
 
 fn too_large() -> Open311Error {
@@ -248,25 +319,35 @@ fn too_large() -> Open311Error {
     }
 }
 
-async fn read_form(body: Body) -> service::Result<(Fields, Option<Media>)> {
+async fn read_form(
+    state: &AppState,
+    key: &mut Key,
+    body: Body,
+) -> service::Result<(Fields, Option<Media>)> {
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
         .map_err(|_| too_large())?;
     let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .map_err(|_| Open311Error::bad(s::BODY_UNREADABLE))?;
-    Ok((Fields(pairs), None))
+    let f = Fields(pairs);
+    if let Some(k) = f.get("api_key") {
+        key.check(state, k).await?;
+    }
+    Ok((f, None))
 }
 
 async fn read_multipart(
+    state: &AppState,
+    key: &mut Key,
     content_type: &str,
     body: Body,
-    photo_max: usize,
 ) -> service::Result<(Fields, Option<Media>)> {
+    let photo_max = state.settings.photo_max_bytes;
     let boundary =
         multer::parse_boundary(content_type).map_err(|_| Open311Error::bad(s::BODY_UNREADABLE))?;
     let limits = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
-            .whole_stream(photo_max as u64 + MAX_FORM_BYTES as u64)
+            .whole_stream(body_max(content_type, photo_max as u64))
             .per_field(MAX_FIELD_BYTES)
             .for_field("media", photo_max as u64),
     );
@@ -285,9 +366,13 @@ async fn read_multipart(
             if media.is_some() {
                 return Err(Open311Error::bad(s::BODY_UNREADABLE));
             }
-            media = Some(Media(field.bytes().await.map_err(unreadable)?.to_vec()));
+            media = Some(Media(field.bytes().await.map_err(unreadable)?.into()));
         } else if pairs.len() < 64 {
-            pairs.push((name, field.text().await.map_err(unreadable)?));
+            let value = field.text().await.map_err(unreadable)?;
+            if name == "api_key" {
+                key.check(state, &value).await?;
+            }
+            pairs.push((name, value));
         }
     }
     Ok((Fields(pairs), media))

@@ -56,6 +56,7 @@ impl From<AppError> for Open311Error {
             413 => 413,
             429 => 429,
             500 => 500,
+            503 => 503,
             _ => 400,
         };
         Self {
@@ -355,16 +356,23 @@ pub async fn token(state: &AppState, token: &str) -> Result<Node> {
 /// An attached photo (multipart `media`), as sent.
 pub struct Media(pub Vec<u8>);
 
-/// `POST requests`: a report from an API client.
-pub async fn post(state: &AppState, f: &Fields, media: Option<Media>) -> Result<Node> {
-    let key_id = match f.get("api_key") {
-        Some(key) => super::db::check(&state.db, key).await?,
-        None => None,
-    }
-    .ok_or(Open311Error {
+/// The id of a valid (not revoked) key, or the 403 to answer.
+pub async fn check_key(state: &AppState, key: &str) -> Result<i64> {
+    super::db::check(&state.db, key)
+        .await?
+        .ok_or_else(key_refused)
+}
+
+/// The answer to a POST without a valid key.
+pub fn key_refused() -> Open311Error {
+    Open311Error {
         status: 403,
         description: s::API_KEY_INVALID.into(),
-    })?;
+    }
+}
+
+/// `POST requests`: a report from an API client whose key (`key_id`) was checked.
+pub async fn post(state: &AppState, key_id: i64, f: &Fields, media: Option<Media>) -> Result<Node> {
     let code = f
         .get("service_code")
         .ok_or_else(|| Open311Error::bad(s::SERVICE_CODE_REQUIRED))?;

@@ -366,8 +366,10 @@ pub async fn process_and_store(
             .put(&processed.sha256, variant, bytes)
             .await
             .map_err(|e| {
+                // A full disk or an unreachable bucket passes: the sender keeps the photo
+                // and tries again (503), nothing is stored half.
                 tracing::error!(error = %e, sha = %processed.sha256, "storing a photo failed");
-                AppError::Internal
+                AppError::Unavailable
             })?;
     }
     Ok(processed)

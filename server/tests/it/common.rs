@@ -470,3 +470,70 @@ fn xml_values(xml: &str, tag: &str) -> Vec<String> {
         .filter_map(|s| s.split_once(&close).map(|(v, _)| v.to_string()))
         .collect()
 }
+
+/// The real server binary as a process of its own (its output in `log`), for the tests that
+/// need one: several instances, a kill, its memory.
+pub struct ServerProcess {
+    pub port: u16,
+    pub env: Vec<(String, String)>,
+    pub child: Option<std::process::Child>,
+    pub log: std::path::PathBuf,
+}
+
+impl ServerProcess {
+    pub fn start(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .expect("instance log");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(std::process::Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("start the server binary");
+        self.child = Some(child);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+
+    /// SIGKILL: no shutdown, no drain, whatever was in flight is cut.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+        }
+    }
+
+    pub async fn wait_healthy(&self, client: &reqwest::Client) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(60) {
+            if let Ok(res) = client.get(self.url("/api/health")).send().await
+                && res.status().is_success()
+            {
+                return started.elapsed();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        panic!("instance on {} did not come up:\n{log}", self.port);
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port()
+}

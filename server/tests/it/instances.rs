@@ -8,9 +8,8 @@
 //! PostgreSQL only (SQLite is one machine's file): under `TEST_DATABASE=sqlite` this test
 //! says so and passes; `make test` runs it in its PostgreSQL pass.
 
-use crate::common::{backend, fresh_database_url, s3_bucket};
+use crate::common::{ServerProcess as Instance, backend, free_port, fresh_database_url, s3_bucket};
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -20,71 +19,6 @@ const PER_CLIENT: usize = 20;
 /// Submissions per client address per hour; a client sends at most 20 reports, 2 repeats and
 /// a few retries around the kill.
 const LIMIT: usize = 30;
-
-struct Instance {
-    port: u16,
-    env: Vec<(String, String)>,
-    child: Option<Child>,
-    log: std::path::PathBuf,
-}
-
-impl Instance {
-    fn start(&mut self) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)
-            .expect("instance log");
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("start the server binary");
-        self.child = Some(child);
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{}", self.port, path)
-    }
-
-    /// SIGKILL: no shutdown, no drain, whatever was in flight is cut.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().expect("SIGKILL");
-            let _ = child.wait();
-        }
-    }
-
-    async fn wait_healthy(&self, client: &reqwest::Client) -> Duration {
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            if let Ok(res) = client.get(self.url("/api/health")).send().await
-                && res.status().is_success()
-            {
-                return started.elapsed();
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        panic!("instance on {} did not come up:\n{log}", self.port);
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("a free port")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
 
 /// A small JPEG of its own for report `n`, photo `k` (a different picture each).
 fn photo(n: usize, k: usize) -> Vec<u8> {

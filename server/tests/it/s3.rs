@@ -168,6 +168,8 @@ async fn an_unreachable_bucket_fails_the_submission_cleanly_and_stores_nothing()
                 .unwrap(),
         );
     let res = app.post_multipart("/api/reports/submit", None, form).await;
-    assert_eq!(res.status(), 500);
+    // Unavailable, not broken: the phone's queue keeps the report and tries again.
+    assert_eq!(res.status(), 503);
+    assert_eq!(res.headers()["retry-after"], "5");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM reports").await, 0);
 }
