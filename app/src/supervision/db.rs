@@ -923,34 +923,63 @@ pub async fn set_rules(db: &Db, r: &super::escalation::Rules, at: Millis) -> DbR
     Ok(())
 }
 
-/// Open findings the rules may step now: those past their deadline (a range of
-/// `findings_status`), and those sent back often enough to be 督办 at once.
+/// Open findings whose next step has fallen due by `now` (see
+/// `reports::db::escalation::candidates`, which reads the reports the same way): past the
+/// deadline by the 催办 threshold at level 0, at 催办 or 督办 for longer than the next
+/// threshold, and (with the rework rule on) sent back often enough below 督办. Range scans
+/// of `findings_escalation_due` and `findings_escalation_pressed`, whose terms are repeated
+/// word for word (SQLite's partial indexes).
 pub async fn escalation_candidates(
     db: &Db,
     rules: &super::escalation::Rules,
     now: Millis,
-) -> DbResult<Vec<(FindingId, super::escalation::Standing)>> {
-    let mut rows: Vec<(i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(
+) -> DbResult<super::escalation::Candidates<FindingId>> {
+    use super::escalation::{BATCH, PRESSED, SUPERVISED};
+    type Row = (i64, i64, i64, Option<i64>, i64);
+    let hours_ago = |h: i64| now.0 - h * crate::domain::time::HOUR_MS;
+    let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
-         WHERE status = 'open' AND deadline_at <= $1 AND escalation_level < 3 \
-         ORDER BY deadline_at LIMIT 10000",
+         WHERE status = 'open' AND escalation_level = 0 AND deadline_at <= $1 \
+         ORDER BY deadline_at LIMIT $2",
     )
-    .bind(now.0)
+    .bind(hours_ago(rules.press_after_hours))
+    .bind(BATCH)
     .fetch_all(&db.pool)
     .await?;
-    if rules.supervise_on_rework > 0 {
-        let reworked: Vec<(i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(
+    let mut more = rows.len() as i64 >= BATCH;
+    for (level, hours) in [
+        (PRESSED, rules.supervise_after_hours),
+        (SUPERVISED, rules.escalate_after_hours),
+    ] {
+        let pressed: Vec<Row> = sqlx::query_as(
             "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
-             WHERE status = 'open' AND deadline_at > $1 AND escalation_level < 2 \
-                 AND rework_count >= $2 LIMIT 10000",
+             WHERE status = 'open' AND escalation_level IN (1, 2) \
+                 AND escalation_level = $1 AND escalated_at <= $2 \
+             ORDER BY escalation_level, escalated_at LIMIT $3",
         )
-        .bind(now.0)
-        .bind(rules.supervise_on_rework)
+        .bind(level)
+        .bind(hours_ago(hours))
+        .bind(BATCH)
         .fetch_all(&db.pool)
         .await?;
-        rows.extend(reworked);
+        more |= pressed.len() as i64 >= BATCH;
+        rows.extend(pressed);
     }
-    Ok(rows
+    if rules.supervise_on_rework > 0 {
+        let reworked: Vec<Row> = sqlx::query_as(
+            "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
+             WHERE status = 'open' AND escalation_level < 2 AND rework_count >= $1 LIMIT $2",
+        )
+        .bind(rules.supervise_on_rework)
+        .bind(BATCH)
+        .fetch_all(&db.pool)
+        .await?;
+        more |= reworked.len() as i64 >= BATCH;
+        rows.extend(reworked);
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+    }
+    let due = rows
         .into_iter()
         .map(|(id, deadline, level, at, rework)| {
             (
@@ -963,7 +992,8 @@ pub async fn escalation_candidates(
                 },
             )
         })
-        .collect())
+        .collect();
+    Ok(super::escalation::Candidates { due, more })
 }
 
 /// Writes the escalation `steps` of a finding still open at level `from`, with an event

@@ -99,6 +99,17 @@ pub fn steps_due(rules: &Rules, mut s: Standing, now: Millis) -> Vec<(i64, Milli
     out
 }
 
+/// At most this many candidates one read of a kind returns; a sweep reads again while a read
+/// comes back full ([`Candidates::more`]).
+pub const BATCH: i64 = 10_000;
+
+/// What the rules step now (findings or reports: `Id`), and whether a read came back full,
+/// so that more may be due.
+pub struct Candidates<Id> {
+    pub due: Vec<(Id, Standing)>,
+    pub more: bool,
+}
+
 /// The event's action of reaching `level`.
 pub fn action_of(level: i64) -> &'static str {
     match level {
@@ -155,22 +166,40 @@ pub fn label(level: i64) -> &'static str {
 }
 
 /// Applies the rules to every open finding and every dispatched resident's report as of
-/// `now`; returns how many steps it wrote.
+/// `now`; returns how many steps it wrote. Only what is due is read, a batch at a time, and
+/// every candidate read moves on (or was moved by another instance meanwhile): so the sweep
+/// reads until nothing due is left, however many there are.
 #[cfg(feature = "ssr")]
 pub async fn sweep(db: &crate::db::Db, now: Millis) -> crate::db::DbResult<usize> {
     use crate::reports::db::escalation as reports;
     let rules = super::db::rules(db).await?;
     let mut written = 0;
-    for (id, standing) in super::db::escalation_candidates(db, &rules, now).await? {
-        let steps = steps_due(&rules, standing, now);
-        if !steps.is_empty() && super::db::escalate(db, id, standing.level, &steps).await? {
-            written += steps.len();
+    loop {
+        let batch = super::db::escalation_candidates(db, &rules, now).await?;
+        let mut moved = 0;
+        for (id, standing) in batch.due {
+            let steps = steps_due(&rules, standing, now);
+            if !steps.is_empty() && super::db::escalate(db, id, standing.level, &steps).await? {
+                moved += 1;
+                written += steps.len();
+            }
+        }
+        if !batch.more || moved == 0 {
+            break;
         }
     }
-    for (id, standing) in reports::candidates(db, now, &rules).await? {
-        let steps = steps_due(&rules, standing, now);
-        if !steps.is_empty() && reports::escalate(db, id, standing.level, &steps).await? {
-            written += steps.len();
+    loop {
+        let batch = reports::candidates(db, now, &rules).await?;
+        let mut moved = 0;
+        for (id, standing) in batch.due {
+            let steps = steps_due(&rules, standing, now);
+            if !steps.is_empty() && reports::escalate(db, id, standing.level, &steps).await? {
+                moved += 1;
+                written += steps.len();
+            }
+        }
+        if !batch.more || moved == 0 {
+            break;
         }
     }
     Ok(written)

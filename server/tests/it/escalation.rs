@@ -425,3 +425,109 @@ async fn a_finding_is_reassigned_by_the_supervisor_and_withdrawn_ones_leave_the_
     assert_eq!(line("淮河路办事处").findings, 1);
     assert_eq!(line("淮河路办事处").rectified, 1);
 }
+
+/// `n` dispatched reports (or open findings) of 太昊路办事处 at `level`, reached at
+/// `escalated_at`, their deadline at `deadline`, written straight into the table (the
+/// sweep's candidates, in numbers the API would take minutes to make).
+async fn many_at_level(
+    app: &TestApp,
+    table: &str,
+    tag: &str,
+    n: i64,
+    level: i64,
+    deadline: i64,
+    escalated_at: i64,
+) {
+    let office = app
+        .scalar("SELECT id FROM offices WHERE name = '太昊路办事处'")
+        .await;
+    let street = app
+        .scalar("SELECT id FROM streets WHERE name = '韩营一巷'")
+        .await;
+    let category = app
+        .scalar("SELECT id FROM categories WHERE code = 'exposed_garbage'")
+        .await;
+    let sql = match table {
+        "reports" => {
+            "INSERT INTO reports (client_uuid, tracking_code, content_hash, category_id, \
+                 office_id, street_id, status, created_on_device, received_at, updated_at, \
+                 deadline_at, escalation_level, escalated_at) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+             SELECT $2 || '-' || i, $2 || i, '', $3, $4, $5, 'dispatched', $6, $6, $6, $7, \
+                 $8, $9 FROM n"
+        }
+        _ => {
+            "INSERT INTO findings (round_id, client_uuid, content_hash, code, category_id, \
+                 office_id, street_id, status, deadline_at, created_by, created_on_device, \
+                 received_at, updated_at, escalation_level, escalated_at) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+             SELECT (SELECT MIN(id) FROM inspection_rounds), $2 || '-' || i, '', $2 || i, $3, \
+                 $4, $5, 'open', $7, (SELECT id FROM users WHERE username = 'dudao'), $6, $6, \
+                 $6, $8, $9 FROM n"
+        }
+    };
+    sqlx::query(sql)
+        .bind(n)
+        .bind(tag)
+        .bind(category)
+        .bind(office)
+        .bind(street)
+        .bind(deadline - 10 * H)
+        .bind(deadline)
+        .bind(level)
+        .bind(escalated_at)
+        .execute(&app.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{table}: {e}"));
+}
+
+/// The rules' sweep reads only what is due: among 100,000 dispatched reports at 催办 or 督办
+/// with the oldest deadlines but not due for their next step (each sweep used to read the
+/// first 10,000 of them and nothing after), the 1,000 at 催办 for longer than the 督办
+/// threshold are all stepped by one sweep; the same for open findings.
+#[tokio::test]
+async fn one_sweep_steps_every_due_candidate_among_100000_waiting() {
+    let app = spawn_app().await;
+    set_rules(&app).await; // 督办 10 h after 催办, 提级 20 h after 督办
+    let now = app.clock.now().0;
+    many_at_level(&app, "reports", "wait1", 60_000, 1, now - 100 * H, now - H).await;
+    many_at_level(&app, "reports", "wait2", 39_000, 2, now - 100 * H, now - H).await;
+    many_at_level(
+        &app,
+        "reports",
+        "due1",
+        1_000,
+        1,
+        now - 12 * H,
+        now - 11 * H,
+    )
+    .await;
+    // A round for the findings to belong to.
+    let dudao = app.login("dudao").await;
+    let res = crate::supervision::start_round(&app, &dudao, "open").await;
+    assert!(res.status().is_success(), "{}", res.status());
+    many_at_level(&app, "findings", "fwait", 30_000, 1, now - 100 * H, now - H).await;
+    many_at_level(&app, "findings", "fdue", 500, 1, now - 12 * H, now - 11 * H).await;
+
+    let written = sweep(&app.db, app.clock.now()).await.unwrap();
+    assert_eq!(
+        written, 1_500,
+        "one 督办 each for the due ones, nothing for the rest"
+    );
+    let level = |table: &str, tag: &str, level: i64| {
+        format!(
+            "SELECT COUNT(*) FROM {table} WHERE client_uuid LIKE '{tag}-%' \
+             AND escalation_level = {level}"
+        )
+    };
+    assert_eq!(app.scalar(&level("reports", "due1", 2)).await, 1_000);
+    assert_eq!(app.scalar(&level("reports", "wait1", 1)).await, 60_000);
+    assert_eq!(app.scalar(&level("reports", "wait2", 2)).await, 39_000);
+    assert_eq!(app.scalar(&level("findings", "fdue", 2)).await, 500);
+    assert_eq!(app.scalar(&level("findings", "fwait", 1)).await, 30_000);
+    assert_eq!(
+        sweep(&app.db, app.clock.now()).await.unwrap(),
+        0,
+        "nothing left due"
+    );
+}

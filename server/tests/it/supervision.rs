@@ -14,7 +14,7 @@ const START: &str = "/api/dudao/start_round";
 type Read<'a> = (&'a str, Vec<(&'a str, String)>, [u16; 5]);
 
 /// Starts a round covering 韩营 (and one of its streets) as `cookie`.
-async fn start_round(app: &TestApp, cookie: &str, kind: &str) -> reqwest::Response {
+pub(crate) async fn start_round(app: &TestApp, cookie: &str, kind: &str) -> reqwest::Response {
     let community = app
         .scalar("SELECT community_id FROM streets WHERE name = '韩营一巷'")
         .await;

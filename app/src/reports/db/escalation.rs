@@ -6,60 +6,71 @@
 
 use crate::db::{Db, DbResult};
 use crate::domain::{Millis, OfficeId, ReportNo, UserId};
-use crate::supervision::escalation::{PRESS, PRESSED, Standing, action_of};
+use crate::supervision::escalation::{Candidates, PRESS, PRESSED, SUPERVISED, Standing, action_of};
 
-/// At most this many candidates a sweep reads (oldest deadline first; the next sweep goes on).
-const BATCH: i64 = 10_000;
+use crate::supervision::escalation::BATCH;
 
-/// Dispatched reports the rules may step now: those past their deadline by the 催办
-/// threshold, those at 催办 or 督办 (few: on their way to 提级), and (when the rework rule is
-/// on) those sent back `rework` times or more below 督办. Range scans of the partial index
-/// `reports_escalation` (its terms are repeated word for word: SQLite uses a partial index
-/// only for a query that names them) and of `reports_send_backs`; reports at 提级 are never
-/// read.
+/// Dispatched reports whose next step has fallen due by `now`: past the deadline by the 催办
+/// threshold (level 0), at 催办 or 督办 for longer than the next threshold, and (when the
+/// rework rule is on) sent back `rework` times or more below 督办. Only what is due is read,
+/// so every candidate moves on and the next read finds the next ones: range scans of the
+/// partial indexes `reports_escalation` (by deadline), `reports_escalation_pressed` (by the
+/// moment the level was reached) and `reports_send_backs`. Their terms are repeated word for
+/// word: SQLite uses a partial index only for a query that names them.
 pub async fn candidates(
     db: &Db,
     now: Millis,
     rules: &crate::supervision::escalation::Rules,
-) -> DbResult<Vec<(ReportNo, Standing)>> {
+) -> DbResult<Candidates<ReportNo>> {
     type Row = (i64, i64, i64, Option<i64>, i64);
-    let press_due = now.0 - rules.press_after_hours * crate::domain::time::HOUR_MS;
+    let hours_ago = |h: i64| now.0 - h * crate::domain::time::HOUR_MS;
     let mut rows: Vec<Row> = sqlx::query_as(
         "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
          WHERE status = 'dispatched' AND escalation_level < 3 AND escalation_level = 0 \
              AND deadline_at <= $1 \
          ORDER BY escalation_level, deadline_at LIMIT $2",
     )
-    .bind(press_due)
+    .bind(hours_ago(rules.press_after_hours))
     .bind(BATCH)
     .fetch_all(&db.pool)
     .await?;
-    let pressed: Vec<Row> = sqlx::query_as(
-        "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
-         WHERE status = 'dispatched' AND escalation_level < 3 AND escalation_level IN (1, 2) \
-         ORDER BY escalation_level, deadline_at LIMIT $1",
-    )
-    .bind(BATCH)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.extend(pressed);
+    let mut more = rows.len() as i64 >= BATCH;
+    for (level, hours) in [
+        (PRESSED, rules.supervise_after_hours),
+        (SUPERVISED, rules.escalate_after_hours),
+    ] {
+        let pressed: Vec<Row> = sqlx::query_as(
+            "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
+             FROM reports WHERE status = 'dispatched' AND escalation_level IN (1, 2) \
+                 AND escalation_level = $1 AND escalated_at <= $2 \
+             ORDER BY escalation_level, escalated_at LIMIT $3",
+        )
+        .bind(level)
+        .bind(hours_ago(hours))
+        .bind(BATCH)
+        .fetch_all(&db.pool)
+        .await?;
+        more |= pressed.len() as i64 >= BATCH;
+        rows.extend(pressed);
+    }
     let rework = rules.supervise_on_rework;
     if rework > 0 {
         let reworked: Vec<Row> = sqlx::query_as(
             "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
              FROM reports WHERE send_back_count >= $1 AND status = 'dispatched' \
-                 AND escalation_level = 0 LIMIT $2",
+                 AND escalation_level IN (0, 1) LIMIT $2",
         )
         .bind(rework)
         .bind(BATCH)
         .fetch_all(&db.pool)
         .await?;
+        more |= reworked.len() as i64 >= BATCH;
         rows.extend(reworked);
-        // One each (a report may be both past its 催办 and sent back often).
+        // One each (a report may be both past its threshold and sent back often).
         rows.sort_unstable_by_key(|r| r.0);
         rows.dedup_by_key(|r| r.0);
     }
-    Ok(rows
+    let due = rows
         .into_iter()
         .map(|(id, deadline, level, at, rework)| {
             (
@@ -72,7 +83,8 @@ pub async fn candidates(
                 },
             )
         })
-        .collect())
+        .collect();
+    Ok(Candidates { due, more })
 }
 
 /// Writes the rules' `steps` (level, moment) of a report still dispatched at level `from`,
