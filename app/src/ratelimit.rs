@@ -281,6 +281,10 @@ pub struct Limiter {
 
 /// Shared counts are swept once in this many charges (per instance).
 const SWEEP_SHARED_EVERY: u64 = 1000;
+/// The longest a call waits for the shared counts. With the database down the call goes on
+/// without them (it fails at its own work with 503 soon after) instead of waiting out the
+/// pool's whole acquire timeout here first.
+const SHARED_WAIT: Duration = Duration::from_secs(2);
 
 /// The sliding-window counter's verdict: None when a call may pass now, else how many ms to
 /// wait. `previous` and `current` are the units of the last and of this fixed window of `w`
@@ -328,19 +332,25 @@ impl Limiter {
         let now = crate::domain::Millis::now().0;
         let w = self.window_ms();
         let current = now.div_euclid(w);
-        let rows: Result<Vec<(i64, i64)>, _> = sqlx::query_as(
+        let read = sqlx::query_as(
             "SELECT bucket, units FROM rate_counts \
              WHERE scope = $1 AND client = $2 AND bucket >= $3",
         )
         .bind(*scope)
         .bind(client.to_string())
         .bind(current - 1)
-        .fetch_all(&db.pool)
-        .await;
-        let rows = match rows {
-            Ok(rows) => rows,
-            Err(e) => {
+        .fetch_all(&db.pool);
+        let rows: Vec<(i64, i64)> = match tokio::time::timeout(SHARED_WAIT, read).await {
+            Ok(Ok(rows)) => rows,
+            Ok(Err(e)) => {
                 tracing::warn!(error = %e, scope, "reading a shared rate limit failed; letting the call through");
+                return None;
+            }
+            Err(_) => {
+                tracing::warn!(
+                    scope,
+                    "reading a shared rate limit timed out; letting the call through"
+                );
                 return None;
             }
         };
@@ -381,7 +391,7 @@ impl Limiter {
         let now = crate::domain::Millis::now().0;
         let w = self.window_ms();
         let bucket = now.div_euclid(w);
-        let done = sqlx::query(
+        let write = sqlx::query(
             "INSERT INTO rate_counts (scope, client, bucket, units, expires_at) \
              VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (scope, client, bucket) \
@@ -392,10 +402,11 @@ impl Limiter {
         .bind(bucket)
         .bind(i64::from(units))
         .bind((bucket + 2) * w)
-        .execute(&db.pool)
-        .await;
-        if let Err(e) = done {
-            tracing::warn!(error = %e, scope, "counting a shared rate limit failed");
+        .execute(&db.pool);
+        match tokio::time::timeout(SHARED_WAIT, write).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, scope, "counting a shared rate limit failed"),
+            Err(_) => tracing::warn!(scope, "counting a shared rate limit timed out"),
         }
         let n = self
             .calls

@@ -84,7 +84,14 @@ async fn spawn(
     };
     let config = Config::from_lookup(|k| match k {
         "DATABASE_URL" => Some(database_url.clone()),
-        "DATA_DIR" => Some(dir.clone()),
+        // A test's own (a small disk, say), else the temporary one.
+        "DATA_DIR" => Some(
+            extra
+                .iter()
+                .find(|(name, _)| name == "DATA_DIR")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| dir.clone()),
+        ),
         "BIND_ADDR" => Some("127.0.0.1:0".into()),
         // The demo areas and accounts, unless a test says otherwise.
         "SEED_DEMO" => Some(

@@ -11,6 +11,7 @@ mod common;
 
 mod admin;
 mod bodies;
+mod chaos;
 mod escalation;
 mod exports;
 mod figures;
