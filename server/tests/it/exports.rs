@@ -98,7 +98,7 @@ async fn download(app: &TestApp, cookie: &str, path: &str) -> Vec<u8> {
 }
 
 /// The rows of the workbook's first sheet, and whether any cell holds a formula.
-fn xlsx_rows(bytes: Vec<u8>) -> (Vec<Vec<Data>>, bool) {
+pub(crate) fn xlsx_rows(bytes: Vec<u8>) -> (Vec<Vec<Data>>, bool) {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     let name = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&name).unwrap();
@@ -107,7 +107,7 @@ fn xlsx_rows(bytes: Vec<u8>) -> (Vec<Vec<Data>>, bool) {
     (range.rows().map(|r| r.to_vec()).collect(), any_formula)
 }
 
-fn text(d: &Data) -> String {
+pub(crate) fn text(d: &Data) -> String {
     match d {
         Data::String(s) => s.clone(),
         Data::Empty => String::new(),

@@ -420,3 +420,75 @@ async fn orphaned_photos_are_swept_and_referenced_or_fresh_ones_never() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+/// A photo named only by an honour's event (the plaque) or only by a finding is no orphan:
+/// with every file two days old and no submission's protection left, the sweep removes the
+/// orphan beside them and keeps both.
+#[tokio::test]
+async fn photos_named_only_by_an_honour_or_a_finding_survive_the_sweep() {
+    use app::storage::{PhotoSha, PhotoStore, PhotoVariant};
+    let app = crate::common::spawn_app().await;
+    let store = PhotoStore::new(app.data_dir.path());
+    let staff = app.login("taihao").await;
+    let honour = crate::honours::nominate(&app, &staff, "王建国").await;
+    let day = crate::honours::day(5);
+    for (action, date, photo) in [("publish", day.as_str(), false), ("award", "", true)] {
+        let res = crate::honours::act(&app, Some(&staff), honour, action, date, "", photo).await;
+        crate::common::ok(res).await;
+    }
+    let (plaque,): (String,) = sqlx::query_as(
+        "SELECT photo_sha256 FROM honour_events WHERE honour_id = $1 AND action = 'award'",
+    )
+    .bind(honour)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let (_, finding) = crate::supervision::finding(&app).await;
+    let (found,): (String,) =
+        sqlx::query_as("SELECT sha256 FROM finding_photos WHERE finding_id = $1")
+            .bind(finding)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    for sha in [&plaque, &found] {
+        assert_eq!(
+            app.scalar_for("SELECT COUNT(*) FROM report_photos WHERE sha256 = $1", sha)
+                .await,
+            0,
+            "named by no report"
+        );
+    }
+    let orphan = PhotoSha::of(b"orphan");
+    store
+        .put(&orphan, PhotoVariant::Full, b"orphan")
+        .await
+        .unwrap();
+    // Every file two days old, and no submission's protection (as after a restart).
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 24 * 3600);
+    for sha in [plaque.as_str(), found.as_str(), orphan.as_str()] {
+        let sha = PhotoSha::parse(sha).unwrap();
+        for v in [PhotoVariant::Full, PhotoVariant::Thumb] {
+            let path = store.local_path(&sha, v).unwrap();
+            if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+                f.set_modified(old).unwrap();
+            }
+        }
+    }
+    app::storage::forget_in_use();
+    let removed = app::photo_sweep::sweep(&app.db, &store, app::photo_sweep::MIN_AGE)
+        .await
+        .unwrap();
+    assert_eq!(removed, 1, "the orphan, and only it");
+    assert!(
+        !store
+            .local_path(&orphan, PhotoVariant::Full)
+            .unwrap()
+            .exists()
+    );
+    for sha in [&plaque, &found] {
+        let sha = PhotoSha::parse(sha).unwrap();
+        for v in [PhotoVariant::Full, PhotoVariant::Thumb] {
+            assert!(store.local_path(&sha, v).unwrap().exists(), "{sha} {v:?}");
+        }
+    }
+}

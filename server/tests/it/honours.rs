@@ -22,7 +22,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 /// YYYY-MM-DD `days` from now (China time).
-fn day(days: i64) -> String {
+pub(crate) fn day(days: i64) -> String {
     Millis(Millis::now().0 + days * DAY_MS).format_date()
 }
 
@@ -32,7 +32,7 @@ async fn community(app: &TestApp, name: &str) -> i64 {
 }
 
 /// A household nominated by `cookie` in 韩营 (太昊路办事处) through the create form.
-async fn nominate(app: &TestApp, cookie: &str, full_name: &str) -> i64 {
+pub(crate) async fn nominate(app: &TestApp, cookie: &str, full_name: &str) -> i64 {
     let c = community(app, "韩营").await;
     let res = app
         .post_form(
@@ -73,7 +73,7 @@ async fn snapshot(app: &TestApp, id: i64) -> (String, i64, i64) {
     (status, version, events)
 }
 
-async fn act(
+pub(crate) async fn act(
     app: &TestApp,
     cookie: Option<&str>,
     id: i64,

@@ -767,7 +767,38 @@ async fn the_bulletin_matches_a_recount_from_the_events_and_publishes_without_na
             .unwrap()
             .contains("spreadsheetml")
     );
-    assert!(file.bytes().await.unwrap().starts_with(b"PK"));
+    // Opened as a spreadsheet program would: the period's title, the columns, then one row
+    // per office with the figures of the page.
+    let (rows, formulas) = crate::exports::xlsx_rows(file.bytes().await.unwrap().to_vec());
+    assert!(!formulas);
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(crate::exports::text).collect())
+        .collect();
+    assert_eq!(cells[0][0], b.title());
+    let header = cells
+        .iter()
+        .position(|r| r[0] == app::supervision::strings::BULLETIN_COLUMNS[0])
+        .expect("the header row");
+    assert_eq!(
+        cells[header],
+        app::supervision::strings::BULLETIN_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+    );
+    let body_rows = &cells[header + 1..];
+    assert_eq!(body_rows.len(), b.rows.len(), "one row per office");
+    for (cells, row) in body_rows.iter().zip(&b.rows) {
+        assert_eq!(cells[0], row.rank.to_string(), "{cells:?}");
+        assert_eq!(cells[1], row.office);
+        assert_eq!(cells[2], row.findings.to_string(), "{}", row.office);
+        assert_eq!(cells[3], row.rectified.to_string(), "{}", row.office);
+        assert_eq!(cells[5], row.rework.to_string(), "{}", row.office);
+        assert_eq!(cells[6], row.pressed.to_string(), "{}", row.office);
+        assert_eq!(cells[9], row.passed.to_string(), "{}", row.office);
+        assert_eq!(cells[10], row.open_now.to_string(), "{}", row.office);
+    }
     assert_eq!(xlsx(Some(&huaihe)).await.unwrap().status(), 403);
     assert_eq!(publish(&app, &taihao).await.status(), 403);
     assert_eq!(publish(&app, &admin).await.status(), 403);
