@@ -923,77 +923,37 @@ pub async fn set_rules(db: &Db, r: &super::escalation::Rules, at: Millis) -> DbR
     Ok(())
 }
 
-/// Open findings whose next step has fallen due by `now` (see
-/// `reports::db::escalation::candidates`, which reads the reports the same way): past the
-/// deadline by the 催办 threshold at level 0, at 催办 or 督办 for longer than the next
-/// threshold, and (with the rework rule on) sent back often enough below 督办. Range scans
-/// of `findings_escalation_due` and `findings_escalation_pressed`, whose terms are repeated
-/// word for word (SQLite's partial indexes).
+/// Open findings whose next step has fallen due by `now`
+/// (`super::escalation::read_candidates`): range scans of `findings_escalation_due`,
+/// `findings_escalation_pressed` and `findings_reworked`, whose terms are repeated word for
+/// word (SQLite's partial indexes).
+const CANDIDATE_READS: super::escalation::CandidateReads = super::escalation::CandidateReads {
+    fresh: "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
+            WHERE status = 'open' AND escalation_level = 0 AND deadline_at <= $1 \
+            ORDER BY deadline_at LIMIT $2",
+    pressed: "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
+              WHERE status = 'open' AND escalation_level IN (1, 2) \
+                  AND escalation_level = $1 AND escalated_at <= $2 \
+              ORDER BY escalation_level, escalated_at LIMIT $3",
+    reworked: "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
+               WHERE status = 'open' AND escalation_level < 2 AND rework_count >= $1 LIMIT $2",
+};
+
+/// Open findings the rules step now ([`CANDIDATE_READS`]).
 pub async fn escalation_candidates(
     db: &Db,
     rules: &super::escalation::Rules,
     now: Millis,
 ) -> DbResult<super::escalation::Candidates<FindingId>> {
-    use super::escalation::{BATCH, PRESSED, SUPERVISED};
-    type Row = (i64, i64, i64, Option<i64>, i64);
-    let hours_ago = |h: i64| now.0 - h * crate::domain::time::HOUR_MS;
-    let mut rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
-         WHERE status = 'open' AND escalation_level = 0 AND deadline_at <= $1 \
-         ORDER BY deadline_at LIMIT $2",
-    )
-    .bind(hours_ago(rules.press_after_hours))
-    .bind(BATCH)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut more = rows.len() as i64 >= BATCH;
-    for (level, hours) in [
-        (PRESSED, rules.supervise_after_hours),
-        (SUPERVISED, rules.escalate_after_hours),
-    ] {
-        let pressed: Vec<Row> = sqlx::query_as(
-            "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
-             WHERE status = 'open' AND escalation_level IN (1, 2) \
-                 AND escalation_level = $1 AND escalated_at <= $2 \
-             ORDER BY escalation_level, escalated_at LIMIT $3",
-        )
-        .bind(level)
-        .bind(hours_ago(hours))
-        .bind(BATCH)
-        .fetch_all(&db.pool)
-        .await?;
-        more |= pressed.len() as i64 >= BATCH;
-        rows.extend(pressed);
-    }
-    if rules.supervise_on_rework > 0 {
-        let reworked: Vec<Row> = sqlx::query_as(
-            "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
-             WHERE status = 'open' AND escalation_level < 2 AND rework_count >= $1 LIMIT $2",
-        )
-        .bind(rules.supervise_on_rework)
-        .bind(BATCH)
-        .fetch_all(&db.pool)
-        .await?;
-        more |= reworked.len() as i64 >= BATCH;
-        rows.extend(reworked);
-        rows.sort_unstable_by_key(|r| r.0);
-        rows.dedup_by_key(|r| r.0);
-    }
-    let due = rows
-        .into_iter()
-        .map(|(id, deadline, level, at, rework)| {
-            (
-                FindingId(id),
-                super::escalation::Standing {
-                    deadline_at: Millis(deadline),
-                    level,
-                    escalated_at: at.map(Millis),
-                    rework,
-                },
-            )
-        })
-        .collect();
-    Ok(super::escalation::Candidates { due, more })
+    let c = super::escalation::read_candidates(db, &CANDIDATE_READS, rules, now).await?;
+    Ok(super::escalation::Candidates {
+        due: c
+            .due
+            .into_iter()
+            .map(|(id, s)| (FindingId(id), s))
+            .collect(),
+        more: c.more,
+    })
 }
 
 /// Writes the escalation `steps` of a finding still open at level `from`, with an event
@@ -1002,7 +962,7 @@ pub async fn escalate(
     db: &Db,
     id: FindingId,
     from: i64,
-    steps: &[(i64, Millis)],
+    steps: Vec<(i64, Millis)>,
 ) -> DbResult<bool> {
     let Some(&(level, at)) = steps.last() else {
         return Ok(false);
@@ -1021,7 +981,7 @@ pub async fn escalate(
     let Some((office,)) = row else {
         return Ok(false);
     };
-    for &(level, at) in steps {
+    for &(level, at) in &steps {
         insert_event(
             &mut tx,
             &Event {

@@ -110,6 +110,74 @@ pub struct Candidates<Id> {
     pub more: bool,
 }
 
+/// The reads of a table's candidates, its owner's SQL: each selects `id, deadline_at,
+/// escalation_level, escalated_at` and the rework count, at most `$n` (the last parameter)
+/// rows. `fresh`: at level 0 with the deadline at or before `$1`; `pressed`: at level `$1`
+/// reached at or before `$2`; `reworked`: below 督办, sent back at least `$1` times.
+#[derive(Debug, Clone, Copy)]
+pub struct CandidateReads {
+    pub fresh: &'static str,
+    pub pressed: &'static str,
+    pub reworked: &'static str,
+}
+
+/// Reads what has fallen due by `now` with a table's [`CandidateReads`]: only what is due,
+/// so every candidate moves on and the next read finds the next ones.
+#[cfg(feature = "ssr")]
+pub async fn read_candidates(
+    db: &crate::db::Db,
+    reads: &CandidateReads,
+    rules: &Rules,
+    now: Millis,
+) -> crate::db::DbResult<Candidates<i64>> {
+    type Row = (i64, i64, i64, Option<i64>, i64);
+    let hours_ago = |h: i64| now.0 - h * HOUR_MS;
+    let mut rows: Vec<Row> = sqlx::query_as(reads.fresh)
+        .bind(hours_ago(rules.press_after_hours))
+        .bind(BATCH)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut more = rows.len() as i64 >= BATCH;
+    for (level, hours) in [
+        (PRESSED, rules.supervise_after_hours),
+        (SUPERVISED, rules.escalate_after_hours),
+    ] {
+        let pressed: Vec<Row> = sqlx::query_as(reads.pressed)
+            .bind(level)
+            .bind(hours_ago(hours))
+            .bind(BATCH)
+            .fetch_all(&db.pool)
+            .await?;
+        more |= pressed.len() as i64 >= BATCH;
+        rows.extend(pressed);
+    }
+    if rules.supervise_on_rework > 0 {
+        let reworked: Vec<Row> = sqlx::query_as(reads.reworked)
+            .bind(rules.supervise_on_rework)
+            .bind(BATCH)
+            .fetch_all(&db.pool)
+            .await?;
+        more |= reworked.len() as i64 >= BATCH;
+        rows.extend(reworked);
+        // One each (one may be both past its threshold and sent back often).
+        rows.sort_unstable_by_key(|r| r.0);
+        rows.dedup_by_key(|r| r.0);
+    }
+    let due = rows
+        .into_iter()
+        .map(|(id, deadline, level, at, rework)| {
+            let standing = Standing {
+                deadline_at: Millis(deadline),
+                level,
+                escalated_at: at.map(Millis),
+                rework,
+            };
+            (id, standing)
+        })
+        .collect();
+    Ok(Candidates { due, more })
+}
+
 /// The event's action of reaching `level`.
 pub fn action_of(level: i64) -> &'static str {
     match level {
@@ -166,43 +234,61 @@ pub fn label(level: i64) -> &'static str {
 }
 
 /// Applies the rules to every open finding and every dispatched resident's report as of
-/// `now`; returns how many steps it wrote. Only what is due is read, a batch at a time, and
-/// every candidate read moves on (or was moved by another instance meanwhile): so the sweep
-/// reads until nothing due is left, however many there are.
+/// `now`; returns how many steps it wrote.
 #[cfg(feature = "ssr")]
 pub async fn sweep(db: &crate::db::Db, now: Millis) -> crate::db::DbResult<usize> {
     use crate::reports::db::escalation as reports;
     let rules = super::db::rules(db).await?;
+    let findings = step_all(
+        &rules,
+        now,
+        || super::db::escalation_candidates(db, &rules, now),
+        |id, from, steps| super::db::escalate(db, id, from, steps),
+    )
+    .await?;
+    let reports = step_all(
+        &rules,
+        now,
+        || reports::candidates(db, now, &rules),
+        |id, from, steps| reports::escalate(db, id, from, steps),
+    )
+    .await?;
+    Ok(findings + reports)
+}
+
+/// Steps every candidate `read` gives, a batch at a time, until a read finds no more: every
+/// candidate read is due and moves on (or was moved by another instance meanwhile), so this
+/// ends however many there are. Returns the steps written.
+#[cfg(feature = "ssr")]
+async fn step_all<Id, R, RF, E, EF>(
+    rules: &Rules,
+    now: Millis,
+    read: R,
+    escalate: E,
+) -> crate::db::DbResult<usize>
+where
+    Id: Copy,
+    R: Fn() -> RF,
+    RF: std::future::Future<Output = crate::db::DbResult<Candidates<Id>>>,
+    E: Fn(Id, i64, Vec<(i64, Millis)>) -> EF,
+    EF: std::future::Future<Output = crate::db::DbResult<bool>>,
+{
     let mut written = 0;
     loop {
-        let batch = super::db::escalation_candidates(db, &rules, now).await?;
+        let batch = read().await?;
         let mut moved = 0;
         for (id, standing) in batch.due {
-            let steps = steps_due(&rules, standing, now);
-            if !steps.is_empty() && super::db::escalate(db, id, standing.level, &steps).await? {
+            let steps = steps_due(rules, standing, now);
+            let n = steps.len();
+            if n > 0 && escalate(id, standing.level, steps).await? {
                 moved += 1;
-                written += steps.len();
+                written += n;
             }
         }
         if !batch.more || moved == 0 {
-            break;
+            return Ok(written);
         }
     }
-    loop {
-        let batch = reports::candidates(db, now, &rules).await?;
-        let mut moved = 0;
-        for (id, standing) in batch.due {
-            let steps = steps_due(&rules, standing, now);
-            if !steps.is_empty() && reports::escalate(db, id, standing.level, &steps).await? {
-                moved += 1;
-                written += steps.len();
-            }
-        }
-        if !batch.more || moved == 0 {
-            break;
-        }
-    }
-    Ok(written)
 }
 
 #[cfg(test)]

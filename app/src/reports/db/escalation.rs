@@ -6,90 +6,50 @@
 
 use crate::db::{Db, DbResult};
 use crate::domain::{Millis, OfficeId, ReportNo, UserId};
-use crate::supervision::escalation::{Candidates, PRESS, PRESSED, SUPERVISED, Standing, action_of};
+use crate::supervision::escalation::{
+    CandidateReads, Candidates, PRESS, PRESSED, action_of, read_candidates,
+};
 
-use crate::supervision::escalation::BATCH;
+/// Dispatched reports whose next step has fallen due by `now`
+/// (`supervision::escalation::read_candidates`): range scans of the partial indexes
+/// `reports_escalation` (by deadline), `reports_escalation_pressed` (by the moment the level
+/// was reached) and `reports_send_backs`. Their terms are repeated word for word: SQLite uses
+/// a partial index only for a query that names them.
+const READS: CandidateReads = CandidateReads {
+    fresh: "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
+            FROM reports WHERE status = 'dispatched' AND escalation_level < 3 \
+                AND escalation_level = 0 AND deadline_at <= $1 \
+            ORDER BY escalation_level, deadline_at LIMIT $2",
+    pressed: "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
+              FROM reports WHERE status = 'dispatched' AND escalation_level IN (1, 2) \
+                  AND escalation_level = $1 AND escalated_at <= $2 \
+              ORDER BY escalation_level, escalated_at LIMIT $3",
+    reworked: "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
+               FROM reports WHERE send_back_count >= $1 AND status = 'dispatched' \
+                   AND escalation_level IN (0, 1) LIMIT $2",
+};
 
-/// Dispatched reports whose next step has fallen due by `now`: past the deadline by the 催办
-/// threshold (level 0), at 催办 or 督办 for longer than the next threshold, and (when the
-/// rework rule is on) sent back `rework` times or more below 督办. Only what is due is read,
-/// so every candidate moves on and the next read finds the next ones: range scans of the
-/// partial indexes `reports_escalation` (by deadline), `reports_escalation_pressed` (by the
-/// moment the level was reached) and `reports_send_backs`. Their terms are repeated word for
-/// word: SQLite uses a partial index only for a query that names them.
+/// Dispatched reports the rules step now ([`READS`]).
 pub async fn candidates(
     db: &Db,
     now: Millis,
     rules: &crate::supervision::escalation::Rules,
 ) -> DbResult<Candidates<ReportNo>> {
-    type Row = (i64, i64, i64, Option<i64>, i64);
-    let hours_ago = |h: i64| now.0 - h * crate::domain::time::HOUR_MS;
-    let mut rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count FROM reports \
-         WHERE status = 'dispatched' AND escalation_level < 3 AND escalation_level = 0 \
-             AND deadline_at <= $1 \
-         ORDER BY escalation_level, deadline_at LIMIT $2",
-    )
-    .bind(hours_ago(rules.press_after_hours))
-    .bind(BATCH)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut more = rows.len() as i64 >= BATCH;
-    for (level, hours) in [
-        (PRESSED, rules.supervise_after_hours),
-        (SUPERVISED, rules.escalate_after_hours),
-    ] {
-        let pressed: Vec<Row> = sqlx::query_as(
-            "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
-             FROM reports WHERE status = 'dispatched' AND escalation_level IN (1, 2) \
-                 AND escalation_level = $1 AND escalated_at <= $2 \
-             ORDER BY escalation_level, escalated_at LIMIT $3",
-        )
-        .bind(level)
-        .bind(hours_ago(hours))
-        .bind(BATCH)
-        .fetch_all(&db.pool)
-        .await?;
-        more |= pressed.len() as i64 >= BATCH;
-        rows.extend(pressed);
-    }
-    let rework = rules.supervise_on_rework;
-    if rework > 0 {
-        let reworked: Vec<Row> = sqlx::query_as(
-            "SELECT id, deadline_at, escalation_level, escalated_at, send_back_count \
-             FROM reports WHERE send_back_count >= $1 AND status = 'dispatched' \
-                 AND escalation_level IN (0, 1) LIMIT $2",
-        )
-        .bind(rework)
-        .bind(BATCH)
-        .fetch_all(&db.pool)
-        .await?;
-        more |= reworked.len() as i64 >= BATCH;
-        rows.extend(reworked);
-        // One each (a report may be both past its threshold and sent back often).
-        rows.sort_unstable_by_key(|r| r.0);
-        rows.dedup_by_key(|r| r.0);
-    }
-    let due = rows
-        .into_iter()
-        .map(|(id, deadline, level, at, rework)| {
-            (
-                ReportNo(id),
-                Standing {
-                    deadline_at: Millis(deadline),
-                    level,
-                    escalated_at: at.map(Millis),
-                    rework,
-                },
-            )
-        })
-        .collect();
-    Ok(Candidates { due, more })
+    let c = read_candidates(db, &READS, rules, now).await?;
+    Ok(Candidates {
+        due: c.due.into_iter().map(|(id, s)| (ReportNo(id), s)).collect(),
+        more: c.more,
+    })
 }
 
 /// Writes the rules' `steps` (level, moment) of a report still dispatched at level `from`,
 /// an event each; false (nothing written) when it moved meanwhile.
-pub async fn escalate(db: &Db, id: ReportNo, from: i64, steps: &[(i64, Millis)]) -> DbResult<bool> {
+pub async fn escalate(
+    db: &Db,
+    id: ReportNo,
+    from: i64,
+    steps: Vec<(i64, Millis)>,
+) -> DbResult<bool> {
     let Some(&(level, at)) = steps.last() else {
         return Ok(false);
     };
@@ -108,7 +68,7 @@ pub async fn escalate(db: &Db, id: ReportNo, from: i64, steps: &[(i64, Millis)])
         tx.rollback().await?;
         return Ok(false);
     };
-    for &(level, at) in steps {
+    for &(level, at) in &steps {
         insert_event(
             &mut tx,
             id,
