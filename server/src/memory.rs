@@ -20,7 +20,14 @@
 //! photo decodes into about 6 MB) stay in the arenas for the next upload. Measured with the
 //! debug build: 193 → 42 MB resident after a start with the demo seed.
 //!
-//! glibc reads `MALLOC_ARENA_MAX` and `MALLOC_MMAP_THRESHOLD_` when the process starts, and
+//! A fixed threshold also fixes the trim threshold (the free memory at the top of an arena
+//! that glibc keeps rather than give back) at its default of 128 KiB: every upload's buffers
+//! were then given back and faulted in again, 46–50 instead of 57 reports/s at 100 concurrent
+//! uploads. [`TRIM_THRESHOLD`] keeps 32 MiB: 53–57 reports/s, peak 116–121 MB, and still
+//! 21 MB idle (BENCHMARKS.md, "Bodies, floods and faults").
+//!
+//! glibc reads `MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_`
+//! when the process starts, and
 //! the workspace forbids the `unsafe` of a `mallopt` call: so the server, started without
 //! them, starts itself again with them (the same process id, arguments and environment). A
 //! variable the operator set (to any value) is left as it is.
@@ -30,10 +37,12 @@ pub const ARENAS: &str = "2";
 /// Blocks from this size up are mapped on their own and returned when freed: 16 MiB, below
 /// argon2's 19 MiB and above any photo buffer.
 pub const MMAP_THRESHOLD: &str = "16777216";
+/// Free memory at the top of an arena kept for the next uploads: 32 MiB.
+pub const TRIM_THRESHOLD: &str = "33554432";
 
-/// On Linux with glibc, when `MALLOC_ARENA_MAX` or `MALLOC_MMAP_THRESHOLD_` is not set:
-/// replaces this process by the same program with the missing ones set to [`ARENAS`] and
-/// [`MMAP_THRESHOLD`]. Returns (doing nothing) elsewhere, when both are set, or when the
+/// On Linux with glibc, when one of `MALLOC_ARENA_MAX`, `MALLOC_MMAP_THRESHOLD_` and
+/// `MALLOC_TRIM_THRESHOLD_` is not set: replaces this process by the same program with the
+/// missing ones set to [`ARENAS`], [`MMAP_THRESHOLD`] and [`TRIM_THRESHOLD`]. Returns (doing nothing) elsewhere, when both are set, or when the
 /// program cannot be started again (it then runs with glibc's defaults).
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -42,6 +51,7 @@ pub fn tune_allocator() {
         let missing: Vec<(&str, &str)> = [
             ("MALLOC_ARENA_MAX", ARENAS),
             ("MALLOC_MMAP_THRESHOLD_", MMAP_THRESHOLD),
+            ("MALLOC_TRIM_THRESHOLD_", TRIM_THRESHOLD),
         ]
         .into_iter()
         .filter(|(name, _)| std::env::var_os(name).is_none())
