@@ -46,21 +46,37 @@ impl<T: Clone> Cached<T> {
     }
 }
 
-/// The caches of the public pages, in the application state.
+/// The caches of the public pages, in the application state: one [`Cached`] per type of
+/// figures, made on first use. Keyed by type so that this module names no area (the areas
+/// that cache figures sit above it: `stats`, `honours`).
 pub struct PublicCaches {
-    pub stats: Cached<crate::stats::StatsOverview>,
-    pub summary: Cached<crate::stats::SiteSummary>,
-    /// `/honours` without a search (what a crowd opens; a search asks the database).
-    pub honours: Cached<crate::honours::PublicHonours>,
+    life: Duration,
+    slots: std::sync::Mutex<
+        std::collections::HashMap<
+            std::any::TypeId,
+            std::sync::Arc<dyn std::any::Any + Send + Sync>,
+        >,
+    >,
 }
 
 impl PublicCaches {
     pub fn new(life: Duration) -> Self {
         Self {
-            stats: Cached::new(life),
-            summary: Cached::new(life),
-            honours: Cached::new(life),
+            life,
+            slots: Default::default(),
         }
+    }
+
+    /// The cache of `T`'s figures.
+    pub fn of<T: Clone + Send + Sync + 'static>(&self) -> std::sync::Arc<Cached<T>> {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = slots
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| std::sync::Arc::new(Cached::<T>::new(self.life)))
+            .clone();
+        // The entry of `TypeId::of::<T>()` always holds a `Cached<T>`.
+        slot.downcast::<Cached<T>>()
+            .unwrap_or_else(|_| std::sync::Arc::new(Cached::new(self.life)))
     }
 }
 
@@ -96,5 +112,14 @@ mod tests {
         );
         assert_eq!(c.get(|| async { Ok(2) }).await.unwrap(), 2);
         assert_eq!(c.computations(), 2);
+    }
+
+    #[tokio::test]
+    async fn each_type_has_its_own_cache_for_the_life_of_the_caches() {
+        let caches = PublicCaches::new(Duration::from_secs(60));
+        assert_eq!(caches.of::<u32>().get(|| async { Ok(1) }).await.unwrap(), 1);
+        assert_eq!(caches.of::<u32>().get(|| async { Ok(2) }).await.unwrap(), 1);
+        assert_eq!(caches.of::<i64>().get(|| async { Ok(3) }).await.unwrap(), 3);
+        assert_eq!(caches.of::<u32>().computations(), 1);
     }
 }

@@ -76,11 +76,12 @@ mod ssr {
         Ok(MessageKey(key))
     }
 
-    /// `msg` sealed with the running server's key (empty when there is no state).
+    /// `msg` sealed with the running server's key, which the server puts into every
+    /// request's context (empty without it).
     pub fn seal_current(msg: &str) -> String {
-        match crate::state::app_state() {
-            Ok(state) => seal(&state.settings.message_key, msg),
-            Err(_) => String::new(),
+        match leptos::prelude::use_context::<MessageKey>() {
+            Some(key) => seal(&key, msg),
+            None => String::new(),
         }
     }
 }
@@ -92,8 +93,8 @@ pub use ssr::*;
 pub fn shown_error(value: Option<String>) -> Option<String> {
     #[cfg(feature = "ssr")]
     {
-        let state = leptos::prelude::use_context::<crate::state::AppState>()?;
-        open(&state.settings.message_key, &value?)
+        let key = leptos::prelude::use_context::<MessageKey>()?;
+        open(&key, &value?)
     }
     #[cfg(not(feature = "ssr"))]
     {

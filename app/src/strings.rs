@@ -8,3 +8,9 @@ pub const NOT_FOUND_BODY: &str = "您访问的页面不存在或尚未开放。"
 pub const BACK_HOME: &str = "返回首页";
 /// Shown while `public/photo-shrink.js` makes a form's photos small before sending them.
 pub const SHRINKING_PHOTOS: &str = "正在压缩照片，请稍候…";
+
+/// A number of hours (a category's 处置时限, shown on the admin page and in Open311's service
+/// definitions).
+pub fn hours(h: i64) -> String {
+    format!("{h}小时")
+}

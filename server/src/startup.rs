@@ -123,10 +123,22 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/open311/v2/requests/{file}", get(open311::get_request))
         .route("/open311/v2/tokens/{file}", get(open311::get_token))
         .merge(pwa::router(&options))
-        .leptos_routes_with_context(&state, routes, app::request::provide, {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                // The request's slots, and the key that signs form messages (`app::flash`).
+                let key = state.settings.message_key.clone();
+                move || {
+                    app::request::provide();
+                    leptos::prelude::provide_context(key.clone());
+                }
+            },
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), pkg)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)

@@ -106,8 +106,8 @@ pub async fn get_street_poster(
             return Err(AppError::Forbidden);
         }
         let origin = use_context::<axum::http::request::Parts>()
-            .map(|p| super::qr::origin_from_headers(&p.headers))
-            .unwrap_or_else(|| super::qr::FALLBACK_ORIGIN.to_string());
+            .map(|p| crate::site::origin_from_headers(&p.headers))
+            .unwrap_or_else(|| crate::site::FALLBACK_ORIGIN.to_string());
         let report_url = super::qr::report_url(&origin, id);
         let qr_svg = super::qr::qr_svg(&report_url)?;
         Ok(StreetPoster {

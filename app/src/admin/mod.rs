@@ -5,6 +5,7 @@
 //! (see `crate::forms`); no islands, so none of this is in the resident's wasm.
 
 pub mod api;
+pub mod api_keys;
 pub mod pages;
 pub mod strings;
 

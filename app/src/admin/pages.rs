@@ -112,7 +112,7 @@ fn AdminBody(
                                     <Streets data=data.clone() />
                                     <Categories categories=data.categories.clone() />
                                     <Users data=data.clone() me=user />
-                                    <crate::open311::pages::ApiKeysSection api=data.api />
+                                    <super::api_keys::ApiKeysSection api=data.api />
                                     <crate::supervision::pages::EscalationRulesForm />
                                 }
                                     .into_any()

@@ -121,10 +121,7 @@ pub fn new_password_label(username: &str) -> String {
     format!("{username} 的新密码")
 }
 
-/// "4小时"
 pub const CATEGORY_GROUP: &str = "分组（开放接口的服务分组，如 环境卫生）";
 pub const GROUP_TOO_LONG: &str = "分组名称不能超过20字";
 
-pub fn hours(h: i64) -> String {
-    format!("{h}小时")
-}
+pub use crate::strings::hours;

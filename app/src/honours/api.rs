@@ -21,7 +21,7 @@ pub async fn get_public_honours(#[server(default)] q: String) -> Result<PublicHo
         let q: String = q.trim().chars().take(20).collect();
         let list = || super::db::public_list(&state.db, &q, state.clock.now());
         if q.is_empty() {
-            state.caches.honours.get(list).await
+            state.caches.of::<PublicHonours>().get(list).await
         } else {
             list().await
         }

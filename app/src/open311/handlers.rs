@@ -126,7 +126,7 @@ fn fields(query: Option<String>) -> Fields {
 }
 
 fn origin(headers: &HeaderMap) -> String {
-    crate::admin::qr::origin_from_headers(headers)
+    crate::site::origin_from_headers(headers)
 }
 
 /// `GET /open311/v2/{discovery|services|requests}.{fmt}`.

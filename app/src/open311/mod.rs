@@ -16,7 +16,6 @@
 //! the same report, and `tokens/{token}` finds it; without one, the same content from the
 //! same key on the same China-time day is taken as a retry.
 
-pub mod pages;
 pub mod strings;
 
 #[cfg(feature = "ssr")]

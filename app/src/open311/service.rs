@@ -139,7 +139,7 @@ pub async fn services(state: &AppState) -> Result<Node> {
                     Node::text(format!(
                         "{} {}",
                         s::SERVICE_DESCRIPTION_HOURS,
-                        crate::admin::strings::hours(c.deadline_hours)
+                        crate::strings::hours(c.deadline_hours)
                     )),
                 ),
                 ("metadata", Node::Bool(false)),

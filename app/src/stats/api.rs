@@ -7,7 +7,7 @@ pub async fn get_site_summary() -> Result<SiteSummary, AppError> {
     let state = crate::state::app_state()?;
     state
         .caches
-        .summary
+        .of::<SiteSummary>()
         .get(|| async { super::db::site_summary(&state.db).await })
         .await
 }
@@ -20,7 +20,7 @@ pub async fn stats_offices() -> Result<super::StatsOverview, AppError> {
         let state = crate::state::app_state()?;
         state
             .caches
-            .stats
+            .of::<super::StatsOverview>()
             .get(|| async { super::db::overview(&state.db, state.clock.now()).await })
             .await
     }

@@ -18,6 +18,7 @@ mod figures;
 mod foundation;
 mod honours;
 mod instances;
+mod layering;
 mod limits;
 mod migrate;
 mod open311;

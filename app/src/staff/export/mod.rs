@@ -135,7 +135,7 @@ async fn reports(
 ) -> Result<Response, AppError> {
     let scope = super::service::scope(user, &q.office)?;
     let filter = QueueFilter::parse(q)?;
-    let origin = crate::admin::qr::origin_from_headers(headers);
+    let origin = crate::site::origin_from_headers(headers);
     let now = state.clock.now();
     let dir = temp_dir(state)?;
     let _turn = EXPORTS.acquire().await.map_err(|_| AppError::Internal)?;

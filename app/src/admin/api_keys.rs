@@ -1,9 +1,9 @@
-//! The admin page's section for the Open311 API: its address, the clients' keys (issued,
+//! The admin page's section for the Open311 API (the admin area's, over `open311`'s keys): its address, the clients' keys (issued,
 //! last used, revoked) and a new key shown the one time it exists in the open.
 
-use super::strings as s;
-use super::{ApiKeyInfo, ApiKeys, BASE_PATH, MAX_KEY_NAME_CHARS};
-use crate::admin::api::{AddApiKey, RevokeApiKey};
+use super::api::{AddApiKey, RevokeApiKey};
+use crate::open311::strings as s;
+use crate::open311::{ApiKeyInfo, ApiKeys, BASE_PATH, MAX_KEY_NAME_CHARS};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
