@@ -67,6 +67,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The signed-in pages' navigation shows the staff area's inbox count (crate::shell).
+    provide_context(crate::shell::NavCounts(|| {
+        Box::pin(crate::staff::api::staff_inbox_counts())
+    }));
     view! {
         <Title text=t::APP_NAME />
         <Meta name="description" content=t::APP_DESCRIPTION />

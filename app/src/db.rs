@@ -80,6 +80,28 @@ impl Db {
     }
 }
 
+/// Which of `shas` appear in `column` of `table`: each photo owner's one question (its own
+/// table and column; the orphan sweep asks in batches, the photo route one at a time).
+pub async fn photos_named(
+    db: &Db,
+    table: &'static str,
+    column: &'static str,
+    shas: &[crate::storage::PhotoSha],
+) -> DbResult<std::collections::HashSet<String>> {
+    if shas.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut p = Params::default();
+    let list = shas
+        .iter()
+        .map(|sha| p.push(Val::T(sha.as_str().to_string())))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT DISTINCT {column} FROM {table} WHERE {column} IN ({list})");
+    let rows: Vec<(String,)> = p.bind_as(sqlx::query_as(&sql)).fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
 /// A value bound into dynamically built SQL.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
@@ -88,6 +110,7 @@ pub enum Val {
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+type AnyQueryAs<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
 
 /// Numbered placeholders (`$1`, `$2` …, which both databases take) for dynamically built
 /// SQL, bound in order.
@@ -104,6 +127,17 @@ impl Params {
     }
 
     pub fn bind<'q>(&'q self, mut q: AnyQuery<'q>) -> AnyQuery<'q> {
+        for v in &self.vals {
+            q = match v {
+                Val::I(i) => q.bind(*i),
+                Val::T(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }
+
+    /// [`Params::bind`] for a query that maps its rows to `O`.
+    pub fn bind_as<'q, O>(&'q self, mut q: AnyQueryAs<'q, O>) -> AnyQueryAs<'q, O> {
         for v in &self.vals {
             q = match v {
                 Val::I(i) => q.bind(*i),

@@ -6,15 +6,18 @@ pub mod app;
 pub mod areas;
 pub mod domain;
 pub mod error;
+pub mod escalation;
 pub mod flash;
 pub mod forms;
 pub mod home;
 pub mod honours;
+pub mod intake;
 pub mod islands;
 pub mod open311;
 pub mod page_response;
 pub mod reports;
 pub mod session;
+pub mod shell;
 pub mod staff;
 pub mod stats;
 pub mod strings;
@@ -35,6 +38,8 @@ pub mod photo_sweep;
 pub mod ratelimit;
 #[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod site;
 #[cfg(feature = "ssr")]

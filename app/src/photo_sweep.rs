@@ -1,11 +1,11 @@
-//! The orphan sweep: photo files that no report or honour event refers to, left behind when
-//! a submission's transaction failed after its photos were written (a read-only database, a
-//! conflict, a crash). Only files older than [`MIN_AGE`] are considered, and never one that
+//! Which photos are in use, and the orphan sweep: photo files that no report, honour event
+//! or finding refers to, left behind when a submission's transaction failed after its photos
+//! were written (a read-only database, a conflict, a crash). Only files older than [`MIN_AGE`] are considered, and never one that
 //! a submission has just stored or reused (`PhotoStore::remove_unless_in_use`).
 
 use crate::db::Db;
 use crate::error::AppError;
-use crate::storage::PhotoStore;
+use crate::storage::{PhotoSha, PhotoStore};
 use std::time::Duration;
 
 /// A day: any submission in flight is long finished by then.
@@ -19,7 +19,7 @@ pub async fn sweep(db: &Db, store: &PhotoStore, min_age: Duration) -> Result<usi
     for prefix in 0..=255u8 {
         let candidates = store.old_photos(prefix, min_age).await.map_err(io_error)?;
         for batch in candidates.chunks(BATCH) {
-            let referenced = crate::reports::db::referenced_photos(db, batch).await?;
+            let referenced = referenced(db, batch).await?;
             for sha in batch.iter().filter(|s| !referenced.contains(s.as_str())) {
                 let gone = store
                     .remove_unless_in_use(sha, min_age)
@@ -33,6 +33,23 @@ pub async fn sweep(db: &Db, store: &PhotoStore, min_age: Duration) -> Result<usi
         }
     }
     Ok(removed)
+}
+
+/// Which of `shas` anything refers to: a report, an honour's event (a plaque photo) or a
+/// finding, each asked of its table's owner.
+pub async fn referenced(
+    db: &Db,
+    shas: &[PhotoSha],
+) -> Result<std::collections::HashSet<String>, AppError> {
+    let mut found = crate::reports::db::referenced_photos(db, shas).await?;
+    found.extend(crate::honours::db::referenced_photos(db, shas).await?);
+    found.extend(crate::supervision::db::referenced_photos(db, shas).await?);
+    Ok(found)
+}
+
+/// Whether anything refers to this photo: only such files are served.
+pub async fn is_referenced(db: &Db, sha: &PhotoSha) -> Result<bool, AppError> {
+    Ok(!referenced(db, std::slice::from_ref(sha)).await?.is_empty())
 }
 
 fn io_error(e: std::io::Error) -> AppError {

@@ -38,7 +38,7 @@ async fn serve(
     variant: PhotoVariant,
     headers: &HeaderMap,
 ) -> Response {
-    match app::reports::db::photo_is_referenced(&state.db, &sha).await {
+    match app::photo_sweep::is_referenced(&state.db, &sha).await {
         Ok(true) => {}
         Ok(false) => return not_found(),
         Err(e) => {

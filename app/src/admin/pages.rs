@@ -17,7 +17,7 @@ use super::{
 use crate::error::AppError;
 use crate::page_response::PageResponse;
 use crate::session::{Role, StaffUser};
-use crate::staff::pages::{Flash, SignedIn, whoami};
+use crate::shell::{Flash, SignedIn, whoami};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -38,7 +38,7 @@ fn Forbidden(message: &'static str, response: PageResponse) -> impl IntoView {
         <section class="card" data-testid="admin-forbidden">
             <h1>{t::FORBIDDEN_TITLE}</h1>
             <p>{message}</p>
-            <a class="button" href=crate::staff::STAFF_HOME>
+            <a class="button" href=crate::shell::STAFF_HOME>
                 {t::BACK_TO_QUEUE}
             </a>
         </section>
@@ -659,7 +659,7 @@ fn PosterBody(
     let back = if admin {
         BACK_STREETS
     } else {
-        crate::staff::STAFF_HOME
+        crate::shell::STAFF_HOME
     };
     let back_label = if admin {
         t::POSTER_BACK

@@ -14,6 +14,9 @@ pub use answer::{accepts_html, encode, finish, local_path, with_param};
 #[cfg(feature = "ssr")]
 pub use upload::FormUpload;
 
+/// Photos one form may carry (a report, 整改完成, a plaque).
+pub const MAX_PHOTOS: usize = 3;
+
 use crate::domain::Millis;
 use crate::error::AppError;
 use serde::Deserialize;

@@ -1,11 +1,10 @@
 //! A multipart form with text fields and photos (整改完成, the resident's answer, honours'
 //! plaque photos), read under limits: field count and sizes are ours, never the sender's.
 
+use super::MAX_PHOTOS;
+use super::strings as vmsg;
 use super::strings::FORM_BAD;
 use crate::error::AppError;
-use crate::reports::MAX_PHOTOS;
-use crate::reports::service::{malformed, read_field};
-use crate::reports::strings::validation as vmsg;
 use std::collections::HashMap;
 
 /// Text fields and photos of a multipart form, read under limits.
@@ -103,4 +102,25 @@ impl FormUpload {
             .parse()
             .map_err(|_| AppError::bad_request(FORM_BAD))
     }
+}
+
+/// Reads one part, refusing it as soon as it grows past `max` bytes.
+pub async fn read_field(
+    field: &mut multer::Field<'static>,
+    max: usize,
+    too_large: impl Fn() -> AppError,
+) -> Result<Vec<u8>, AppError> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
+        if buf.len() + chunk.len() > max {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+pub fn malformed(e: multer::Error) -> AppError {
+    tracing::info!(error = %e, "malformed multipart body");
+    AppError::bad_request(vmsg::MALFORMED_MULTIPART)
 }

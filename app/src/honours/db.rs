@@ -8,7 +8,7 @@ use super::{
     CommunityChoice, HonourEvent, HonourKind, Objection, PublicCommunity, PublicHonour,
     PublicHonours, PublicOffice, STAFF_LIST_LIMIT, StaffHonour,
 };
-use crate::db::Db;
+use crate::db::{Db, DbResult};
 use crate::domain::{
     CommunityId, HonourId, HonourStatus, HonourTitle, Millis, OfficeId, StreetId, UserId,
 };
@@ -278,6 +278,16 @@ pub async fn write_transition(db: &Db, t: &Transition) -> Result<bool, AppError>
     q.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+// ---- photos ----
+
+/// Which of `shas` an honour's event refers to (a plaque photo; the `photo_sweep` module asks).
+pub async fn referenced_photos(
+    db: &Db,
+    shas: &[crate::storage::PhotoSha],
+) -> DbResult<std::collections::HashSet<String>> {
+    crate::db::photos_named(db, "honour_events", "photo_sha256", shas).await
 }
 
 // ---- the public page ----

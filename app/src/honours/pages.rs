@@ -11,7 +11,7 @@ use super::{
 use crate::domain::{HonourStatus, HonourTitle, Millis};
 use crate::error::AppError;
 use crate::session::StaffUser;
-use crate::staff::pages::{Flash, SignedIn};
+use crate::shell::{Flash, SignedIn};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

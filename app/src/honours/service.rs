@@ -195,7 +195,7 @@ pub async fn upload(
     user: &StaffUser,
     mut multipart: multer::Multipart<'static>,
 ) -> Result<i64, AppError> {
-    use crate::reports::service::{malformed, read_field};
+    use crate::forms::upload::{malformed, read_field};
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(mut field) = multipart.next_field().await.map_err(malformed)? {
         if field.name() == Some("file") && file.is_none() {

@@ -2,29 +2,14 @@
 //! The heavy lifting (validation into domain types, photos, SQL) lives in `service.rs`,
 //! `photo.rs` and `db.rs`, all server-only.
 
-use super::{MyReport, PublicReport, Receipt};
+use super::{MyReport, PublicReport};
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
-/// Where the resident's 已解决 / 仍未解决 (multipart) is posted.
+/// Where the resident's 回访 (multipart) is posted; its server function is the staff
+/// area's (`staff::api::resident_feedback`), which applies the answer to the report's
+/// workflow.
 pub const FEEDBACK_PATH: &str = "/api/reports/feedback";
-
-/// Stores a report with its photos. Multipart: a `report` part (JSON of `ReportDraft`) and
-/// 1–3 `photo` parts. Idempotent on the draft's `report_id`: a retry gets the same receipt.
-#[server(input = MultipartFormData, endpoint = "reports/submit")]
-pub async fn submit_report(data: MultipartData) -> Result<Receipt, AppError> {
-    async {
-        let state = crate::state::app_state()?;
-        let multipart = data
-            .into_inner()
-            .ok_or_else(|| AppError::bad_request(super::strings::validation::NOT_MULTIPART))?;
-        // A signed-in supervisor's phone sends findings this way (the same device queue).
-        let by = crate::session::auth::current_user().await?;
-        super::service::submit(&state, multipart, by.as_ref()).await
-    }
-    .await
-}
 
 /// The public view of one report, by its tracking code.
 #[server(endpoint = "reports/track")]
@@ -94,30 +79,4 @@ pub async fn my_reports(codes: Vec<String>) -> Result<Vec<MyReport>, AppError> {
             .collect())
     }
     .await
-}
-
-/// The resident's answer on /track once the report is closed: multipart with `code`,
-/// `answer` (resolved / unresolved), `note` and an optional `photo`. No account: holding the
-/// tracking code is the permission.
-#[server(input = MultipartFormData, endpoint = "reports/feedback")]
-pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> {
-    let mut back = "/track".to_string();
-    let result = async {
-        let state = crate::state::app_state()?;
-        let client = state.limits.admit_lookup().await?;
-        let multipart = data
-            .into_inner()
-            .ok_or_else(|| AppError::bad_request(super::strings::validation::NOT_MULTIPART))?;
-        let form =
-            crate::forms::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
-        back = format!(
-            "/track?code={}",
-            crate::forms::encode(form.text("code").trim())
-        );
-        let done = crate::staff::service::resident_feedback(&state, form).await;
-        state.limits.charge_outcome(client, &done).await;
-        Ok(format!("/track?code={}", done?))
-    }
-    .await;
-    crate::forms::finish(result, &back)
 }

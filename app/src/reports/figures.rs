@@ -540,7 +540,7 @@ pub async fn levels(db: &Db, office: Option<OfficeId>) -> DbResult<[i64; 3]> {
             .await?
         }
     };
-    Ok(crate::supervision::escalation::per_level(rows))
+    Ok(crate::escalation::per_level(rows))
 }
 
 /// The record of `office` (None: every office) for the China-time days `[from_day,
@@ -800,7 +800,7 @@ pub async fn recount_levels(db: &Db, office: Option<OfficeId>) -> DbResult<[i64;
             .await?
         }
     };
-    Ok(crate::supervision::escalation::per_level(rows))
+    Ok(crate::escalation::per_level(rows))
 }
 
 /// An office's record computed straight from `reports` and `report_events`, with the exact
@@ -949,7 +949,7 @@ mod tests {
             (0, 1, None)
         );
         assert_eq!(
-            crate::supervision::escalation::per_level([(3, 5), (1, 2), (0, 9), (7, 1)]),
+            crate::escalation::per_level([(3, 5), (1, 2), (0, 9), (7, 1)]),
             [2, 0, 5]
         );
     }

@@ -39,7 +39,7 @@ pub const SUBMIT_PATH: &str = "/api/reports/submit";
 pub const PART_REPORT: &str = "report";
 /// Multipart part name of each photo (1 to [`MAX_PHOTOS`] of them).
 pub const PART_PHOTO: &str = "photo";
-pub const MAX_PHOTOS: usize = 3;
+pub use crate::forms::MAX_PHOTOS;
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
 /// Photos are downscaled on the phone (and again on the server if needed) to this long edge.
 pub const PHOTO_LONG_EDGE: u32 = 1600;

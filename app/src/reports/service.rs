@@ -13,6 +13,7 @@ use crate::domain::{
     CategoryId, CommunityId, Millis, OfficeId, PhoneNumber, ReportStatus, StreetId, TrackingCode,
 };
 use crate::error::AppError;
+use crate::forms::upload::{malformed, read_field};
 use crate::state::AppState;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -30,29 +31,38 @@ pub fn has_multipart_boundary(content_type: &str) -> bool {
     multer::parse_boundary(content_type).is_ok()
 }
 
-/// Stores a report with its photos, or answers a retry with the receipt it already got.
-/// `by`: the signed-in account that sent it, if any. A supervisor's phone sends findings
-/// through this same form and device queue; they are stored as findings of the round it
-/// has open (`supervision`), never as residents' reports.
+/// A submission read from its multipart body and parsed: the report, its photos as
+/// uploaded, and the fingerprint a retry must match.
+pub struct Submission {
+    pub report: ValidReport,
+    pub photos: Vec<Vec<u8>>,
+    pub content_hash: String,
+}
+
+/// Reads and parses a submission (the resident's form, the same for a supervisor's phone:
+/// the `intake` module decides where it goes).
+pub async fn read_submission(
+    multipart: multer::Multipart<'static>,
+    photo_max_bytes: usize,
+) -> Result<Submission, AppError> {
+    let upload = Upload::read(multipart, photo_max_bytes).await?;
+    let report = ValidReport::parse(upload.draft)?;
+    let content_hash = content_hash(&report, &upload.original_hashes);
+    Ok(Submission {
+        report,
+        photos: upload.photos,
+        content_hash,
+    })
+}
+
+/// A resident's submission: read, stored with its photos, or a retry answered with the
+/// receipt it already got.
 pub async fn submit(
     state: &AppState,
     multipart: multer::Multipart<'static>,
-    by: Option<&crate::session::StaffUser>,
 ) -> Result<Receipt, AppError> {
-    let upload = Upload::read(multipart, state.settings.photo_max_bytes).await?;
-    let report = ValidReport::parse(upload.draft)?;
-    let content_hash = content_hash(&report, &upload.original_hashes);
-    if let Some(supervisor) = by.filter(|u| u.is_supervisor()) {
-        return crate::supervision::service::record_finding(
-            state,
-            supervisor,
-            report,
-            upload.photos,
-            content_hash,
-        )
-        .await;
-    }
-    store(state, report, upload.photos, content_hash, None).await
+    let s = read_submission(multipart, state.settings.photo_max_bytes).await?;
+    store(state, s.report, s.photos, s.content_hash, None).await
 }
 
 /// Stores a parsed report with its photos (as uploaded), or answers a retry of its
@@ -215,27 +225,6 @@ impl Upload {
             original_hashes,
         })
     }
-}
-
-/// Reads one part, refusing it as soon as it grows past `max` bytes.
-pub(crate) async fn read_field(
-    field: &mut multer::Field<'static>,
-    max: usize,
-    too_large: impl Fn() -> AppError,
-) -> Result<Vec<u8>, AppError> {
-    let mut buf = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(malformed)? {
-        if buf.len() + chunk.len() > max {
-            return Err(too_large());
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(buf)
-}
-
-pub(crate) fn malformed(e: multer::Error) -> AppError {
-    tracing::info!(error = %e, "malformed multipart body");
-    AppError::bad_request(msg::MALFORMED_MULTIPART)
 }
 
 // ---- the report, parsed ----

@@ -262,7 +262,7 @@ pub async fn fill(
         ));
     }
     let photos = make_photos(store).await?;
-    let rules = crate::supervision::db::rules(db).await?;
+    let rules = crate::escalation::rules(db).await?;
     let t0 = std::time::Instant::now();
     let mut tx = db.begin_write().await?;
     if db.backend == Backend::Sqlite {
@@ -328,7 +328,7 @@ fn generate(
     seed: u64,
     refs: &Refs,
     photos: &[(String, u32, u32, usize)],
-    rules: &crate::supervision::escalation::Rules,
+    rules: &crate::escalation::Rules,
     backend: Backend,
     out: &tokio::sync::mpsc::Sender<String>,
 ) -> Option<(Filled, figures::Delta)> {
@@ -505,14 +505,14 @@ fn generate(
         let mut level = 0;
         let mut escalated_at = None;
         if let (Some(d), "dispatched") = (deadline, status) {
-            let standing = crate::supervision::escalation::Standing {
+            let standing = crate::escalation::Standing {
                 deadline_at: Millis(d),
                 level: 0,
                 escalated_at: None,
                 rework: 0,
             };
-            for (l, t) in crate::supervision::escalation::steps_due(rules, standing, now) {
-                let action = crate::supervision::escalation::action_of(l);
+            for (l, t) in crate::escalation::steps_due(rules, standing, now) {
+                let action = crate::escalation::action_of(l);
                 path.push((action, Some("dispatched"), "dispatched", t.0, false));
                 (level, escalated_at) = (l, Some(t.0));
             }
@@ -570,7 +570,7 @@ fn generate(
         for (action, from, to, t, public) in &path {
             let actor = if *action == "submit"
                 || action.starts_with("resident")
-                || crate::supervision::escalation::is_step(action)
+                || crate::escalation::is_step(action)
             {
                 "NULL".to_string()
             } else {

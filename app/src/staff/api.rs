@@ -230,3 +230,29 @@ async fn inbox_counts_of(
     })
     .await
 }
+
+/// The resident's answer on /track once the report is closed: multipart with `code`,
+/// `answer` (resolved / unresolved), `note` and an optional `photo`. No account: holding the
+/// tracking code is the permission. Posted from `/track` (`reports::FEEDBACK_PATH`).
+#[server(input = MultipartFormData, endpoint = "reports/feedback")]
+pub async fn resident_feedback(data: MultipartData) -> Result<String, AppError> {
+    let mut back = "/track".to_string();
+    let result = async {
+        let state = crate::state::app_state()?;
+        let client = state.limits.admit_lookup().await?;
+        let multipart = data.into_inner().ok_or_else(|| {
+            AppError::bad_request(crate::reports::strings::validation::NOT_MULTIPART)
+        })?;
+        let form =
+            crate::forms::FormUpload::read(multipart, state.settings.photo_max_bytes).await?;
+        back = format!(
+            "/track?code={}",
+            crate::forms::encode(form.text("code").trim())
+        );
+        let done = super::service::resident_feedback(&state, form).await;
+        state.limits.charge_outcome(client, &done).await;
+        Ok(format!("/track?code={}", done?))
+    }
+    .await;
+    crate::forms::finish(result, &back)
+}

@@ -14,19 +14,16 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use crate::domain::{Millis, ReportNo, ReportStatus};
+use crate::domain::Millis;
 /// The queue and the full report as staff see them (their SQL is the `reports` table's owner's).
 pub use crate::reports::triage::{
-    Inbox, InboxCounts, InboxKind, InboxSection, QueueFilter, QueuePage, QueueRow, ReportDetail,
-    StaffEvent,
+    EVERY_STATUS, Inbox, InboxCounts, InboxKind, InboxSection, QueueFilter, QueuePage, QueueQuery,
+    QueueRow, ReportDetail, StaffEvent,
 };
 use serde::{Deserialize, Serialize};
 
 /// Where staff land after logging in, and the login page itself.
-pub const STAFF_HOME: &str = "/staff";
-pub const LOGIN_PATH: &str = "/staff/login";
-/// The queue filter's value for 全部状态 (no value: the open ones).
-pub const EVERY_STATUS: &str = "all";
+pub use crate::shell::{LOGIN_PATH, STAFF_HOME};
 /// Reports per page of the queue.
 pub const PAGE_SIZE: usize = 20;
 
@@ -73,100 +70,10 @@ pub struct ActForm {
     pub deadline_hours: Option<String>,
 }
 
-/// The queue's query string as the page and its filter form give it: every field the raw
-/// value ("" = not set). [`QueueFilter::parse`] validates it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct QueueQuery {
-    pub office: String,
-    pub status: String,
-    pub category: String,
-    pub community: String,
-    pub street: String,
-    pub overdue: String,
-    pub from: String,
-    pub until: String,
-    /// The keyset cursor of the next page.
-    pub after: String,
-    /// 查询码 search.
-    pub code: String,
-    /// 催办/督办 received, at least this level (1–3).
-    pub level: String,
-}
-
-impl QueueFilter {
-    /// The queue's query string, validated. Dates are whole days in China time; `until` is
-    /// inclusive of its day.
-    pub fn parse(q: &QueueQuery) -> Result<Self, crate::error::AppError> {
-        let QueueQuery {
-            office,
-            status,
-            category,
-            community,
-            street,
-            overdue,
-            from,
-            until,
-            after,
-            code,
-            level,
-        } = q;
-        let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
-        let status_code = status.trim();
-        let every_status = status_code == EVERY_STATUS;
-        let status = match status_code {
-            "" | EVERY_STATUS => None,
-            code => Some(ReportStatus::parse(code).map_err(|_| bad())?),
-        };
-        let after = match after.trim() {
-            "" => None,
-            cursor => {
-                let (k, id) = cursor.split_once('_').ok_or_else(bad)?;
-                Some((
-                    k.parse::<i64>().map_err(|_| bad())?,
-                    ReportNo(id.parse::<i64>().map_err(|_| bad())?),
-                ))
-            }
-        };
-        let code = match code.trim() {
-            "" => None,
-            c => Some(
-                crate::domain::TrackingCode::parse(c)
-                    .map_err(|e| crate::error::AppError::bad_request(e.to_string()))?
-                    .as_str()
-                    .to_string(),
-            ),
-        };
-        Ok(Self {
-            office: crate::forms::parse_opt(office)?,
-            status,
-            every_status,
-            category: crate::forms::parse_opt(category)?,
-            community: crate::forms::parse_opt(community)?,
-            street: crate::forms::parse_opt(street)?,
-            overdue_only: crate::forms::flag(overdue),
-            from: crate::forms::parse_date(from)?,
-            until: crate::forms::parse_date(until)?
-                .map(|d| Millis(d.0 + crate::domain::time::DAY_MS)),
-            after,
-            code,
-            due_before: None,
-            level: match level.trim() {
-                "" => None,
-                l => Some(
-                    l.parse::<i64>()
-                        .ok()
-                        .filter(|l| (1..=3).contains(l))
-                        .ok_or_else(bad)?,
-                ),
-            },
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{ReportNo, ReportStatus};
 
     #[test]
     fn queue_filter_parses_and_refuses_junk() {

@@ -5,7 +5,7 @@ pub const LOGIN_TITLE: &str = "工作人员登录";
 pub const USERNAME: &str = "用户名";
 pub const PASSWORD: &str = "密码";
 pub const LOGIN_BUTTON: &str = "登录";
-pub const LOGOUT_BUTTON: &str = "退出登录";
+pub use crate::shell::strings::LOGOUT_BUTTON;
 
 // ---- actions ----
 pub const ACT_ACCEPT: &str = "受理立案";
@@ -64,17 +64,17 @@ pub const SEARCH_BUTTON: &str = "查找";
 pub const NEXT_PAGE: &str = "下一页";
 pub const FIRST_PAGE: &str = "回到第一页";
 pub const OVERDUE: &str = "超期";
-pub const OVERDUE_BY: &str = "超期";
-pub const REMAINING: &str = "剩余";
-pub const UNDER_A_MINUTE: &str = "不足1分钟";
+pub use crate::shell::strings::OVERDUE_BY;
+pub use crate::shell::strings::REMAINING;
+pub use crate::shell::strings::UNDER_A_MINUTE;
 pub const REOPENED_TIMES: &str = "被居民退回";
 pub const COUNTS_TITLE: &str = "各状态数量";
 pub const AGE: &str = "已过";
 
 // ---- nav ----
-pub const NAV_QUEUE: &str = "处置队列";
-pub const NAV_DASHBOARD: &str = "统计看板";
-pub const NAV_INBOX: &str = "待办";
+pub use crate::shell::strings::NAV_DASHBOARD;
+pub use crate::shell::strings::NAV_INBOX;
+pub use crate::shell::strings::NAV_QUEUE;
 pub const INBOX_TITLE: &str = "待办事项";
 pub const INBOX_OVERDUE: &str = "已超期";
 pub const INBOX_PRESSED: &str = "被催办、督办";
@@ -83,7 +83,7 @@ pub const INBOX_NEW: &str = "待受理";
 pub const INBOX_TO_CHECK: &str = "已整改，待核查结案";
 pub const INBOX_EMPTY: &str = "眼下没有待办事项。";
 pub const INBOX_SEE_ALL: &str = "查看全部";
-pub const NAV_ADMIN: &str = "系统管理";
+pub use crate::shell::strings::NAV_ADMIN;
 
 // ---- detail ----
 pub const DETAIL_TITLE: &str = "报告详情";
@@ -122,7 +122,7 @@ pub const DISPATCH_TO: &str = "派遣至（居委会或处置单位）";
 pub const DEADLINE_HOURS: &str = "处置时限（小时）";
 pub const AFTER_PHOTO: &str = "整改后照片（必传，最多3张）";
 pub const BACK_TO_QUEUE: &str = "返回队列";
-pub const DONE: &str = "操作成功";
+pub use crate::shell::strings::DONE;
 pub const NOT_FOUND: &str = "报告不存在，或不属于您的办事处";
 
 // ---- dashboard ----
@@ -190,4 +190,3 @@ pub const EXPORT_DASH_COLUMNS: [&str; 10] = [
 pub const EXPORT_DASH_TITLE: &str = "上报问题处置情况";
 pub const EXPORT_DASH_TOTAL: &str = "全区合计";
 pub const EXPORT_MADE_AT: &str = "导出时间";
-pub const EXPORT_FAILED: &str = "导出失败，请稍后重试";

@@ -162,31 +162,7 @@ pub fn overdue_by(
     (end.0 > deadline.0).then(|| end.0 - deadline.0)
 }
 
-/// Time left until the deadline, in ms (negative: overdue by that much).
-pub fn time_left(deadline: Millis, now: Millis) -> i64 {
-    deadline.0.saturating_sub(now.0)
-}
-
-/// "剩余 3小时20分" / "超期 1天2小时" / "剩余 不足1分钟".
-pub fn format_time_left(ms: i64) -> String {
-    let (prefix, ms) = if ms < 0 {
-        (s::OVERDUE_BY, -ms)
-    } else {
-        (s::REMAINING, ms)
-    };
-    let minutes = ms / 60_000;
-    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    let span = if d > 0 {
-        format!("{d}天{h}小时")
-    } else if h > 0 {
-        format!("{h}小时{m}分")
-    } else if m > 0 {
-        format!("{m}分钟")
-    } else {
-        s::UNDER_A_MINUTE.to_string()
-    };
-    format!("{prefix} {span}")
-}
+pub use crate::shell::{format_time_left, time_left};
 
 #[cfg(test)]
 mod tests {

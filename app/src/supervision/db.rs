@@ -738,38 +738,13 @@ pub async fn step(db: &Db, s: &Step<'_>) -> DbResult<bool> {
 
 // ---- photos ----
 
-/// Whether any finding refers to this photo (photos are served only when something does).
-pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> DbResult<bool> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT sha256 FROM finding_photos WHERE sha256 = $1 LIMIT 1")
-            .bind(sha.as_str())
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.is_some())
-}
-
-/// Which of `shas` a finding refers to (the orphan sweep asks in batches).
+/// Which of `shas` a finding refers to (photos are served, and kept by the orphan sweep, only
+/// when something does: the `photo_sweep` module asks).
 pub async fn referenced_photos(
     db: &Db,
     shas: &[PhotoSha],
 ) -> DbResult<std::collections::HashSet<String>> {
-    if shas.is_empty() {
-        return Ok(Default::default());
-    }
-    let list = (1..=shas.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("SELECT DISTINCT sha256 FROM finding_photos WHERE sha256 IN ({list})");
-    let mut q = sqlx::query_as::<_, (String,)>(&sql);
-    for sha in shas {
-        q = q.bind(sha.as_str());
-    }
-    Ok(q.fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(s,)| s)
-        .collect())
+    crate::db::photos_named(db, "finding_photos", "sha256", shas).await
 }
 
 // ---- the bulletin ----
@@ -885,43 +860,6 @@ pub async fn published_body(db: &Db, id: i64) -> DbResult<Option<String>> {
 }
 
 // ---- escalation ----
-
-/// The admin's escalation thresholds (the defaults until the admin first saves them).
-pub async fn rules(db: &Db) -> DbResult<super::escalation::Rules> {
-    let row: Option<(i64, i64, i64, i64)> = sqlx::query_as(
-        "SELECT press_after_hours, supervise_after_hours, escalate_after_hours, \
-             supervise_on_rework FROM escalation_rules WHERE id = 1",
-    )
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(match row {
-        Some((press, supervise, escalate, rework)) => super::escalation::Rules {
-            press_after_hours: press,
-            supervise_after_hours: supervise,
-            escalate_after_hours: escalate,
-            supervise_on_rework: rework,
-        },
-        None => super::escalation::Rules::default(),
-    })
-}
-
-pub async fn set_rules(db: &Db, r: &super::escalation::Rules, at: Millis) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO escalation_rules (id, press_after_hours, supervise_after_hours, \
-             escalate_after_hours, supervise_on_rework, updated_at) \
-         VALUES (1, $1, $2, $3, $4, $5) \
-         ON CONFLICT (id) DO UPDATE SET press_after_hours = $1, supervise_after_hours = $2, \
-             escalate_after_hours = $3, supervise_on_rework = $4, updated_at = $5",
-    )
-    .bind(r.press_after_hours)
-    .bind(r.supervise_after_hours)
-    .bind(r.escalate_after_hours)
-    .bind(r.supervise_on_rework)
-    .bind(at.0)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
-}
 
 /// Open findings whose next step has fallen due by `now`
 /// (`super::escalation::read_candidates`): range scans of `findings_escalation_due`,

@@ -3,8 +3,9 @@
 
 use super::strings as t;
 use crate::error::AppError;
-use crate::staff::export::sheet::{self, Cell, Layout, SheetWriter, Xlsx};
-use crate::staff::export::{error, io_failed, send_file, signed_in, temp_dir};
+use crate::sheet::{
+    self, Cell, Layout, SheetWriter, Xlsx, error, io_failed, send_file, signed_in, temp_dir,
+};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -31,7 +32,7 @@ pub async fn download(
 ) -> Response {
     let user = match signed_in(&state, &headers).await {
         Ok(Some(user)) => user,
-        Ok(None) => return Redirect::to(crate::staff::LOGIN_PATH).into_response(),
+        Ok(None) => return Redirect::to(crate::shell::LOGIN_PATH).into_response(),
         Err(e) => return error(&e),
     };
     if !(user.is_supervisor() || user.is_admin()) {

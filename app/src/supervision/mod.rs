@@ -32,16 +32,15 @@ use crate::reports::PhotoRef;
 use serde::{Deserialize, Serialize};
 pub use workflow::{FindingAction, FindingStatus};
 
-/// The supervisor's start page.
-pub const SUPERVISOR_HOME: &str = "/dudao";
-/// Where 整改通知 are listed (the office's, or every office's for the supervisor and admin).
-pub const FINDINGS_HOME: &str = "/findings";
+/// The supervisor's start page, and where 整改通知 are listed (the office's, or every
+/// office's for the supervisor and admin).
+pub use crate::shell::{FINDINGS_HOME, SUPERVISOR_HOME};
 /// Where 整改完成 with after-photos (multipart) is posted.
 pub const RECTIFY_PATH: &str = "/api/findings/rectify";
 /// Where a new round (multipart: its many place checkboxes) is posted.
 pub const START_ROUND_PATH: &str = "/api/dudao/start_round";
 /// Residents' reports past their deadline, for the supervisor to press (催办).
-pub const OVERDUE_REPORTS_PATH: &str = "/dudao/reports";
+pub use crate::shell::OVERDUE_REPORTS_PATH;
 /// Rows a page of overdue reports shows (keyset pages beyond).
 pub const OVERDUE_REPORT_ROWS: usize = 50;
 /// Rows a findings list shows at most (newest deadline first beyond it: filter to see more).

@@ -515,13 +515,13 @@ pub async fn overdue_reports(
         return Err(AppError::Forbidden);
     }
     let now = state.clock.now();
-    let query = crate::staff::QueueQuery {
+    let query = crate::reports::triage::QueueQuery {
         office: office.to_string(),
         level: level.to_string(),
         after: after.to_string(),
         ..Default::default()
     };
-    let mut filter = crate::staff::QueueFilter::parse(&query)?;
+    let mut filter = crate::reports::triage::QueueFilter::parse(&query)?;
     filter.overdue_only = filter.level.is_none();
     let office = filter.office;
     let (mut rows, next) = crate::reports::db::triage::queue_rows(
@@ -595,7 +595,7 @@ async fn reassign_target(
 // ---- escalation rules (the admin's) ----
 
 pub async fn rules(state: &AppState) -> Result<super::escalation::Rules, AppError> {
-    db::rules(&state.db).await
+    crate::escalation::rules(&state.db).await
 }
 
 /// Sets the thresholds: whole hours 0 to a year, a 返工 count 0 (never) to 100.
@@ -603,7 +603,7 @@ pub async fn set_rules(state: &AppState, rules: super::escalation::Rules) -> Res
     let rules = rules
         .validated()
         .ok_or_else(|| AppError::bad_request(s::RULES_INVALID))?;
-    db::set_rules(&state.db, &rules, state.clock.now()).await
+    crate::escalation::set_rules(&state.db, &rules, state.clock.now()).await
 }
 
 /// Applies the rules as of the state's clock (the server runs this every minute).

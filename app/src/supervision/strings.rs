@@ -28,8 +28,8 @@ pub const FINDINGS_TITLE: &str = "整改通知";
 pub const FINDING_TITLE: &str = "整改通知详情";
 pub const ROUND_TITLE: &str = "检查轮次";
 pub const CAPTURE_TITLE: &str = "现场记录问题";
-pub const NAV_ROUNDS: &str = "督导检查";
-pub const NAV_FINDINGS: &str = "整改通知";
+pub use crate::shell::strings::NAV_FINDINGS;
+pub use crate::shell::strings::NAV_ROUNDS;
 
 pub const OPEN_ROUND: &str = "进行中的检查";
 pub const NO_OPEN_ROUND: &str = "当前没有进行中的检查。开始一轮检查后，现场记录的问题都记入该轮。";
@@ -109,7 +109,7 @@ pub const DATE_INVALID: &str = "日期格式不正确";
 // ---- 通报 ----
 pub const BULLETIN_TITLE: &str = "督导通报";
 pub const PUBLIC_BULLETINS_TITLE: &str = "督导通报";
-pub const NAV_BULLETIN: &str = "通报";
+pub use crate::shell::strings::NAV_BULLETIN;
 pub const PERIOD_WEEK: &str = "周";
 pub const PERIOD_MONTH: &str = "月";
 pub const FIELD_PERIOD: &str = "通报周期";
@@ -200,7 +200,7 @@ pub const INBOX_FINDINGS: &str = "督导整改通知";
 pub const INBOX_FINDINGS_LINE: &str = "整改中";
 
 // ---- residents' reports past their deadline (/dudao/reports) ----
-pub const NAV_OVERDUE_REPORTS: &str = "超期诉求";
+pub use crate::shell::strings::NAV_OVERDUE_REPORTS;
 pub const OVERDUE_REPORTS_TITLE: &str = "超期未处置的群众诉求";
 pub const OVERDUE_REPORTS_HINT: &str =
     "已派遣、超过处置时限仍未整改的群众上报。催办会记入该诉求的处理记录，并显示在办事处的待办中。";

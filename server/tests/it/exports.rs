@@ -197,7 +197,7 @@ async fn an_office_exports_all_its_reports_and_nothing_of_another_office() {
         .await;
     match &row[column("收到时间")] {
         Data::DateTime(d) => {
-            let want = app::staff::export::sheet::excel_serial(app::domain::Millis(received));
+            let want = app::sheet::excel_serial(app::domain::Millis(received));
             assert!((d.as_f64() - want).abs() < 1e-6, "{} vs {want}", d.as_f64());
         }
         other => panic!("收到时间 is not a date: {other:?}"),
@@ -248,7 +248,7 @@ async fn an_office_exports_all_its_reports_and_nothing_of_another_office() {
     let received = app::domain::Millis(received);
     assert_eq!(
         csv_closed[column("收到时间")],
-        app::staff::export::sheet::plain_datetime(received)
+        app::sheet::plain_datetime(received)
     );
 
     // The queue's filters apply: without a status the open ones, or one status.

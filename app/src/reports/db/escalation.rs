@@ -1,14 +1,12 @@
 //! Escalation of residents' reports (server only): the rules' candidates, their steps, the
 //! supervisor's 催办 by hand, and the bulletin's counts. The rules themselves are
-//! `crate::supervision::escalation`'s, the same as a finding's. A step never changes the
+//! `crate::escalation`'s, the same as a finding's. A step never changes the
 //! report's status or version (an office's open form stays valid); it is an event in
 //! `report_events` with no actor (the rules) or the supervisor who pressed.
 
 use crate::db::{Db, DbResult};
 use crate::domain::{Millis, OfficeId, ReportNo, UserId};
-use crate::supervision::escalation::{
-    CandidateReads, Candidates, PRESS, PRESSED, action_of, read_candidates,
-};
+use crate::escalation::{CandidateReads, Candidates, PRESS, PRESSED, action_of, read_candidates};
 
 /// Dispatched reports whose next step has fallen due by `now`
 /// (`supervision::escalation::read_candidates`): range scans of the partial indexes
@@ -33,7 +31,7 @@ const READS: CandidateReads = CandidateReads {
 pub async fn candidates(
     db: &Db,
     now: Millis,
-    rules: &crate::supervision::escalation::Rules,
+    rules: &crate::escalation::Rules,
 ) -> DbResult<Candidates<ReportNo>> {
     let c = read_candidates(db, &READS, rules, now).await?;
     Ok(Candidates {
@@ -187,7 +185,7 @@ pub async fn period_counts(
     .await?;
     let mut out: Vec<(OfficeId, [i64; 3])> = Vec::new();
     for (office, action, n) in rows {
-        let level = match crate::supervision::escalation::level_of(&action) {
+        let level = match crate::escalation::level_of(&action) {
             0 => PRESSED,
             l => l,
         };

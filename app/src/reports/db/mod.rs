@@ -408,49 +408,13 @@ pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> DbResult<Vec<MyRepor
 
 // ---- photo serving ----
 
-/// Whether any report (or honour event: a plaque photo; or finding) refers to this photo;
-/// only such files are served.
-pub async fn photo_is_referenced(db: &Db, sha: &PhotoSha) -> DbResult<bool> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT sha256 FROM report_photos WHERE sha256 = $1 \
-             UNION ALL SELECT photo_sha256 FROM honour_events WHERE photo_sha256 = $1 LIMIT 1",
-    )
-    .bind(sha.as_str())
-    .fetch_optional(&db.pool)
-    .await?;
-    // Or a supervisor's finding (its own table, its own SQL).
-    Ok(row.is_some() || crate::supervision::db::photo_is_referenced(db, sha).await?)
-}
-
-/// Which of `shas` any report, honour event or finding refers to (the orphan sweep asks in
-/// batches).
+/// Which of `shas` a report refers to (photos are served, and kept by the orphan sweep, only
+/// when something does: the `photo_sweep` module asks).
 pub async fn referenced_photos(
     db: &Db,
     shas: &[PhotoSha],
 ) -> DbResult<std::collections::HashSet<String>> {
-    if shas.is_empty() {
-        return Ok(Default::default());
-    }
-    let list = (1..=shas.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "SELECT sha256 FROM report_photos WHERE sha256 IN ({list}) \
-         UNION SELECT photo_sha256 FROM honour_events WHERE photo_sha256 IN ({list})"
-    );
-    let mut q = sqlx::query_as::<_, (String,)>(&sql);
-    for sha in shas {
-        q = q.bind(sha.as_str());
-    }
-    let mut found: std::collections::HashSet<String> = q
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(|(s,)| s)
-        .collect();
-    found.extend(crate::supervision::db::referenced_photos(db, shas).await?);
-    Ok(found)
+    crate::db::photos_named(db, "report_photos", "sha256", shas).await
 }
 
 /// Whether a resident already answered since the last close.

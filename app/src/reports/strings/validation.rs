@@ -1,10 +1,12 @@
 //! Messages for refused submissions (shown to the resident as they are).
 
+// Shared by every upload form (`crate::forms`), said the same way here.
+pub use crate::forms::strings::{MALFORMED_MULTIPART, photo_too_large, too_many_photos};
+
 pub const NOT_MULTIPART: &str = "请求格式有误：需要 multipart/form-data";
 pub const TOO_MANY_CODES: &str = "一次查询的查询码过多";
 
 // ---- the multipart body ----
-pub const MALFORMED_MULTIPART: &str = "请求格式有误：上传的数据不完整或已损坏，请重试";
 pub const MISSING_REPORT: &str = "请求格式有误：缺少上报内容";
 pub const DUPLICATE_REPORT_PART: &str = "请求格式有误：上报内容重复";
 pub const REPORT_PART_TOO_LARGE: &str = "请求格式有误：上报内容过大";
@@ -16,23 +18,6 @@ pub fn unknown_part(name: &str) -> String {
     // The name comes from the request: keep it short in the message.
     let shown: String = name.chars().take(32).collect();
     format!("请求格式有误：未知的数据项“{shown}”")
-}
-
-pub fn too_many_photos(max: usize) -> String {
-    format!("最多只能上传 {max} 张照片")
-}
-
-pub fn photo_too_large(max_bytes: usize) -> String {
-    let mb = max_bytes as f64 / (1024.0 * 1024.0);
-    format!("每张照片不能超过 {} MB，请压缩后重试", format_mb(mb))
-}
-
-fn format_mb(mb: f64) -> String {
-    if (mb - mb.round()).abs() < 0.05 {
-        format!("{}", mb.round() as i64)
-    } else {
-        format!("{mb:.1}")
-    }
 }
 
 // ---- photos (checked by content) ----

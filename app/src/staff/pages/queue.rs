@@ -406,7 +406,7 @@ pub(super) fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
     view! {
         <li class=if overdue { "queue-row overdue" } else { "queue-row" } data-testid="queue-row">
             <a href=format!("/staff/report/{}", row.id.0) class="queue-link">
-                {row.thumb.map(|p| view! { <QueueThumb photo=p /> })}
+                {row.thumb.map(|p| view! { <crate::shell::QueueThumb photo=p /> })}
                 <span class="queue-main">
                     <strong>{row.category_icon}" "{row.category_name}</strong>
                     <span class="muted">
@@ -448,20 +448,5 @@ pub(super) fn Row(row: QueueRow, now: crate::domain::Millis) -> impl IntoView {
                 </span>
             </a>
         </li>
-    }
-}
-
-/// A report's first photo in a list row.
-#[component]
-pub(crate) fn QueueThumb(photo: crate::reports::PhotoRef) -> impl IntoView {
-    view! {
-        <img
-            src=photo.thumb_url()
-            width="64"
-            height="64"
-            alt=""
-            loading="lazy"
-            class="queue-thumb"
-        />
     }
 }

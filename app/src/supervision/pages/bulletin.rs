@@ -7,7 +7,7 @@ use super::super::strings as t;
 use super::rounds::Loaded;
 use crate::page_response::PageResponse;
 use crate::reports::record::format_permille;
-use crate::staff::pages::{Flash, SignedIn};
+use crate::shell::{Flash, SignedIn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::page_response::PageResponse;
 use crate::reports::PhotoKind;
 use crate::reports::pages::PhotoThumb;
-use crate::staff::pages::{Flash, SignedIn};
+use crate::shell::{Flash, SignedIn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -9,8 +9,8 @@ use super::rounds::Loaded;
 use crate::domain::Millis;
 use crate::page_response::PageResponse;
 use crate::reports::triage::QueueRow;
-use crate::staff::pages::{Flash, SignedIn};
-use crate::staff::workflow::{format_time_left, time_left};
+use crate::shell::{Flash, SignedIn};
+use crate::shell::{format_time_left, time_left};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -115,7 +115,7 @@ fn List(page: OverdueReports, office: String, level: String, supervisor: bool) -
                 selected=office.clone()
             />
             <label>
-                {crate::staff::strings::FILTER_LEVEL} <select name="level">
+                {super::super::strings::FILTER_LEVEL} <select name="level">
                     <option value="">{t::ONLY_OVERDUE}</option>
                     <super::LevelOptions selected=level.clone() />
                 </select>
@@ -159,7 +159,7 @@ fn Item(row: QueueRow, now: Millis, supervisor: bool, back: String) -> impl Into
     view! {
         <li class="queue-row overdue" data-testid="overdue-report" data-report=id.clone()>
             <div class="queue-link">
-                {row.thumb.map(|p| view! { <crate::staff::pages::QueueThumb photo=p /> })}
+                {row.thumb.map(|p| view! { <crate::shell::QueueThumb photo=p /> })}
                 <span class="queue-main">
                     <strong>{row.category_icon}" "{row.category_name}</strong>
                     <span class="muted">{row.place.unwrap_or_default()}</span>

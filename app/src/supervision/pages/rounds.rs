@@ -8,7 +8,7 @@ use super::super::{RoundDetail, RoundKind, RoundSummary, START_ROUND_PATH, Super
 use super::FindingItem;
 use crate::error::AppError;
 use crate::page_response::PageResponse;
-use crate::staff::pages::{Flash, SignedIn};
+use crate::shell::{Flash, SignedIn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
