@@ -41,9 +41,10 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$leptos_version"; then
     --features no_downloads --force
 fi
 
-# leptosfmt formats the view! macros (rustfmt leaves them alone); test.sh checks it.
+# leptosfmt formats the view! macros (rustfmt leaves them alone); test.sh checks it, and
+# `make run` does not need it.
 leptosfmt_version="0.1.33"
-if ! leptosfmt --version 2>/dev/null | grep -q "$leptosfmt_version"; then
+if [ "$want_tests" = "test" ] && ! leptosfmt --version 2>/dev/null | grep -q "$leptosfmt_version"; then
   step "cargo install leptosfmt $leptosfmt_version"
   "${quick_install[@]}" install leptosfmt --version "$leptosfmt_version" --locked --force
 fi

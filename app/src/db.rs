@@ -53,20 +53,16 @@ pub struct Db {
 }
 
 impl Db {
-    /// A transaction that will write. On SQLite it takes the write lock first, like
-    /// `BEGIN IMMEDIATE`: a deferred transaction that reads and then writes while another
+    /// A transaction that will write. On SQLite it is `BEGIN IMMEDIATE`, which takes the
+    /// write lock first: a deferred transaction that reads and then writes while another
     /// connection holds the write lock fails at once with "database is locked" (SQLite's
-    /// deadlock avoidance; the busy timeout cannot wait it out). Taking the lock first makes
-    /// it wait its turn instead. PostgreSQL needs nothing of the kind.
+    /// deadlock avoidance; the busy timeout cannot wait it out), where this one waits its
+    /// turn. PostgreSQL needs nothing of the kind.
     pub async fn begin_write(&self) -> DbResult<sqlx::Transaction<'static, sqlx::Any>> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Sqlite {
-            // A no-op UPDATE still starts a write transaction (checked against SQLite).
-            sqlx::query("UPDATE offices SET id = id WHERE 1 = 0")
-                .execute(&mut *tx)
-                .await?;
-        }
-        Ok(tx)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// An aggregate that joins `expr` of a group's rows with `sep` (a literal without quotes)

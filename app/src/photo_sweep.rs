@@ -1,7 +1,8 @@
 //! Which photos are in use, and the orphan sweep: photo files that no report, honour event
 //! or finding refers to, left behind when a submission's transaction failed after its photos
-//! were written (a read-only database, a conflict, a crash). Only files older than [`MIN_AGE`] are considered, and never one that
-//! a submission has just stored or reused (`PhotoStore::remove_unless_in_use`).
+//! were written (a read-only database, a conflict, a crash). Only files older than
+//! [`MIN_AGE`] are considered, and never one that a submission has just stored or reused
+//! (`PhotoStore::remove_unless_in_use`).
 
 use crate::db::Db;
 use crate::error::AppError;

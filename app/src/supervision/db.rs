@@ -641,7 +641,7 @@ pub async fn full(db: &Db, id: FindingId) -> DbResult<Option<Full>> {
 fn event_label(action: &str) -> String {
     match FindingAction::parse(action) {
         Some(a) => a.label(),
-        None => super::escalation::label(super::escalation::level_of(action)),
+        None => super::strings::label(crate::escalation::level_of(action)),
     }
     .to_string()
 }
@@ -862,10 +862,10 @@ pub async fn published_body(db: &Db, id: i64) -> DbResult<Option<String>> {
 // ---- escalation ----
 
 /// Open findings whose next step has fallen due by `now`
-/// (`super::escalation::read_candidates`): range scans of `findings_escalation_due`,
+/// (`crate::escalation::read_candidates`): range scans of `findings_escalation_due`,
 /// `findings_escalation_pressed` and `findings_reworked`, whose terms are repeated word for
 /// word (SQLite's partial indexes).
-const CANDIDATE_READS: super::escalation::CandidateReads = super::escalation::CandidateReads {
+const CANDIDATE_READS: crate::escalation::CandidateReads = crate::escalation::CandidateReads {
     fresh: "SELECT id, deadline_at, escalation_level, escalated_at, rework_count FROM findings \
             WHERE status = 'open' AND escalation_level = 0 AND deadline_at <= $1 \
             ORDER BY deadline_at LIMIT $2",
@@ -880,11 +880,11 @@ const CANDIDATE_READS: super::escalation::CandidateReads = super::escalation::Ca
 /// Open findings the rules step now ([`CANDIDATE_READS`]).
 pub async fn escalation_candidates(
     db: &Db,
-    rules: &super::escalation::Rules,
+    rules: &crate::escalation::Rules,
     now: Millis,
-) -> DbResult<super::escalation::Candidates<FindingId>> {
-    let c = super::escalation::read_candidates(db, &CANDIDATE_READS, rules, now).await?;
-    Ok(super::escalation::Candidates {
+) -> DbResult<crate::escalation::Candidates<FindingId>> {
+    let c = crate::escalation::read_candidates(db, &CANDIDATE_READS, rules, now).await?;
+    Ok(crate::escalation::Candidates {
         due: c
             .due
             .into_iter()
@@ -926,7 +926,7 @@ pub async fn escalate(
                 finding: id,
                 office: OfficeId(office),
                 actor: None,
-                action: super::escalation::action_of(level),
+                action: crate::escalation::action_of(level),
                 from: Some(FindingStatus::Open),
                 to: FindingStatus::Open,
                 note: "",
@@ -963,6 +963,6 @@ pub async fn escalated_counts(db: &Db, office: Option<OfficeId>) -> DbResult<(i6
             .await?
         }
     };
-    let [pressed, supervised, escalated] = super::escalation::per_level(rows);
+    let [pressed, supervised, escalated] = crate::escalation::per_level(rows);
     Ok((pressed, supervised, escalated))
 }

@@ -1,31 +1,13 @@
-//! The words of escalation (the levels' badges, a step's line in a timeline) and the sweep
-//! that applies the rules (`crate::escalation`) to the open findings and the dispatched
-//! residents' reports every minute (server only), stepping each as far as the clock says,
-//! every step at the moment it fell due (so a sweep after a pause writes the same history as
-//! one every minute).
+//! The sweep that applies the rules (`crate::escalation`) to the open findings and the
+//! dispatched residents' reports every minute (server only), stepping each as far as the
+//! clock says, every step at the moment it fell due (so a sweep after a pause writes the same
+//! history as one every minute). The levels' words are `strings.rs`'s.
 
 #[cfg(feature = "ssr")]
 use crate::domain::Millis;
 pub use crate::escalation::*;
 
-/// An escalation step's word in a timeline.
-pub fn event_label(action: &str) -> &'static str {
-    if action == PRESS {
-        super::strings::ACT_PRESS
-    } else {
-        label(level_of(action))
-    }
-}
-
-/// The level's word, for badges and the timeline.
-pub fn label(level: i64) -> &'static str {
-    match level {
-        PRESSED => super::strings::LEVEL_PRESSED,
-        SUPERVISED => super::strings::LEVEL_SUPERVISED,
-        ESCALATED => super::strings::LEVEL_ESCALATED,
-        _ => "",
-    }
-}
+pub use super::strings::{event_label, label};
 
 /// Applies the rules to every open finding and every dispatched resident's report as of
 /// `now`; returns how many steps it wrote.

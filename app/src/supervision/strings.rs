@@ -211,3 +211,26 @@ pub const NEXT_PAGE: &str = "下一页";
 pub const FILTER_SHOW: &str = "筛选";
 pub const ONLY_OVERDUE: &str = "全部超期";
 pub const REPORT_NOT_OVERDUE: &str = "这件诉求已不在超期派遣中（可能刚刚整改或结案），无需催办";
+
+// ---- the words of escalation (the levels' badges, a step's line in a timeline) ----
+
+use crate::escalation::{ESCALATED, PRESS, PRESSED, SUPERVISED, level_of};
+
+/// An escalation step's word in a timeline.
+pub fn event_label(action: &str) -> &'static str {
+    if action == PRESS {
+        ACT_PRESS
+    } else {
+        label(level_of(action))
+    }
+}
+
+/// The level's word, for badges and the timeline.
+pub fn label(level: i64) -> &'static str {
+    match level {
+        PRESSED => LEVEL_PRESSED,
+        SUPERVISED => LEVEL_SUPERVISED,
+        ESCALATED => LEVEL_ESCALATED,
+        _ => "",
+    }
+}
