@@ -12,8 +12,8 @@
 //! Memory: every multipart route waits for a turn in the upload queue with its body unread
 //! (in the kernel's and the client's buffers), and every body reserves what it may come to
 //! in a budget of bytes shared by all requests ([`BodyPolicy`]); when the budget stays spent
-//! for [`BUDGET_WAIT`], the request gets 503 with `Retry-After`, which the phone's queue
-//! honours. So a crowd of uploads, or a flood of hostile ones, costs time, not memory.
+//! for `BODY_BUDGET_WAIT` (`Config::body_budget_wait`), the request gets 503 with
+//! `Retry-After`, which the phone's queue honours. So a crowd of uploads, or a flood of hostile ones, costs time, not memory.
 //!
 //! A request answered before its body was read to the end (refused, or a handler that had
 //! enough) has the rest of the body read and dropped in the background after the answer has
@@ -57,11 +57,6 @@ const ROUND_FORM_MAX_BYTES: u64 = 256 * 1024;
 /// their turn with their bodies unread. Photo processing itself runs at most one per CPU
 /// (`reports::photo::process_off_thread`).
 const UPLOADS_IN_FLIGHT_PER_CPU: usize = 3;
-/// Default of `BODY_BUDGET_WAIT`: how long a request waits for room in the memory budget
-/// before it is answered 503.
-pub const BUDGET_WAIT: Duration = Duration::from_secs(10);
-/// Default of `BODY_MEMORY_BUDGET`: bytes of request bodies all requests may hold at once.
-pub const DEFAULT_MEMORY_BUDGET: u64 = 64 * 1024 * 1024;
 /// What is read and dropped of a body after its request was answered early.
 const LINGER_MAX_BYTES: u64 = 64 * 1024 * 1024;
 const LINGER: Duration = Duration::from_secs(10);

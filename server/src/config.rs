@@ -42,6 +42,12 @@ pub struct Config {
 
 pub use app::ratelimit::RateLimit;
 
+/// Default of `BODY_MEMORY_BUDGET`: bytes of request bodies all requests may hold at once.
+pub const DEFAULT_MEMORY_BUDGET: u64 = 64 * 1024 * 1024;
+/// Default of `BODY_BUDGET_WAIT`: how long a request waits for room in that budget before it
+/// is answered 503.
+pub const DEFAULT_BUDGET_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A whole number of seconds above zero, or `default` when unset.
 fn secs(
     get: &impl Fn(&str) -> Option<String>,
@@ -115,7 +121,7 @@ impl Config {
             }
         };
         let body_memory_budget = match get("BODY_MEMORY_BUDGET") {
-            None => crate::body::DEFAULT_MEMORY_BUDGET,
+            None => DEFAULT_MEMORY_BUDGET,
             Some(v) => {
                 let n: u64 = v
                     .trim()
@@ -125,7 +131,7 @@ impl Config {
                 n
             }
         };
-        let body_budget_wait = secs(&get, "BODY_BUDGET_WAIT", crate::body::BUDGET_WAIT)?;
+        let body_budget_wait = secs(&get, "BODY_BUDGET_WAIT", DEFAULT_BUDGET_WAIT)?;
         let report_rate_limit = match get("REPORT_RATE_LIMIT") {
             None => RateLimit::default(),
             Some(v) => RateLimit::parse(&v)

@@ -143,10 +143,7 @@ pub fn parse_csv(text: &str) -> Result<Grid, AppError> {
     Ok(out)
 }
 
-/// The most an .xlsx upload may expand to. A 示范户 list at the row limit is well under
-/// 1 MB of XML, styles included; 2 MB of deflated zeros (the upload limit) would be about
-/// 2 GB, a "zip bomb" that a reader would unpack into memory.
-pub const MAX_XLSX_EXPANDED_BYTES: u64 = 32 * 1024 * 1024;
+pub use super::xlsx::MAX_XLSX_EXPANDED_BYTES;
 /// An ordinary workbook has a dozen parts.
 pub const MAX_XLSX_PARTS: usize = 500;
 

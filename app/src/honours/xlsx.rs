@@ -28,7 +28,11 @@ pub const MAX_SHARED_STRINGS: usize = 100_000;
 /// Bytes of shared-string text kept at most.
 pub const MAX_SHARED_STRING_BYTES: usize = 4 * 1024 * 1024;
 /// The most one part is read to (the whole file was already checked to expand to less).
-const MAX_PART_BYTES: u64 = super::import::MAX_XLSX_EXPANDED_BYTES;
+/// The most an .xlsx upload may expand to. A 示范户 list at the row limit is well under
+/// 1 MB of XML, styles included; 2 MB of deflated zeros (the upload limit) would be about
+/// 2 GB, a "zip bomb" that a reader would unpack into memory.
+pub const MAX_XLSX_EXPANDED_BYTES: u64 = 32 * 1024 * 1024;
+const MAX_PART_BYTES: u64 = MAX_XLSX_EXPANDED_BYTES;
 
 fn unreadable(e: &dyn std::fmt::Display) -> AppError {
     tracing::info!(error = %e, "unreadable xlsx upload");
