@@ -62,6 +62,15 @@ pub async fn list(db: &Db) -> DbResult<Vec<ApiKeyInfo>> {
 }
 
 /// Stops a key from working (it stays listed). False when there is no such active key.
+/// The name of a client's key (revoked or not), for a report it sent.
+pub async fn key_name(db: &Db, id: i64) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM api_keys WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(name,)| name))
+}
+
 pub async fn revoke(db: &Db, id: i64) -> DbResult<bool> {
     let done =
         sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")

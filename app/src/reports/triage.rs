@@ -162,8 +162,12 @@ pub struct ReportDetail {
     pub accuracy_m: Option<f64>,
     pub description: String,
     pub contact_phone: Option<String>,
-    /// The Open311 client that sent it (its key's name); None: a resident, in the app.
+    /// The Open311 client that sent it (its key's name, filled by the staff area from
+    /// `open311::db::key_name`); None: a resident, in the app.
     pub source: Option<String>,
+    /// The key of the Open311 client that sent it.
+    #[serde(default)]
+    pub api_key_id: Option<i64>,
     /// What an Open311 client said of its sender (staff only), and its photo link.
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,

@@ -113,12 +113,15 @@ pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
         let user = crate::session::auth::require_staff().await?;
         let state = crate::state::app_state()?;
         let now = state.clock.now();
-        let detail =
+        let mut detail =
             crate::reports::db::triage::detail(&state.db, crate::domain::ReportNo(id), now)
                 .await?
                 .ok_or(AppError::NotFound)?;
         if !user.may_act_in(detail.office_id) {
             return Err(AppError::Forbidden);
+        }
+        if let Some(key) = detail.api_key_id {
+            detail.source = crate::open311::db::key_name(&state.db, key).await?;
         }
         Ok(detail)
     }

@@ -100,9 +100,7 @@ pub async fn fill(db: &Db, n: u64, now: Millis, seed: u64) -> Result<(i64, i64, 
             .find(|(o, _)| *o == office)
             .map_or(supervisor, |(_, u)| *u)
     };
-    let photo: Option<(String,)> = sqlx::query_as("SELECT sha256 FROM report_photos LIMIT 1")
-        .fetch_optional(&db.pool)
-        .await?;
+    let photo = crate::reports::db::any_photo(db).await?;
 
     let mut rng = Rng(seed ^ 0xD0D0);
     let mut tx = db.begin_write().await?;
@@ -266,7 +264,7 @@ pub async fn fill(db: &Db, n: u64, now: Millis, seed: u64) -> Result<(i64, i64, 
                 )
                 .await?;
         }
-        if let Some((sha,)) = &photo {
+        if let Some(sha) = &photo {
             photos
                 .push(
                     &mut tx,

@@ -408,6 +408,15 @@ pub async fn my_reports(db: &Db, codes: &[TrackingCode]) -> DbResult<Vec<MyRepor
 
 // ---- photo serving ----
 
+/// The content address of some report's photo, if any report has one (`server synthetic`
+/// gives findings a photo that is really in the store).
+pub async fn any_photo(db: &Db) -> DbResult<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT sha256 FROM report_photos LIMIT 1")
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(sha,)| sha))
+}
+
 /// Which of `shas` a report refers to (photos are served, and kept by the orphan sweep, only
 /// when something does: the `photo_sweep` module asks).
 pub async fn referenced_photos(

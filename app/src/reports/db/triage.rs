@@ -389,7 +389,7 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
              r.received_at, r.created_on_device, r.dispatched_to, r.deadline_at, r.duplicate_of, \
              (SELECT d.tracking_code FROM reports d WHERE d.id = r.duplicate_of) \
                  AS duplicate_code, \
-             r.reopen_count, (SELECT k.name FROM api_keys k WHERE k.id = r.api_key_id) AS source, \
+             r.reopen_count, r.api_key_id, \
              r.contact_name, r.contact_email, r.media_url, r.escalation_level, \
              r.send_back_count \
          FROM reports r \
@@ -438,7 +438,9 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
         accuracy_m: r.try_get("accuracy_m")?,
         description: r.try_get("description")?,
         contact_phone: r.try_get("contact_phone")?,
-        source: r.try_get("source")?,
+        // The client's name is the key's owner's to say (open311::db::key_name).
+        source: None,
+        api_key_id: r.try_get("api_key_id")?,
         contact_name: r.try_get("contact_name")?,
         contact_email: r.try_get("contact_email")?,
         media_url: r.try_get("media_url")?,
