@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the release server for the end-to-end tests on a fresh SQLite database.
+# Starts the server for the end-to-end tests on a fresh SQLite database.
 set -euo pipefail
 port="${1:-3100}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -8,9 +8,10 @@ export DATA_DIR="$data"
 export BIND_ADDR="127.0.0.1:${port}"
 export LEPTOS_SITE_ROOT="$root/target/site"
 export LEPTOS_ENV=PROD
-# cargo-leptos hashed the /pkg names (hash-files in Cargo.toml); the server reads them from
-# target/release/hash.txt.
+# cargo-leptos hashed the /pkg names (hash-files in Cargo.toml) and wrote them to
+# target/release/hash.txt; named by its absolute path, so that any build of the server reads it.
 export LEPTOS_HASH_FILES=true
+export LEPTOS_HASH_FILE_NAME="$root/target/release/hash.txt"
 export RUST_LOG="${RUST_LOG:-warn}"
 # The demo offices, streets and accounts (the binary's default is none).
 export SEED_DEMO=true
@@ -19,4 +20,6 @@ export SEED_DEMO=true
 export LOOKUP_RATE_LIMIT=100000/600
 # The tests read the server's counts (POST /api/site_summary) right after each upload.
 export PUBLIC_CACHE_SECS=0
-exec "$root/target/release/server"
+# The release server (`make run`'s), or the one E2E_SERVER names: `make test` runs the tests
+# against the debug server its Rust tests built, beside the release wasm (scripts/test.sh).
+exec "${E2E_SERVER:-$root/target/release/server}"
