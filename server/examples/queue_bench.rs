@@ -111,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
     for _ in 0..5 {
         let t = Instant::now();
         let today = now.cst_day();
-        app::reports::figures::record(&db, Some(office), Some(today - 29), today + 1).await?;
+        app::reports::db::figures::record(&db, Some(office), Some(today - 29), today + 1).await?;
         times.push(t.elapsed());
     }
     report("dashboard record, one office, 30 days", &mut times, 1);
@@ -210,7 +210,7 @@ async fn fill(db: &app::db::Db, n: usize) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     // The kept figures, as the server rebuilds them after a bulk load.
-    app::reports::figures::rebuild(db).await?;
+    app::reports::db::figures::rebuild(db).await?;
     // Planner statistics, as a database that has been running a while would have.
     sqlx::query("ANALYZE").execute(&db.pool).await?;
     Ok(())

@@ -82,7 +82,7 @@ pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {
     if let Some(n) = reports {
         let store = config.photo_store()?;
         let started = std::time::Instant::now();
-        let filled = app::reports::synthetic::fill(&db, &store, n, now, seed)
+        let filled = app::reports::db::synthetic::fill(&db, &store, n, now, seed)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         println!(

@@ -28,7 +28,7 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
         .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
     let db = database::connect(&config.database_url, config.database_max_connections).await?;
     database::migrate(&db).await?;
-    if app::reports::figures::rebuild_if_missing(&db).await? {
+    if app::reports::db::figures::rebuild_if_missing(&db).await? {
         tracing::info!("rebuilt the kept report figures from the reports");
     }
     if config.seed_demo && app::areas::seed::seed_demo(&db).await? {

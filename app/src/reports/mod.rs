@@ -19,15 +19,11 @@ pub mod triage;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod figures;
-#[cfg(feature = "ssr")]
 pub mod jpeg;
 #[cfg(feature = "ssr")]
 pub mod photo;
 #[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(feature = "ssr")]
-pub mod synthetic;
 
 use crate::domain::{CategoryId, Millis, OfficeId, ReportStatus, StreetId, TrackingCode};
 use serde::{Deserialize, Serialize};

@@ -16,7 +16,7 @@ pub struct OfficeRecord {
     /// Closed in the period and rectified by the deadline.
     pub closed_on_time: i64,
     /// Median time from receipt to close of the reports closed in the period, in ms,
-    /// estimated from a histogram (see `reports::figures`).
+    /// estimated from a histogram (see `reports::db::figures`).
     pub median_close_ms: Option<i64>,
     /// The most the median can be off by, in ms (None: no median, or past 400 days).
     pub median_error_ms: Option<i64>,

@@ -267,7 +267,7 @@ pub async fn resident_feedback(
 ) -> Result<TrackingCode, AppError> {
     let code =
         TrackingCode::parse(form.text("code")).map_err(|e| AppError::bad_request(e.to_string()))?;
-    use crate::reports::figures::Answer;
+    use crate::reports::db::figures::Answer;
     let (action, answer) = match form.text("answer") {
         "satisfied" | "resolved" => (Action::ResidentSatisfied, Answer::Satisfied),
         "basic" => (Action::ResidentBasic, Answer::BasicallySatisfied),
@@ -365,7 +365,7 @@ pub async fn dashboard(
     now: Millis,
 ) -> Result<super::Dashboard, AppError> {
     let record =
-        crate::reports::figures::record(&state.db, scope, Some(from_day), until_day).await?;
+        crate::reports::db::figures::record(&state.db, scope, Some(from_day), until_day).await?;
     let (open_now, overdue_now) = db::open_now(&state.db, scope, now).await?;
     let office_name = match scope {
         Some(o) => crate::areas::db::office_name(&state.db, o).await?,
@@ -396,7 +396,7 @@ pub async fn inbox_counts(
     office: Option<OfficeId>,
     now: Millis,
 ) -> Result<super::InboxCounts, AppError> {
-    use crate::reports::figures;
+    use crate::reports::db::figures;
     let counts = figures::counts(db, office).await?;
     let of = |s: ReportStatus| {
         counts

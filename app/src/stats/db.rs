@@ -8,7 +8,7 @@ use crate::domain::{Millis, ReportStatus};
 /// kept counts, not from `reports`).
 pub async fn site_summary(db: &Db) -> DbResult<SiteSummary> {
     let (offices, communities, streets) = crate::areas::db::tree_size(db).await?;
-    let counts = crate::reports::figures::counts(db, None).await?;
+    let counts = crate::reports::db::figures::counts(db, None).await?;
     let of = |st: ReportStatus| counts.iter().find(|(s, _)| *s == st).map_or(0, |(_, n)| *n);
     Ok(SiteSummary {
         offices,
@@ -22,7 +22,7 @@ pub async fn site_summary(db: &Db) -> DbResult<SiteSummary> {
 /// Every office's record for the last [`RECENT_DAYS`] China-time days (today included) and
 /// for all time, and the district's, from the kept figures.
 pub async fn overview(db: &Db, now: Millis) -> DbResult<StatsOverview> {
-    use crate::reports::figures::record;
+    use crate::reports::db::figures::record;
     let until = now.cst_day() + 1;
     let recent = Some(until - RECENT_DAYS);
     let rows = crate::areas::db::offices(db).await?;

@@ -539,8 +539,8 @@ pub async fn overdue_reports(
     Ok(super::OverdueReports {
         rows,
         next,
-        overdue: crate::reports::figures::overdue(&state.db, office, now).await?,
-        levels: crate::reports::figures::levels(&state.db, office).await?,
+        overdue: crate::reports::db::figures::overdue(&state.db, office, now).await?,
+        levels: crate::reports::db::figures::levels(&state.db, office).await?,
         offices: crate::areas::db::offices(&state.db)
             .await?
             .into_iter()
@@ -668,9 +668,13 @@ pub async fn bulletin(
                 .filter(|(o, a, _, _)| *o == office.id && a == code)
                 .fold((0, 0), |(n, t), (_, _, k, on_time)| (n + k, t + on_time))
         };
-        let record =
-            crate::reports::figures::record(&state.db, Some(office.id), Some(from_day), until_day)
-                .await?;
+        let record = crate::reports::db::figures::record(
+            &state.db,
+            Some(office.id),
+            Some(from_day),
+            until_day,
+        )
+        .await?;
         let (rectified, rectified_on_time) = count(FindingAction::Rectify.code());
         let of = |list: &[(OfficeId, i64)]| {
             list.iter()

@@ -9,7 +9,7 @@ use crate::db::{Db, DbResult};
 use crate::domain::Millis;
 use crate::domain::time::{DAY_MS, HOUR_MS};
 use crate::error::AppError;
-use crate::reports::synthetic::Rng;
+use crate::reports::db::synthetic::Rng;
 
 /// Rows per INSERT statement.
 const BATCH: usize = 400;

@@ -6,7 +6,7 @@
 use crate::common::*;
 use crate::staff::{act, feedback, rectify};
 use app::domain::{Millis, OfficeId};
-use app::reports::figures;
+use app::reports::db::figures;
 
 /// A small deterministic generator (the history is the same on every run).
 struct Lcg(u64);
@@ -259,7 +259,7 @@ async fn synthetic_year_has_every_status_and_consistent_figures() {
     let store = app::storage::PhotoStore::new(app.data_dir.path());
     let indexes_before = index_names(&app).await;
     assert!(indexes_before.len() >= 8, "{indexes_before:?}");
-    let filled = app::reports::synthetic::fill(&app.db, &store, 3000, Millis::now(), 7)
+    let filled = app::reports::db::synthetic::fill(&app.db, &store, 3000, Millis::now(), 7)
         .await
         .unwrap();
     assert_eq!(filled.reports, 3000);
@@ -322,7 +322,7 @@ async fn synthetic_year_has_every_status_and_consistent_figures() {
     assert_eq!(res.status(), 200);
 
     // Only into a database without reports.
-    let again = app::reports::synthetic::fill(&app.db, &store, 10, Millis::now(), 7).await;
+    let again = app::reports::db::synthetic::fill(&app.db, &store, 10, Millis::now(), 7).await;
     assert!(matches!(again, Err(app::error::AppError::Conflict(_))));
     // A resident's report afterwards gets the next id.
     let (id, _) = app

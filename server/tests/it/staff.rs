@@ -1430,7 +1430,7 @@ async fn dashboard_rates_and_median_time_to_close() {
         .await
         .unwrap();
     // History rewritten behind the application's back: rebuild the kept figures.
-    app::reports::figures::rebuild(&app.db).await.unwrap();
+    app::reports::db::figures::rebuild(&app.db).await.unwrap();
     report(&app).await;
     let dash: Dashboard =
         serde_json::from_str(&ok(app.post_form("/api/staff/dashboard", Some(&a), &[]).await).await)

@@ -102,7 +102,7 @@ async fn sql(app: &TestApp, statement: &str, values: &[i64]) {
         q = q.bind(*v);
     }
     q.execute(&app.db.pool).await.unwrap();
-    app::reports::figures::rebuild(&app.db).await.unwrap();
+    app::reports::db::figures::rebuild(&app.db).await.unwrap();
 }
 
 async fn overview(app: &TestApp) -> (StatsOverview, String) {

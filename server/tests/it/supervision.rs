@@ -582,9 +582,10 @@ async fn pressing_needs_an_overdue_finding_and_bad_rounds_are_refused() {
     );
 }
 
-/// An existing SQLite deployment upgraded to the supervisor role: `users` is rebuilt with
-/// foreign keys off, so its sessions, devices and every other row referring to an account
-/// survive (a DROP with them on would cascade to login_devices).
+/// An existing SQLite deployment upgraded to the supervisor role: migration 20261212000001
+/// rebuilds `users` with its foreign keys checked at COMMIT, so its sessions, devices and
+/// every other row referring to an account survive (the DROP cascades to login_devices,
+/// which the migration puts back).
 #[tokio::test]
 async fn an_existing_sqlite_database_gains_the_supervisor_role_and_keeps_its_rows() {
     let dir = tempfile::tempdir().unwrap();

@@ -78,7 +78,7 @@ pub async fn escalate(
         )
         .await?;
     }
-    let mut delta = crate::reports::figures::Delta::default();
+    let mut delta = crate::reports::db::figures::Delta::default();
     delta.escalated(OfficeId(office), from, level);
     delta.apply(&mut tx).await?;
     tx.commit().await?;
@@ -108,7 +108,7 @@ pub async fn press(
     .await?;
     let office = match raised {
         Some((office,)) => {
-            let mut delta = crate::reports::figures::Delta::default();
+            let mut delta = crate::reports::db::figures::Delta::default();
             delta.escalated(OfficeId(office), 0, 1);
             delta.apply(&mut tx).await?;
             office

@@ -3,7 +3,9 @@
 
 pub mod escalation;
 pub mod export;
+pub mod figures;
 pub mod open311;
+pub mod synthetic;
 pub mod triage;
 
 use super::{GeoPoint, MyReport, PhotoKind, PhotoRef, PublicEvent, PublicReport, Receipt};
@@ -228,9 +230,9 @@ pub async fn insert_submission(
     .bind(new.received_at)
     .execute(&mut *tx)
     .await?;
-    let mut delta = super::figures::Delta::default();
+    let mut delta = figures::Delta::default();
     delta.add(
-        &super::figures::Snapshot {
+        &figures::Snapshot {
             office: new.office_id.0,
             status: status.code().to_string(),
             received_at: new.received_at.0,

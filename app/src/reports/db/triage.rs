@@ -30,8 +30,8 @@ pub async fn queue(
     page_size: usize,
 ) -> DbResult<QueuePage> {
     let (rows, next) = queue_rows(db, office, f, now, page_size).await?;
-    let counts = crate::reports::figures::counts(db, office).await?;
-    let overdue = crate::reports::figures::overdue(db, office, now).await?;
+    let counts = crate::reports::db::figures::counts(db, office).await?;
+    let overdue = crate::reports::db::figures::overdue(db, office, now).await?;
     Ok(QueuePage {
         rows,
         next,
@@ -294,7 +294,7 @@ pub struct Transition {
     /// The action's code (`staff::workflow::Action::code`), stored with the event.
     pub action: &'static str,
     /// A resident's 回访 answer (counted in the office's record).
-    pub answer: Option<crate::reports::figures::Answer>,
+    pub answer: Option<crate::reports::db::figures::Answer>,
     pub from: ReportStatus,
     pub to: ReportStatus,
     /// Column changes besides status/version/updated_at: (column, value); `None` = NULL.
@@ -320,7 +320,7 @@ pub enum Written {
 /// Writes the status change (only if the version still matches), its event, its photos
 /// and the change to the kept figures, in one transaction.
 pub async fn write_transition(db: &Db, t: &Transition) -> DbResult<Written> {
-    use crate::reports::figures;
+    use crate::reports::db::figures;
     let mut tx = db.begin_write().await?;
     let before = figures::snapshot(&mut tx, t.report).await?;
     let done = crate::db::versioned_update(
@@ -519,8 +519,8 @@ pub async fn duplicate_candidates(
 
 /// Open reports and overdue ones, now.
 pub async fn open_now(db: &Db, office: Option<OfficeId>, now: Millis) -> DbResult<(i64, i64)> {
-    let counts = crate::reports::figures::counts(db, office).await?;
-    let overdue = crate::reports::figures::overdue(db, office, now).await?;
+    let counts = crate::reports::db::figures::counts(db, office).await?;
+    let overdue = crate::reports::db::figures::overdue(db, office, now).await?;
     let open = counts
         .iter()
         .filter(|(s, _)| s.is_open())

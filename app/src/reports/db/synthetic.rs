@@ -164,7 +164,7 @@ async fn make_photos(store: &PhotoStore) -> Result<Vec<(String, u32, u32, usize)
         image::DynamicImage::ImageRgb8(img)
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .map_err(|_| AppError::Internal)?;
-        let p = super::photo::process_and_store(store, png).await?;
+        let p = crate::reports::photo::process_and_store(store, png).await?;
         out.push((
             p.sha256.as_str().to_string(),
             p.width,
