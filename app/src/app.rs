@@ -163,6 +163,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(
                             StaticSegment("admin"),
+                            StaticSegment("grids"),
+                            StaticSegment("import"),
+                            ParamSegment("id"),
+                        )
+                        view=crate::admin::grids::page::GridImportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(
+                            StaticSegment("admin"),
                             StaticSegment("streets"),
                             ParamSegment("id"),
                             StaticSegment("poster"),

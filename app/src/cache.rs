@@ -51,6 +51,13 @@ impl<T: Clone> Cached<T> {
 /// that cache figures sit above it: `stats`, `honours`).
 pub struct PublicCaches {
     life: Duration,
+    /// Values an area keeps and renews itself (`slot`), by type.
+    kept: std::sync::Mutex<
+        std::collections::HashMap<
+            std::any::TypeId,
+            std::sync::Arc<dyn std::any::Any + Send + Sync>,
+        >,
+    >,
     slots: std::sync::Mutex<
         std::collections::HashMap<
             std::any::TypeId,
@@ -63,8 +70,22 @@ impl PublicCaches {
     pub fn new(life: Duration) -> Self {
         Self {
             life,
+            kept: Default::default(),
             slots: Default::default(),
         }
+    }
+
+    /// The state's one `T`, made by `T::default()` on first use: for a value an area keeps
+    /// and renews by its own rule (the grids' index, read again when they change).
+    pub fn slot<T: Default + Send + Sync + 'static>(&self) -> std::sync::Arc<T> {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = kept
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| std::sync::Arc::new(T::default()))
+            .clone();
+        // The entry of `TypeId::of::<T>()` always holds a `T`.
+        slot.downcast::<T>()
+            .unwrap_or_else(|_| std::sync::Arc::new(T::default()))
     }
 
     /// The cache of `T`'s figures.
@@ -121,5 +142,11 @@ mod tests {
         assert_eq!(caches.of::<u32>().get(|| async { Ok(2) }).await.unwrap(), 1);
         assert_eq!(caches.of::<i64>().get(|| async { Ok(3) }).await.unwrap(), 3);
         assert_eq!(caches.of::<u32>().computations(), 1);
+        let a = caches.slot::<std::sync::Mutex<Vec<u8>>>();
+        a.lock().unwrap().push(7);
+        assert_eq!(
+            *caches.slot::<std::sync::Mutex<Vec<u8>>>().lock().unwrap(),
+            [7]
+        );
     }
 }

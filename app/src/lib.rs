@@ -13,6 +13,7 @@ pub mod home;
 pub mod honours;
 pub mod intake;
 pub mod islands;
+pub mod map;
 pub mod open311;
 pub mod page_response;
 pub mod reports;
@@ -32,6 +33,8 @@ pub mod client_addr;
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod geo;
 #[cfg(feature = "ssr")]
 pub mod photo_sweep;
 #[cfg(feature = "ssr")]

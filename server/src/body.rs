@@ -22,6 +22,7 @@
 //! instead of the answer. Nothing of it is kept.
 
 use crate::config::Config;
+use app::admin::grids::IMPORT_PATH as GRID_IMPORT_PATH;
 use app::error::{AppError, strings as err_text};
 use app::flash::MessageKey;
 use app::honours::{ACT_PATH as HONOUR_ACT_PATH, IMPORT_PATH as HONOUR_IMPORT_PATH};
@@ -57,6 +58,9 @@ const ROUND_FORM_MAX_BYTES: u64 = 256 * 1024;
 /// their turn with their bodies unread. Photo processing itself runs at most one per CPU
 /// (`reports::photo::process_off_thread`).
 const UPLOADS_IN_FLIGHT_PER_CPU: usize = 3;
+/// What a spooled body (written to a file as it arrives) holds in memory at once: hyper's
+/// frames and multer's buffer.
+const SPOOL_CHUNK_BYTES: u64 = 1024 * 1024;
 /// What is read and dropped of a body after its request was answered early.
 const LINGER_MAX_BYTES: u64 = 64 * 1024 * 1024;
 const LINGER: Duration = Duration::from_secs(10);
@@ -80,6 +84,9 @@ struct Rule {
     queued: bool,
     /// A resident's upload: counted against the per-client submission limit.
     rate_limited: bool,
+    /// The handler writes the body to a file as it arrives: only a chunk's worth of the
+    /// memory budget is reserved, not the whole body.
+    spooled: bool,
     voice: Voice,
 }
 
@@ -159,6 +166,7 @@ impl BodyPolicy {
             max,
             queued: true,
             rate_limited,
+            spooled: false,
             voice: voice.clone(),
         };
         if *method == Method::POST {
@@ -174,6 +182,13 @@ impl BodyPolicy {
                     );
                 }
                 START_ROUND_PATH => return upload(ROUND_FORM_MAX_BYTES, false),
+                // Written to a temporary file as it arrives (admin/grids/service.rs).
+                GRID_IMPORT_PATH => {
+                    return Rule {
+                        spooled: true,
+                        ..upload(app::admin::grids::MAX_IMPORT_BYTES + FORM_MAX_BYTES, false)
+                    };
+                }
                 _ => {}
             }
             if path.starts_with(OPEN311_PREFIX) {
@@ -182,6 +197,7 @@ impl BodyPolicy {
                     max: open311::body_max(content_type, self.photo_max),
                     queued: open311::is_multipart(content_type),
                     rate_limited: false,
+                    spooled: false,
                     voice: Voice::Open311 { path: path.into() },
                 };
             }
@@ -190,6 +206,7 @@ impl BodyPolicy {
             max: FORM_MAX_BYTES,
             queued: false,
             rate_limited: false,
+            spooled: false,
             voice: if path.starts_with(OPEN311_PREFIX) {
                 Voice::Open311 { path: path.into() }
             } else {
@@ -331,7 +348,13 @@ pub async fn guard(State(policy): State<BodyPolicy>, req: Request, next: Next) -
     } else {
         None
     };
-    let Some(_room) = policy.budget.reserve(declared.unwrap_or(rule.max)).await else {
+    let held = declared.unwrap_or(rule.max);
+    let held = if rule.spooled {
+        held.min(SPOOL_CHUNK_BYTES)
+    } else {
+        held
+    };
+    let Some(_room) = policy.budget.reserve(held).await else {
         tracing::warn!(
             path = req.uri().path(),
             "request bodies' memory budget spent: 503"

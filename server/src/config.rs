@@ -30,6 +30,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Also put demo 示范户 into an empty honours table (default: as `seed_demo`).
     pub seed_demo_honours: bool,
+    /// Also put the demo 单元网格 into an empty grids table (default: as `seed_demo`).
+    pub seed_demo_grids: bool,
     /// `Secure` session cookies (`COOKIE_SECURE=true` when served over https).
     pub cookie_secure: bool,
     /// How long the public pages' figures are kept (`PUBLIC_CACHE_SECS`, default 30).
@@ -176,6 +178,7 @@ impl Config {
             shutdown_grace: secs(&get, "SHUTDOWN_GRACE", defaults.shutdown_grace)?,
         };
         let seed_demo_honours = flag("SEED_DEMO_HONOURS", get("SEED_DEMO_HONOURS"), seed_demo)?;
+        let seed_demo_grids = flag("SEED_DEMO_GRIDS", get("SEED_DEMO_GRIDS"), seed_demo)?;
         let s3 = s3_settings(&get)?;
         Ok(Self {
             database_url,
@@ -192,6 +195,7 @@ impl Config {
             trust_proxy,
             cookie_secure,
             seed_demo_honours,
+            seed_demo_grids,
             public_cache,
             timeouts,
             s3,
@@ -314,7 +318,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.database_url, "sqlite:///srv/jx/jiexiang.db?mode=rwc");
         assert_eq!(c.bind_addr.port(), 8080);
-        assert!(c.seed_demo && c.seed_demo_honours);
+        assert!(c.seed_demo && c.seed_demo_honours && c.seed_demo_grids);
         let pg = cfg(&[("DATABASE_URL", "postgres://u@h/db")]).unwrap();
         assert_eq!(pg.database_url, "postgres://u@h/db");
     }

@@ -34,5 +34,6 @@ async fn run() -> anyhow::Result<()> {
     tracing::info!("listening on http://{}", listener.local_addr()?);
     startup::spawn_photo_sweep(&state);
     startup::spawn_escalation(&state);
+    startup::spawn_grid_backfill(&state);
     startup::serve(listener, startup::router(state, &config), &config).await
 }

@@ -40,6 +40,11 @@ pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Resu
     if config.seed_demo_honours && app::honours::seed::seed_demo_honours(&db).await? {
         tracing::info!("seeded demo honours");
     }
+    if config.seed_demo_grids
+        && app::areas::seed::seed_demo_grids(&db, app::domain::Millis::now()).await?
+    {
+        tracing::info!("seeded the demo grids");
+    }
     // Loud, at every start, for as long as any account still has the published password.
     let demo = app::session::seed::accounts_with_demo_password(&db).await?;
     if !demo.is_empty() {
@@ -111,6 +116,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/photos/{file}", get(photos::full))
         .route("/photos/{sha}/thumb.jpg", get(photos::thumb))
         .route("/staff/export/{file}", get(app::staff::export::download))
+        .route("/api/grids.geojson", get(app::map::api::grids_geojson))
         .route(
             "/dudao/bulletin.xlsx",
             get(app::supervision::export::download),
@@ -241,6 +247,33 @@ pub fn spawn_escalation(state: &AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(steps = n, "escalation applied"),
                 Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+    });
+}
+
+/// Places the reports that arrived before their 单元网格 existed: batch after batch while
+/// there are any, then a look every minute (the grids may have changed).
+pub fn spawn_grid_backfill(state: &AppState) {
+    let db = state.db.clone();
+    let slot = state.caches.slot::<app::areas::grids::GridIndexSlot>();
+    tokio::spawn(async move {
+        let mut placed = 0usize;
+        loop {
+            match app::reports::placement::step(&db, &slot, app::reports::placement::BATCH).await {
+                Ok(step) if !step.done => {
+                    placed += step.placed;
+                    continue;
+                }
+                Ok(step) => {
+                    placed += step.placed;
+                    if placed > 0 {
+                        tracing::info!(placed, "reports placed in their grids");
+                        placed = 0;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "placing reports in grids failed"),
             }
             tokio::time::sleep(std::time::Duration::from_secs(60)).await;
         }

@@ -85,6 +85,9 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
                 keys: crate::open311::db::list(&db).await?,
                 new_key: take_new_key(),
             },
+            grids: super::grids::GridCounts {
+                per_office: crate::areas::db::grids::counts_per_office(&db).await?,
+            },
         })
     }
     .await

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod api_keys;
+pub mod grids;
 pub mod pages;
 pub mod strings;
 
@@ -37,6 +38,8 @@ pub struct AdminOverview {
     pub users: Vec<crate::session::Account>,
     /// The Open311 clients' keys, and a key issued just now (shown this once).
     pub api: crate::open311::ApiKeys,
+    /// 单元网格 per office.
+    pub grids: grids::GridCounts,
 }
 
 impl AdminOverview {

@@ -93,6 +93,7 @@ fn AdminBody(
                 <a href="#streets">{t::SEC_STREETS}</a>
                 <a href="#categories">{t::SEC_CATEGORIES}</a>
                 <a href="#users">{t::SEC_USERS}</a>
+                <a href="#grids">{t::SEC_GRIDS}</a>
                 <a href="#api-keys">{crate::open311::strings::SEC_API}</a>
                 <a href="#escalation">{crate::supervision::strings::RULES_TITLE}</a>
             </nav>
@@ -112,6 +113,7 @@ fn AdminBody(
                                     <Streets data=data.clone() />
                                     <Categories categories=data.categories.clone() />
                                     <Users data=data.clone() me=user />
+                                    <super::grids::page::GridsSection counts=data.grids.clone() />
                                     <super::api_keys::ApiKeysSection api=data.api />
                                     <crate::supervision::pages::EscalationRulesForm />
                                 }

@@ -125,3 +125,42 @@ pub const CATEGORY_GROUP: &str = "分组（开放接口的服务分组，如 环
 pub const GROUP_TOO_LONG: &str = "分组名称不能超过20字";
 
 pub use crate::strings::hours;
+
+// ---- 单元网格 ----
+pub const SEC_GRIDS: &str = "单元网格";
+pub const GRIDS_HINT: &str = "导入本区的单元网格边界（GeoJSON 的 FeatureCollection，Polygon 或 MultiPolygon，WGS-84 或 CGCS2000 经纬度；数字城管或测绘部门可导出）。上传后先预览：选择哪个属性是网格编码、名称、社区和办事处，看清新增、移动、改名和撤销的网格，再确认导入。再次导入按编码替换；文件中没有的网格标为撤销，不会删除。";
+pub const GRIDS_NONE: &str = "尚未导入网格。上报的位置暂时只按所选街巷归属。";
+pub const GRIDS_ACTIVE: &str = "个在用";
+pub const GRIDS_RETIRED: &str = "个已撤销";
+pub const GRIDS_FILE: &str = "GeoJSON 文件";
+pub const GRIDS_UPLOAD: &str = "上传并预览";
+pub const GRIDS_DOWNLOAD: &str = "下载现有网格（GeoJSON）";
+pub const GRID_FILE_TOO_LARGE: &str = "文件超过 64 MB：请按办事处分批导入";
+pub const GRID_NO_FILE: &str = "请选择要导入的 GeoJSON 文件";
+pub const GRID_IMPORT_DONE: &str = "这个文件已经导入过了";
+pub const GRID_PREVIEW_TITLE: &str = "导入单元网格";
+pub const GRID_PREVIEW_FILE: &str = "文件";
+pub const GRID_PREVIEW_COUNTS: &str = "要素";
+pub const GRID_PREVIEW_VERTICES: &str = "个顶点";
+pub const GRID_MAPPING: &str = "属性对应";
+pub const GRID_MAP_CODE: &str = "网格编码";
+pub const GRID_MAP_NAME: &str = "网格名称";
+pub const GRID_MAP_COMMUNITY: &str = "社区";
+pub const GRID_MAP_OFFICE: &str = "办事处";
+pub const GRID_MAP_OFFICE_FOR_ALL: &str = "文件未写办事处时，全部归属";
+pub const GRID_MAP_NONE: &str = "（无）";
+pub const GRID_MAP_APPLY: &str = "按此对应重新预览";
+pub const GRID_PLAN: &str = "导入后";
+pub const GRID_ADDED: &str = "新增";
+pub const GRID_MOVED: &str = "边界变动";
+pub const GRID_CHANGED: &str = "名称或归属变动";
+pub const GRID_REVIVED: &str = "恢复使用";
+pub const GRID_RETIRED: &str = "撤销（文件中没有）";
+pub const GRID_UNCHANGED: &str = "不变";
+pub const GRID_MORE: &str = "……以及另外";
+pub const GRID_CONFIRM: &str = "确认导入";
+pub const GRID_NOTHING: &str = "与现有网格完全相同，无需导入";
+pub const GRID_CANNOT: &str = "按当前对应无法导入：";
+pub const GRID_IMPORTED: &str = "已导入。新的上报将按网格归属；地图和网格筛选随之更新。";
+pub const GRID_BACK: &str = "返回系统管理";
+pub const GRID_SAMPLES: &str = "示例值";

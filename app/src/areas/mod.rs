@@ -5,6 +5,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod grids;
+#[cfg(feature = "ssr")]
 pub mod seed;
 
 pub mod strings;

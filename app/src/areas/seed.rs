@@ -132,3 +132,83 @@ pub async fn seed_demo(db: &Db) -> DbResult<bool> {
     tx.commit().await?;
     Ok(true)
 }
+
+/// Where the demo grids lie: 周口's 川汇区, west to east one office after another, each
+/// office's communities south to north, one grid a community (about 560 m × 550 m).
+const DEMO_GRID_ORIGIN: [f64; 2] = [114.630, 33.610];
+const DEMO_GRID_SIZE: [f64; 2] = [0.006, 0.005];
+/// 川汇区's administrative code: the first six digits of a GB/T 30428 grid code.
+const DEMO_DISTRICT_CODE: &str = "411602";
+
+/// The demo 单元网格 (made up, for `make run` to show a map with no data of a district's
+/// own): one per demo community, coded like GB/T 30428 (district, office, community, grid).
+pub fn demo_grid_shapes() -> Vec<(
+    String,
+    String,
+    &'static str,
+    &'static str,
+    crate::geo::Shape,
+)> {
+    use crate::geo::{Polygon, Ring, Shape};
+    let mut out = Vec::new();
+    for (oi, (office, communities)) in DEMO_AREAS.iter().enumerate() {
+        for (ci, (community, _)) in communities.iter().enumerate() {
+            let x = DEMO_GRID_ORIGIN[0] + oi as f64 * DEMO_GRID_SIZE[0];
+            let y = DEMO_GRID_ORIGIN[1] + ci as f64 * DEMO_GRID_SIZE[1];
+            let [w, h] = DEMO_GRID_SIZE;
+            let shape = Shape {
+                polygons: vec![Polygon {
+                    outer: Ring(vec![[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]),
+                    holes: vec![],
+                }],
+            };
+            let code = format!("{DEMO_DISTRICT_CODE}{:03}{:03}001", oi + 1, ci + 1);
+            out.push((
+                code,
+                format!("{community}第一网格"),
+                *office,
+                *community,
+                shape,
+            ));
+        }
+    }
+    out
+}
+
+/// Puts the demo grids into a database that has the demo offices and no grid. Returns
+/// whether it did.
+pub async fn seed_demo_grids(db: &Db, now: crate::domain::Millis) -> DbResult<bool> {
+    use super::db::grids::{GridValues, GridWrite};
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM grids")
+        .fetch_one(&db.pool)
+        .await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let offices = super::db::offices(db).await?;
+    let communities = super::db::communities(db).await?;
+    let mut writes = Vec::new();
+    for (code, name, office, community, shape) in demo_grid_shapes() {
+        let Some(o) = offices.iter().find(|o| o.name == office) else {
+            continue;
+        };
+        let c = communities
+            .iter()
+            .find(|c| c.office_id == o.id && c.name == community);
+        writes.push(GridWrite::Insert(GridValues {
+            code,
+            name,
+            office: o.id,
+            community: c.map(|c| c.id),
+            geometry: serde_json::to_string(&shape.to_coords())
+                .map_err(|_| crate::error::AppError::Internal)?,
+            bbox: shape.bbox().0,
+            vertices: shape.vertices() as i64,
+        }));
+    }
+    if writes.is_empty() {
+        return Ok(false);
+    }
+    super::db::grids::apply(db, &writes, now).await?;
+    Ok(true)
+}

@@ -32,6 +32,8 @@ id_type!(
     CommunityId,
     /// 背街小巷
     StreetId,
+    /// 单元网格
+    GridId,
     /// 问题类别
     CategoryId,
     /// Server-side row id of a report (the public handle is the tracking code).

@@ -5,7 +5,7 @@ use super::doc::Node;
 use super::strings as s;
 use super::{MAX_IDS, MAX_PAGE_SIZE, WINDOW_DAYS, w3c};
 use crate::domain::time::DAY_MS;
-use crate::domain::{CategoryId, Millis, StreetId, TrackingCode};
+use crate::domain::{CategoryId, Millis, OfficeId, StreetId, TrackingCode};
 use crate::error::AppError;
 use crate::reports::GeoPoint;
 use crate::reports::db::open311::{self as db, ApiOrigin, RequestsQuery, ServiceRequest};
@@ -385,7 +385,7 @@ pub async fn post(state: &AppState, key_id: i64, f: &Fields, media: Option<Media
             description: s::UNKNOWN_SERVICE.into(),
         })?;
     let location = location(f)?;
-    let street = street(state, f, location).await?;
+    let place = place(state, f, location).await?;
     let token = f
         .text("token", 64)
         .map_err(|_| Open311Error::bad(s::TOKEN_TOO_LONG))?;
@@ -428,7 +428,7 @@ pub async fn post(state: &AppState, key_id: i64, f: &Fields, media: Option<Media
     match &token {
         Some(t) => key.update(format!("token\0{t}")),
         None => key.update(format!(
-            "day\0{}\0{code}\0{street:?}\0{location:?}\0{description}\0{phone}\0{:?}\0{:?}\0{:?}\0{}",
+            "day\0{}\0{code}\0{place:?}\0{location:?}\0{description}\0{phone}\0{:?}\0{:?}\0{:?}\0{}",
             state.clock.now().cst_day(),
             origin.contact_name,
             origin.contact_email,
@@ -442,8 +442,14 @@ pub async fn post(state: &AppState, key_id: i64, f: &Fields, media: Option<Media
     let draft = crate::reports::ReportDraft {
         report_id: uuid::Builder::from_custom_bytes(id).into_uuid(),
         category_id: CategoryId(category.id.0),
-        office_id: None,
-        street_id: Some(street),
+        office_id: match place {
+            Place::Grid(office) => Some(office),
+            Place::Street(_) => None,
+        },
+        street_id: match place {
+            Place::Street(street) => Some(street),
+            Place::Grid(_) => None,
+        },
         location,
         description,
         contact_phone: phone,
@@ -501,9 +507,18 @@ fn location(f: &Fields) -> Result<Option<GeoPoint>> {
     }
 }
 
-/// The street of the request: `address_id`, else a street named in `address_string`, else
-/// the street of the nearest earlier report within 300 m of `lat`/`long`.
-async fn street(state: &AppState, f: &Fields, at: Option<GeoPoint>) -> Result<StreetId> {
+/// Where a request goes: a street, or the office of the 单元网格 its point lies in.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Street(StreetId),
+    Grid(OfficeId),
+}
+
+/// The place of the request: `address_id`, else a street named in `address_string`, else the
+/// grid that holds `lat`/`long` (a point outside every grid of a district that has grids is
+/// refused), else — in a district with no grids yet — the street of the nearest earlier
+/// report within 300 m.
+async fn place(state: &AppState, f: &Fields, at: Option<GeoPoint>) -> Result<Place> {
     if let Some(id) = f.get("address_id") {
         let street = id
             .parse::<i64>()
@@ -511,7 +526,7 @@ async fn street(state: &AppState, f: &Fields, at: Option<GeoPoint>) -> Result<St
             .map(StreetId)
             .ok_or_else(|| Open311Error::bad(s::ADDRESS_ID_UNKNOWN))?;
         return match crate::areas::db::street_owners(&state.db, street).await? {
-            Some(_) => Ok(street),
+            Some(_) => Ok(Place::Street(street)),
             None => Err(Open311Error::bad(s::ADDRESS_ID_UNKNOWN)),
         };
     }
@@ -524,13 +539,19 @@ async fn street(state: &AppState, f: &Fields, at: Option<GeoPoint>) -> Result<St
             .filter(|s| address.contains(s.name.as_str()))
             .max_by_key(|s| s.name.chars().count())
         {
-            return Ok(s.id);
+            return Ok(Place::Street(s.id));
         }
     }
-    if let Some(p) = at
-        && let Some(s) = db::nearest_reported_street(&state.db, p.lat, p.lon).await?
-    {
-        return Ok(s);
+    if let Some(p) = at {
+        if let Some(g) = crate::areas::grids::locate(state, p.lon, p.lat).await? {
+            return Ok(Place::Grid(g.office));
+        }
+        if crate::areas::grids::any_grid(state).await? {
+            return Err(Open311Error::bad(s::OUTSIDE_GRIDS));
+        }
+        if let Some(s) = db::nearest_reported_street(&state.db, p.lat, p.lon).await? {
+            return Ok(Place::Street(s));
+        }
     }
     if address.is_some() || at.is_some() {
         Err(Open311Error::bad(s::PLACE_UNKNOWN))

@@ -15,6 +15,9 @@ pub const BAD_PAGE: &str = "page 和 page_size 须为正整数，page_size 不�
 pub const LOCATION_REQUIRED: &str =
     "缺少地点：请提供 lat 和 long，或 address_string（写明街巷名称），或 address_id";
 pub const LAT_LONG_PAIR: &str = "lat 和 long 须同时提供，且为有效的经纬度";
+/// A point outside every 单元网格 of the district.
+pub const OUTSIDE_GRIDS: &str =
+    "lat/long 不在本区任何网格内：请检查坐标（WGS-84 经纬度），或在 address_string 中写明街巷名称";
 pub const PLACE_UNKNOWN: &str =
     "无法确定地点所属街巷：请在 address_string 中写明街巷名称（如“韩营一巷”），或提供 address_id";
 pub const ADDRESS_ID_UNKNOWN: &str = "address_id 不是已知的街巷编号";

@@ -23,6 +23,8 @@ pub mod jpeg;
 #[cfg(feature = "ssr")]
 pub mod photo;
 #[cfg(feature = "ssr")]
+pub mod placement;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use crate::domain::{CategoryId, Millis, OfficeId, ReportStatus, StreetId, TrackingCode};

@@ -10,7 +10,8 @@ use super::{GeoPoint, MAX_DESCRIPTION_CHARS, MAX_PHOTOS, PART_PHOTO, PART_REPORT
 use super::{Receipt, ReportDraft, photo};
 use crate::db::Db;
 use crate::domain::{
-    CategoryId, CommunityId, Millis, OfficeId, PhoneNumber, ReportStatus, StreetId, TrackingCode,
+    CategoryId, CommunityId, GridId, Millis, OfficeId, PhoneNumber, ReportStatus, StreetId,
+    TrackingCode,
 };
 use crate::error::AppError;
 use crate::forms::upload::{malformed, read_field};
@@ -79,7 +80,7 @@ pub async fn store(
         return same_or_conflict(stored, &content_hash);
     }
 
-    let place = resolve_place(&state.db, &report).await?;
+    let place = resolve_place(state, &report).await?;
 
     let photos = photo::store_all(&state.settings.photo_store(), originals).await?;
 
@@ -91,6 +92,7 @@ pub async fn store(
         office_id: place.office_id,
         community_id: place.community_id,
         street_id: place.street_id,
+        grid_id: place.grid_id,
         location: report.location,
         description: report.description.as_str(),
         contact_phone: report.contact_phone.as_ref(),
@@ -336,15 +338,26 @@ pub struct ResolvedPlace {
     pub office_id: OfficeId,
     pub community_id: Option<CommunityId>,
     pub street_id: Option<StreetId>,
+    /// The 单元网格 that holds the report's point. A named street decides the office even
+    /// where the point lies in another office's grid (staff see the difference).
+    pub grid_id: Option<GridId>,
 }
 
-pub async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlace, AppError> {
+pub async fn resolve_place(
+    state: &AppState,
+    report: &ValidReport,
+) -> Result<ResolvedPlace, AppError> {
+    let db = &state.db;
     if !crate::areas::db::category_rule(db, report.category_id)
         .await?
         .is_some_and(|c| c.active)
     {
         return Err(AppError::bad_request(msg::UNKNOWN_CATEGORY));
     }
+    let grid = match report.location {
+        Some(p) => crate::areas::grids::locate(state, p.lon, p.lat).await?,
+        None => None,
+    };
     match report.place {
         PlaceClaim::Street(street) => {
             let (community, office) = crate::areas::db::street_owners(db, street)
@@ -354,16 +367,20 @@ pub async fn resolve_place(db: &Db, report: &ValidReport) -> Result<ResolvedPlac
                 office_id: office,
                 community_id: Some(community),
                 street_id: Some(street),
+                grid_id: grid.map(|g| g.grid),
             })
         }
         PlaceClaim::GpsInOffice(office) => {
             if !crate::areas::db::office_exists(db, office).await? {
                 return Err(AppError::bad_request(msg::UNKNOWN_OFFICE));
             }
+            // The grid's community, when the grid is the office's.
+            let in_office = grid.filter(|g| g.office == office);
             Ok(ResolvedPlace {
                 office_id: office,
-                community_id: None,
+                community_id: in_office.and_then(|g| g.community),
                 street_id: None,
+                grid_id: grid.map(|g| g.grid),
             })
         }
     }

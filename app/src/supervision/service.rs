@@ -61,7 +61,7 @@ pub async fn record_finding(
     let round = db::round_for_finding(&state.db, supervisor.id, made_at)
         .await?
         .ok_or_else(|| AppError::Conflict(s::NO_ROUND_FOR_FINDING.into()))?;
-    let place = resolve_place(&state.db, &report).await?;
+    let place = resolve_place(state, &report).await?;
     let hours = crate::areas::db::category_rule(&state.db, report.category_id)
         .await?
         .map(|c| c.deadline_hours)

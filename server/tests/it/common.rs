@@ -109,6 +109,14 @@ async fn spawn(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| "0".into()),
         ),
+        // Tests that want the demo grids ask for them (SEED_DEMO_GRIDS=true).
+        "SEED_DEMO_GRIDS" => Some(
+            extra
+                .iter()
+                .find(|(name, _)| name == "SEED_DEMO_GRIDS")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "false".into()),
+        ),
         // Tests that want demo honours seed them themselves.
         "SEED_DEMO_HONOURS" => Some(
             extra
@@ -283,7 +291,6 @@ impl TestApp {
         seed: u8,
     ) -> (i64, String) {
         let app = self;
-        use reqwest::multipart::{Form, Part};
         let street_id = app
             .scalar(&format!("SELECT id FROM streets WHERE name = '{street}'"))
             .await;
@@ -302,6 +309,24 @@ impl TestApp {
             "contact_phone": phone,
             "created_on_device": 1_795_786_380_000_i64,
         });
+        let res = app.submit_draft(&draft, seed).await;
+        assert_eq!(res.status(), 200);
+        let receipt: app::reports::Receipt = res.json().await.expect("receipt");
+        let code = receipt.tracking_code.to_string();
+        let id = app
+            .scalar(&format!(
+                "SELECT id FROM reports WHERE tracking_code = '{code}'"
+            ))
+            .await;
+        (id, code)
+    }
+}
+
+impl TestApp {
+    /// A resident's draft (the phone's `report` part) through the real submission endpoint,
+    /// with one photo (`small_jpeg(seed)`).
+    pub async fn submit_draft(&self, draft: &serde_json::Value, seed: u8) -> reqwest::Response {
+        use reqwest::multipart::{Form, Part};
         let form = Form::new()
             .part(
                 "report",
@@ -316,16 +341,7 @@ impl TestApp {
                     .mime_str("image/jpeg")
                     .expect("mime"),
             );
-        let res = app.post_multipart("/api/reports/submit", None, form).await;
-        assert_eq!(res.status(), 200);
-        let receipt: app::reports::Receipt = res.json().await.expect("receipt");
-        let code = receipt.tracking_code.to_string();
-        let id = app
-            .scalar(&format!(
-                "SELECT id FROM reports WHERE tracking_code = '{code}'"
-            ))
-            .await;
-        (id, code)
+        self.post_multipart("/api/reports/submit", None, form).await
     }
 }
 

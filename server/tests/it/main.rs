@@ -16,6 +16,7 @@ mod escalation;
 mod exports;
 mod figures;
 mod foundation;
+mod grids;
 mod honours;
 mod instances;
 mod layering;

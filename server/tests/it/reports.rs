@@ -1237,6 +1237,7 @@ async fn duplicate_inserts_are_unique_violations() {
         office_id: OfficeId(office),
         community_id: Some(CommunityId(community)),
         street_id: Some(StreetId(r.street)),
+        grid_id: None,
         location: None,
         description: "",
         contact_phone: None,

@@ -4,6 +4,7 @@
 pub mod escalation;
 pub mod export;
 pub mod figures;
+pub mod grids;
 pub mod open311;
 pub mod synthetic;
 pub mod triage;
@@ -11,8 +12,8 @@ pub mod triage;
 use super::{GeoPoint, MyReport, PhotoKind, PhotoRef, PublicEvent, PublicReport, Receipt};
 use crate::db::{Db, DbResult};
 use crate::domain::{
-    CategoryId, CommunityId, Millis, OfficeId, PhoneNumber, ReportNo, ReportStatus, StreetId,
-    TrackingCode,
+    CategoryId, CommunityId, GridId, Millis, OfficeId, PhoneNumber, ReportNo, ReportStatus,
+    StreetId, TrackingCode,
 };
 use crate::storage::PhotoSha;
 use sqlx::Row;
@@ -144,6 +145,7 @@ pub struct NewReport<'a> {
     pub office_id: OfficeId,
     pub community_id: Option<CommunityId>,
     pub street_id: Option<StreetId>,
+    pub grid_id: Option<GridId>,
     pub location: Option<GeoPoint>,
     pub description: &'a str,
     pub contact_phone: Option<&'a PhoneNumber>,
@@ -169,18 +171,19 @@ pub async fn insert_submission(
     // then refuses a real f64 in the next report (`incorrect binary data format`). A
     // different text per shape means a different cached statement.
     let lat_lon = match new.location {
-        Some(_) => "$14, $15",
+        Some(_) => "$15, $16",
         None => "NULL, NULL",
     };
     let accuracy = match new.location.and_then(|l| l.accuracy_m) {
-        Some(_) => "$16",
+        Some(_) => "$17",
         None => "NULL",
     };
     let sql = format!(
         "INSERT INTO reports (client_uuid, tracking_code, content_hash, category_id, office_id, \
              community_id, street_id, description, contact_phone, status, created_on_device, \
-             received_at, updated_at, lat, lon, accuracy_m) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, {lat_lon}, {accuracy}) \
+             received_at, updated_at, grid_id, lat, lon, accuracy_m) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, {lat_lon}, \
+             {accuracy}) \
          RETURNING id"
     );
     let mut insert = sqlx::query_as::<_, (i64,)>(&sql)
@@ -196,7 +199,8 @@ pub async fn insert_submission(
         .bind(status.code())
         .bind(new.created_on_device)
         .bind(new.received_at)
-        .bind(new.received_at);
+        .bind(new.received_at)
+        .bind(new.grid_id);
     if let Some(l) = new.location {
         insert = insert.bind(l.lat).bind(l.lon);
         if let Some(a) = l.accuracy_m {

@@ -4,6 +4,8 @@
 //! Unique names are checked before writing, for a clear message; the database's own unique
 //! constraints still decide a race, and their violation maps to the same 409.
 
+pub mod grids;
+
 use super::strings as s;
 use super::{Category, CategorySetting, Community, Office, ReferenceData, Street, StreetPlace};
 use crate::db::{Db, DbResult, conflict_on_unique};
