@@ -140,8 +140,11 @@ pub const GRID_NO_FILE: &str = "请选择要导入的 GeoJSON 文件";
 pub const GRID_IMPORT_DONE: &str = "这个文件已经导入过了";
 pub const GRID_PREVIEW_TITLE: &str = "导入单元网格";
 pub const GRID_PREVIEW_FILE: &str = "文件";
-pub const GRID_PREVIEW_COUNTS: &str = "要素";
-pub const GRID_PREVIEW_VERTICES: &str = "个顶点";
+pub const GRID_UPLOADED: &str = "文件已读取，尚未导入：请核对属性对应和导入后的变化，再确认导入。";
+
+pub fn grid_counts(features: i64, vertices: i64) -> String {
+    format!("{features} 个要素 · {vertices} 个顶点")
+}
 pub const GRID_MAPPING: &str = "属性对应";
 pub const GRID_MAP_CODE: &str = "网格编码";
 pub const GRID_MAP_NAME: &str = "网格名称";

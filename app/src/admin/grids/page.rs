@@ -5,7 +5,7 @@ use super::{GridCounts, GridImportPreview, GridLine, IMPORT_PATH, MappingForm, P
 use crate::admin::strings as t;
 use crate::error::AppError;
 use crate::page_response::PageResponse;
-use crate::shell::{Flash, SignedIn, whoami};
+use crate::shell::{SignedIn, whoami};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -112,10 +112,13 @@ fn GridImportBody(
     preview: Resource<Option<Result<GridImportPreview, AppError>>>,
     response: PageResponse,
 ) -> impl IntoView {
+    let (ok, err) = use_query_map().with_untracked(|q| (q.get("ok").is_some(), q.get("err")));
+    let err = crate::flash::shown_error(err);
     view! {
         <div class="admin" data-testid="grid-import">
             <h1>{t::GRID_PREVIEW_TITLE}</h1>
-            <Flash />
+            // Errors of the last post; its success is said by the preview itself.
+            <crate::ui::FlashBanner err=err ok=false ok_text=t::GRID_UPLOADED />
             <Suspense fallback=|| {
                 view! { <p class="muted">{t::LOADING}</p> }
             }>
@@ -124,7 +127,7 @@ fn GridImportBody(
                     Suspend::new(async move {
                         match preview.await {
                             None => ().into_any(),
-                            Some(Ok(p)) => view! { <Preview p=p /> }.into_any(),
+                            Some(Ok(p)) => view! { <Preview p=p uploaded=ok /> }.into_any(),
                             Some(Err(e)) => {
                                 response.set_status(e.status());
                                 view! {
@@ -144,11 +147,13 @@ fn GridImportBody(
 }
 
 #[component]
-fn Preview(p: GridImportPreview) -> impl IntoView {
+fn Preview(p: GridImportPreview, uploaded: bool) -> impl IntoView {
     let head = view! {
+        {(uploaded && !p.imported)
+            .then(|| view! { <p class="alert ok" role="status">{t::GRID_UPLOADED}</p> })}
         <p class="muted">
-            {t::GRID_PREVIEW_FILE}" "<strong>{p.file_name.clone()}</strong>" · "{p.features}" "
-            {t::GRID_PREVIEW_COUNTS}" · "{p.vertices}{t::GRID_PREVIEW_VERTICES}
+            {t::GRID_PREVIEW_FILE}" "<strong>{p.file_name.clone()}</strong>" · "
+            {t::grid_counts(p.features, p.vertices)}
         </p>
     };
     if p.imported {
