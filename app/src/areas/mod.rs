@@ -63,6 +63,16 @@ pub struct CategorySetting {
     pub group_name: String,
 }
 
+/// A 单元网格 as staff see it beside a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GridLabel {
+    pub code: String,
+    pub name: String,
+    pub office_id: OfficeId,
+    pub office_name: String,
+}
+
 /// A street with the community and office it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreetPlace {

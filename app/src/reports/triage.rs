@@ -183,6 +183,12 @@ pub struct ReportDetail {
     pub send_back_count: i64,
     pub photos: Vec<PhotoRef>,
     pub events: Vec<StaffEvent>,
+    /// The 单元网格 that holds its point, and the grid's code, name and office (filled by the
+    /// staff area from `areas::db::grids::label`).
+    #[serde(default)]
+    pub grid_id: Option<crate::domain::GridId>,
+    #[serde(default)]
+    pub grid: Option<crate::areas::GridLabel>,
     /// Same street and category in the last 7 days (for 标记重复).
     pub duplicate_candidates: Vec<(ReportNo, String, Millis)>,
     pub now: Millis,

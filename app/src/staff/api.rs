@@ -123,6 +123,9 @@ pub async fn staff_report(id: i64) -> Result<ReportDetail, AppError> {
         if let Some(key) = detail.api_key_id {
             detail.source = crate::open311::db::key_name(&state.db, key).await?;
         }
+        if let Some(grid) = detail.grid_id {
+            detail.grid = crate::areas::db::grids::label(&state.db, grid).await?;
+        }
         Ok(detail)
     }
     .await

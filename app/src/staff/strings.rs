@@ -102,6 +102,12 @@ pub const FIELD_DEADLINE: &str = "处置期限";
 pub const FIELD_DUPLICATE_OF: &str = "重复于";
 pub const NO_PHONE: &str = "未留";
 pub const NO_PLACE: &str = "未选街巷（仅定位）";
+pub const FIELD_GRID: &str = "网格";
+
+/// The report's point lies in another office's grid than the street it names.
+pub fn grid_in_other_office(office: &str) -> String {
+    format!("定位所在网格属于{office}，与所选街巷的办事处不同：请核实位置，必要时转办。")
+}
 pub const PHOTOS_BEFORE: &str = "居民照片";
 pub const PHOTOS_AFTER: &str = "整改后照片";
 pub const TIMELINE: &str = "处置记录";

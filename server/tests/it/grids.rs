@@ -339,6 +339,27 @@ async fn reports_are_placed_in_the_grid_of_their_point() {
         .await,
         1
     );
+    // Staff of 太昊路 see the grid beside the report, and that it is 淮河路's.
+    let id = app
+        .scalar("SELECT MAX(id) FROM reports WHERE street_id IS NOT NULL")
+        .await;
+    let taihao = app.login("taihao").await;
+    let html = app
+        .client
+        .get(app.url(&format!("/staff/report/{id}")))
+        .header(reqwest::header::COOKIE, taihao)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("data-testid=\"report-grid\""), "{html}");
+    assert!(html.contains(code.as_str()));
+    let warning = html
+        .find("data-testid=\"grid-elsewhere\"")
+        .expect("the other office is said");
+    assert!(html[warning..].contains("淮河路办事处"));
 }
 
 #[tokio::test]

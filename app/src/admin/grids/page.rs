@@ -150,7 +150,7 @@ fn GridImportBody(
 fn Preview(p: GridImportPreview, uploaded: bool) -> impl IntoView {
     let head = view! {
         {(uploaded && !p.imported)
-            .then(|| view! { <p class="alert ok" role="status">{t::GRID_UPLOADED}</p> })}
+            .then(|| view! { <p class="notice ok" role="status">{t::GRID_UPLOADED}</p> })}
         <p class="muted">
             {t::GRID_PREVIEW_FILE}" "<strong>{p.file_name.clone()}</strong>" · "
             {t::grid_counts(p.features, p.vertices)}
@@ -159,7 +159,7 @@ fn Preview(p: GridImportPreview, uploaded: bool) -> impl IntoView {
     if p.imported {
         return view! {
             {head}
-            <p class="alert ok" role="status" data-testid="grids-imported">
+            <p class="notice ok" role="status" data-testid="grids-imported">
                 {t::GRID_IMPORTED}
             </p>
             <a class="button" href="/admin#grids">
@@ -170,7 +170,7 @@ fn Preview(p: GridImportPreview, uploaded: bool) -> impl IntoView {
     }
     let outcome = match p.plan.clone() {
         Err(message) => view! {
-            <p class="alert error" role="alert" data-testid="grid-plan-error">
+            <p class="alert" role="alert" data-testid="grid-plan-error">
                 {t::GRID_CANNOT}
                 {message}
             </p>

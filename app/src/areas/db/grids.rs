@@ -75,6 +75,17 @@ pub async fn grids(db: &Db, office: Option<OfficeId>, retired: bool) -> DbResult
     Ok(q.fetch_all(&db.pool).await?)
 }
 
+/// A grid's code, name and office (retired ones too: reports keep theirs).
+pub async fn label(db: &Db, id: GridId) -> DbResult<Option<crate::areas::GridLabel>> {
+    Ok(sqlx::query_as(
+        "SELECT g.code, g.name, g.office_id, o.name AS office_name \
+         FROM grids g JOIN offices o ON o.id = g.office_id WHERE g.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
 /// Writes changes of the grids and moves the version on, in one transaction.
 pub async fn apply(db: &Db, writes: &[GridWrite], now: Millis) -> DbResult<()> {
     let mut tx = db.begin_write().await?;

@@ -391,7 +391,7 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
                  AS duplicate_code, \
              r.reopen_count, r.api_key_id, \
              r.contact_name, r.contact_email, r.media_url, r.escalation_level, \
-             r.send_back_count \
+             r.send_back_count, r.grid_id \
          FROM reports r \
          JOIN categories c ON c.id = r.category_id \
          WHERE r.id = $1",
@@ -454,6 +454,10 @@ pub async fn detail(db: &Db, id: ReportNo, now: Millis) -> DbResult<Option<Repor
         send_back_count: r.try_get("send_back_count")?,
         photos: super::photos_of(db, id).await?,
         events: events(db, id).await?,
+        grid_id: r
+            .try_get::<Option<i64>, _>("grid_id")?
+            .map(crate::domain::GridId),
+        grid: None,
         duplicate_candidates,
         now,
     }))

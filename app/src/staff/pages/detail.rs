@@ -177,6 +177,25 @@ fn DetailView(
                 <dd>{d.office_name.clone()}</dd>
                 <dt>{t::FIELD_PLACE}</dt>
                 <dd>{d.place.clone().unwrap_or_else(|| t::NO_PLACE.to_string())}</dd>
+                {d
+                    .grid
+                    .clone()
+                    .map(|g| {
+                        let elsewhere = (g.office_id != d.office_id)
+                            .then(|| {
+                                view! {
+                                    <p class="alert small" data-testid="grid-elsewhere">
+                                        {t::grid_in_other_office(&g.office_name)}
+                                    </p>
+                                }
+                            });
+                        view! {
+                            <dt>{t::FIELD_GRID}</dt>
+                            <dd data-testid="report-grid">
+                                {g.name}" "<code class="muted small">{g.code}</code>{elsewhere}
+                            </dd>
+                        }
+                    })}
                 {gps}
                 <dt>{t::FIELD_DESCRIPTION}</dt>
                 <dd class="description">{d.description.clone()}</dd>
