@@ -63,6 +63,16 @@ pub struct CategorySetting {
     pub group_name: String,
 }
 
+/// A 单元网格 as a filter lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GridOption {
+    pub id: crate::domain::GridId,
+    pub code: String,
+    pub name: String,
+    pub office_id: OfficeId,
+}
+
 /// A 单元网格 as staff see it beside a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

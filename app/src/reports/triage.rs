@@ -19,6 +19,8 @@ pub struct QueueFilter {
     pub category: Option<CategoryId>,
     pub community: Option<CommunityId>,
     pub street: Option<StreetId>,
+    /// 单元网格.
+    pub grid: Option<crate::domain::GridId>,
     pub overdue_only: bool,
     /// Received on or after (inclusive), Unix ms.
     pub from: Option<Millis>,
@@ -213,6 +215,8 @@ pub struct QueueQuery {
     pub code: String,
     /// 催办/督办 received, at least this level (1–3).
     pub level: String,
+    /// 单元网格 (its id).
+    pub grid: String,
 }
 
 impl QueueFilter {
@@ -231,6 +235,7 @@ impl QueueFilter {
             after,
             code,
             level,
+            grid,
         } = q;
         let bad = || crate::error::AppError::bad_request(crate::forms::strings::FORM_BAD);
         let status_code = status.trim();
@@ -265,6 +270,7 @@ impl QueueFilter {
             category: crate::forms::parse_opt(category)?,
             community: crate::forms::parse_opt(community)?,
             street: crate::forms::parse_opt(street)?,
+            grid: crate::forms::parse_opt(grid)?,
             overdue_only: crate::forms::flag(overdue),
             from: crate::forms::parse_date(from)?,
             until: crate::forms::parse_date(until)?

@@ -143,6 +143,23 @@ pub async fn staff_offices() -> Result<Vec<(crate::domain::OfficeId, String)>, A
     .await
 }
 
+/// The 单元网格 of the account's office (the admin's and the 督导组's: every office's), for
+/// the queue's filter.
+#[server(endpoint = "staff/grids")]
+pub async fn staff_grids() -> Result<Vec<crate::areas::GridOption>, AppError> {
+    async {
+        let user = crate::session::auth::require_staff().await?;
+        let state = crate::state::app_state()?;
+        let office = if user.is_admin() || user.is_supervisor() {
+            None
+        } else {
+            user.office_id
+        };
+        crate::areas::db::grids::options(&state.db, office).await
+    }
+    .await
+}
+
 /// Every action but 整改完成: 受理立案, 不予受理, 标记重复, 转办, 派遣, 核查结案, 退回, 重新打开.
 /// `version` is the report's version when the form was shown: if someone acted since, 409.
 #[server(endpoint = "staff/act")]

@@ -103,6 +103,7 @@ pub const FIELD_DUPLICATE_OF: &str = "重复于";
 pub const NO_PHONE: &str = "未留";
 pub const NO_PLACE: &str = "未选街巷（仅定位）";
 pub const FIELD_GRID: &str = "网格";
+pub const FILTER_GRID: &str = "网格";
 
 /// The report's point lies in another office's grid than the street it names.
 pub fn grid_in_other_office(office: &str) -> String {
@@ -159,12 +160,14 @@ pub const EXPORT_FILE_DASHBOARD: &str = "统计报表";
 /// The reports sheet's name; a second one (past Excel's 1,048,576 rows) gets "（2）".
 pub const EXPORT_SHEET_REPORTS: &str = "报告明细";
 pub const EXPORT_SHEET_DASHBOARD: &str = "统计报表";
-pub const EXPORT_COLUMNS: [&str; 18] = [
+pub const EXPORT_COLUMNS: [&str; 20] = [
     "查询码",
     "办事处",
     "类别",
     "居委会",
     "街巷",
+    "网格编码",
+    "网格名称",
     "状态",
     "收到时间",
     "处置期限",

@@ -347,7 +347,7 @@ async fn reports_are_placed_in_the_grid_of_their_point() {
     let html = app
         .client
         .get(app.url(&format!("/staff/report/{id}")))
-        .header(reqwest::header::COOKIE, taihao)
+        .header(reqwest::header::COOKIE, taihao.clone())
         .send()
         .await
         .unwrap()
@@ -360,6 +360,49 @@ async fn reports_are_placed_in_the_grid_of_their_point() {
         .find("data-testid=\"grid-elsewhere\"")
         .expect("the other office is said");
     assert!(html[warning..].contains("淮河路办事处"));
+    // The queue and the export filter by grid; the export names the grid.
+    let (tracking,): (String,) = sqlx::query_as("SELECT tracking_code FROM reports WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let grid = app
+        .scalar_for("SELECT id FROM grids WHERE code = $1", code)
+        .await;
+    let other = app
+        .scalar_for("SELECT id FROM grids WHERE code = $1", &shapes[0].0)
+        .await;
+    let get = |path: String| {
+        let app = &app;
+        let cookie = taihao.clone();
+        async move {
+            app.client
+                .get(app.url(&path))
+                .header(reqwest::header::COOKIE, cookie)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(get(format!("/staff?grid={grid}")).await.contains(&tracking));
+    assert!(
+        !get(format!("/staff?grid={other}"))
+            .await
+            .contains(&tracking)
+    );
+    let csv = get(format!("/staff/export/reports.csv?grid={grid}")).await;
+    assert!(
+        csv.contains("网格编码") && csv.contains(code.as_str()),
+        "{csv}"
+    );
+    assert_eq!(
+        csv.lines().count(),
+        2,
+        "the header and the one report: {csv}"
+    );
 }
 
 #[tokio::test]

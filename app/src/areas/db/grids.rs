@@ -75,6 +75,23 @@ pub async fn grids(db: &Db, office: Option<OfficeId>, retired: bool) -> DbResult
     Ok(q.fetch_all(&db.pool).await?)
 }
 
+/// The active grids of an office (None: all) for a filter, by code: no shapes.
+pub async fn options(db: &Db, office: Option<OfficeId>) -> DbResult<Vec<crate::areas::GridOption>> {
+    let sql = format!(
+        "SELECT id, code, name, office_id FROM grids WHERE retired_at IS NULL {} ORDER BY code",
+        if office.is_some() {
+            "AND office_id = $1"
+        } else {
+            ""
+        }
+    );
+    let mut q = sqlx::query_as(&sql);
+    if let Some(o) = office {
+        q = q.bind(o.0);
+    }
+    Ok(q.fetch_all(&db.pool).await?)
+}
+
 /// A grid's code, name and office (retired ones too: reports keep theirs).
 pub async fn label(db: &Db, id: GridId) -> DbResult<Option<crate::areas::GridLabel>> {
     Ok(sqlx::query_as(

@@ -18,6 +18,9 @@ pub struct ExportRow {
     pub category_name: String,
     pub community_name: Option<String>,
     pub street_name: Option<String>,
+    /// 单元网格: code and name.
+    pub grid_code: Option<String>,
+    pub grid_name: Option<String>,
     pub status: ReportStatus,
     pub received_at: Millis,
     pub deadline_at: Option<Millis>,
@@ -60,7 +63,8 @@ pub async fn rows(
     };
     let sql = format!(
         "SELECT r.tracking_code, o.name AS office_name, c.name AS category_name, \
-             cm.name AS community_name, s.name AS street_name, r.status, r.received_at, \
+             cm.name AS community_name, s.name AS street_name, g.code AS grid_code, \
+             g.name AS grid_name, r.status, r.received_at, \
              r.deadline_at, r.rectified_at, r.closed_at, r.dispatched_to, r.description, \
              r.reopen_count, {} AS public_notes, {} AS internal_notes, \
              (SELECT {} FROM report_photos ph WHERE ph.report_id = r.id) AS photos \
@@ -69,6 +73,7 @@ pub async fn rows(
          JOIN offices o ON o.id = r.office_id \
          LEFT JOIN communities cm ON cm.id = r.community_id \
          LEFT JOIN streets s ON s.id = r.street_id \
+         LEFT JOIN grids g ON g.id = r.grid_id \
          {where_sql} \
          ORDER BY r.received_at, r.id",
         notes(1),
@@ -98,6 +103,8 @@ fn export_row(row: &AnyRow) -> sqlx::Result<ExportRow> {
         category_name: row.try_get("category_name")?,
         community_name: row.try_get("community_name")?,
         street_name: row.try_get("street_name")?,
+        grid_code: row.try_get("grid_code")?,
+        grid_name: row.try_get("grid_name")?,
         status: status(&st)?,
         received_at: Millis(row.try_get("received_at")?),
         deadline_at: at("deadline_at")?,

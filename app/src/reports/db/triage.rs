@@ -189,6 +189,9 @@ pub(super) fn filter_conds(
     if let Some(s) = f.street {
         conds.push(format!("r.street_id = {}", p.push(Val::I(s.0))));
     }
+    if let Some(g) = f.grid {
+        conds.push(format!("r.grid_id = {}", p.push(Val::I(g.0))));
+    }
     if let Some(from) = f.from {
         conds.push(format!("r.received_at >= {}", p.push(Val::I(from.0))));
     }

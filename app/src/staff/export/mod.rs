@@ -32,9 +32,9 @@ static EXPORTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(EXPOR
 /// Rows in flight between the database and the file writer.
 const CHANNEL_ROWS: usize = 256;
 
-const REPORT_WIDTHS: [f64; 18] = [
-    12.0, 16.0, 14.0, 12.0, 14.0, 8.0, 17.0, 17.0, 17.0, 17.0, 8.0, 12.0, 16.0, 40.0, 30.0, 30.0,
-    60.0, 10.0,
+const REPORT_WIDTHS: [f64; 20] = [
+    12.0, 16.0, 14.0, 12.0, 14.0, 17.0, 14.0, 8.0, 17.0, 17.0, 17.0, 17.0, 8.0, 12.0, 16.0, 40.0,
+    30.0, 30.0, 60.0, 10.0,
 ];
 const DASH_WIDTHS: [f64; 10] = [18.0, 12.0, 12.0, 10.0, 10.0, 10.0, 12.0, 22.0, 14.0, 10.0];
 
@@ -143,6 +143,8 @@ fn report_cells(r: ExportRow, origin: &str, now: Millis) -> Vec<Cell> {
         Cell::Text(r.category_name),
         Cell::opt_text(r.community_name),
         Cell::opt_text(r.street_name),
+        Cell::opt_text(r.grid_code),
+        Cell::opt_text(r.grid_name),
         Cell::text(r.status.label()),
         Cell::Date(r.received_at),
         Cell::opt_date(r.deadline_at),

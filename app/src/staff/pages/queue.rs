@@ -1,6 +1,6 @@
 //! /staff: the office's queue, sorted by time left, with filters and keyset pagination.
 
-use super::super::api::{staff_offices, staff_queue};
+use super::super::api::{staff_grids, staff_offices, staff_queue};
 use super::super::strings as t;
 use super::super::workflow::{format_time_left, is_overdue, time_left};
 use super::super::{QueuePage as Page, QueueQuery as Q, QueueRow};
@@ -23,6 +23,7 @@ fn base_query(q: &Q) -> String {
         ("category", &q.category),
         ("community", &q.community),
         ("street", &q.street),
+        ("grid", &q.grid),
         ("overdue", &q.overdue),
         ("level", &q.level),
         ("from", &q.from),
@@ -37,9 +38,14 @@ fn base_query(q: &Q) -> String {
         .join("&")
 }
 
+/// Grids listed in the filter at most: a district's whole list is too long to choose from;
+/// the admin chooses an office first.
+const MAX_GRID_OPTIONS: usize = 500;
+
 type Refs = (
     crate::areas::ReferenceData,
     Vec<(crate::domain::OfficeId, String)>,
+    Vec<crate::areas::GridOption>,
 );
 
 #[component]
@@ -60,6 +66,7 @@ pub fn QueuePage() -> impl IntoView {
             after: g("after"),
             code: g("code"),
             level: g("level"),
+            grid: g("grid"),
         }
     });
     let page = {
@@ -77,7 +84,8 @@ pub fn QueuePage() -> impl IntoView {
         |_| async move {
             let r = get_reference_data().await?;
             let offices = staff_offices().await?;
-            Ok::<_, AppError>((r, offices))
+            let grids = staff_grids().await?;
+            Ok::<_, AppError>((r, offices, grids))
         },
     );
     let response = PageResponse::current();
@@ -120,13 +128,14 @@ fn Queue(
                         view! {
                             {refs
                                 .ok()
-                                .map(|(r, offices)| {
+                                .map(|(r, offices, grids)| {
                                     view! {
                                         <Filters
                                             q=q.clone()
                                             user=user.clone()
                                             refs=r
                                             offices=offices
+                                            grids=grids
                                         />
                                     }
                                 })}
@@ -150,8 +159,16 @@ fn Filters(
     user: StaffUser,
     refs: crate::areas::ReferenceData,
     offices: Vec<(crate::domain::OfficeId, String)>,
+    grids: Vec<crate::areas::GridOption>,
 ) -> impl IntoView {
     let sel = |cur: &str, v: String| cur == v;
+    // The chosen office's grids (an admin with no office chosen: all, when they are few).
+    let chosen_office = q.office.parse::<i64>().ok().map(crate::domain::OfficeId);
+    let grids: Vec<_> = grids
+        .into_iter()
+        .filter(|g| chosen_office.is_none_or(|o| g.office_id == o))
+        .collect();
+    let grids = (!grids.is_empty() && grids.len() <= MAX_GRID_OPTIONS).then_some(grids);
     let office_scope = user.office_id;
     let communities: Vec<_> = refs
         .communities
@@ -281,6 +298,29 @@ fn Filters(
                         .collect_view()}
                 </select>
             </label>
+            {grids
+                .map(|grids| {
+                    view! {
+                        <label>
+                            {t::FILTER_GRID} <select name="grid" data-testid="filter-grid">
+                                <option value="">{t::FILTER_ANY}</option>
+                                {grids
+                                    .iter()
+                                    .map(|g| {
+                                        view! {
+                                            <option
+                                                value=g.id.to_string()
+                                                selected=sel(&q.grid, g.id.to_string())
+                                            >
+                                                {format!("{} {}", g.name, g.code)}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    }
+                })}
             <label>{t::FILTER_FROM}<input type="date" name="from" value=q.from.clone() /></label>
             <label>{t::FILTER_UNTIL}<input type="date" name="until" value=q.until.clone() /></label>
             <label class="check">
