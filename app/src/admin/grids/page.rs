@@ -150,7 +150,13 @@ fn GridImportBody(
 fn Preview(p: GridImportPreview, uploaded: bool) -> impl IntoView {
     let head = view! {
         {(uploaded && !p.imported)
-            .then(|| view! { <p class="notice ok" role="status">{t::GRID_UPLOADED}</p> })}
+            .then(|| {
+                view! {
+                    <p class="notice ok" role="status">
+                        {t::GRID_UPLOADED}
+                    </p>
+                }
+            })}
         <p class="muted">
             {t::GRID_PREVIEW_FILE}" "<strong>{p.file_name.clone()}</strong>" · "
             {t::grid_counts(p.features, p.vertices)}
@@ -230,14 +236,17 @@ fn MappingChoice(p: GridImportPreview) -> impl IntoView {
     view! {
         <section class="card admin-section">
             <h2>{t::GRID_MAPPING}</h2>
-            <form method="get" action=format!("{}/{}", super::PREVIEW_PAGE, p.id) class="admin-grid">
+            <form
+                method="get"
+                action=format!("{}/{}", super::PREVIEW_PAGE, p.id)
+                class="admin-grid"
+            >
                 {select("code", t::GRID_MAP_CODE, m.code.clone(), false)}
                 {select("name", t::GRID_MAP_NAME, m.name.clone(), true)}
                 {select("community", t::GRID_MAP_COMMUNITY, m.community.clone(), true)}
                 {select("office", t::GRID_MAP_OFFICE, m.office.clone(), true)}
                 <label>
-                    {t::GRID_MAP_OFFICE_FOR_ALL}
-                    <select name="office_for_all">
+                    {t::GRID_MAP_OFFICE_FOR_ALL} <select name="office_for_all">
                         <option value="">{t::GRID_MAP_NONE}</option>
                         {offices}
                     </select>
@@ -259,16 +268,17 @@ fn PlanView(plan: PlanSummary, id: i64, mapping: MappingForm) -> impl IntoView {
         let open = n > 0 && n <= 10;
         view! {
             <details class="grid-plan" data-testid=testid open=open>
-                <summary>
-                    {label}" "<strong>{n}</strong>
-                </summary>
+                <summary>{label}" "<strong>{n}</strong></summary>
                 <ul class="admin-list">
                     {lines
                         .into_iter()
                         .map(|l| {
                             view! {
                                 <li>
-                                    <code>{l.code}</code>" "{l.name}" "
+                                    <code>{l.code}</code>
+                                    " "
+                                    {l.name}
+                                    " "
                                     <span class="muted small">{l.office}</span>
                                 </li>
                             }
