@@ -16,7 +16,8 @@
 #      photos (everything but the photo work); then 100 connections on a fresh start, with the
 #      server's peak RSS.
 # Before the backends: examples/photo_bench, the server's work on one photo, pass-through
-# against re-encode in the same run.
+# against re-encode in the same run; examples/grid_bench, 10,000 单元网格 of 200 positions:
+# point in polygon through the index beside a scan of every grid, and the import's steps.
 # After the backends, the resident's side in Chromium: Lighthouse 12.8.2 on `/report` (five
 # runs), `/`, `/honours`, `/stats` (scripts/bench/lighthouse.sh), and the offline queue's
 # drain time on loopback and on a throttled 1.6 Mbit/s link (`cd end2end && npm run bench`).
@@ -40,7 +41,7 @@ trap cleanup EXIT
 
 command -v wrk >/dev/null || { sudo_if() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }; sudo_if apt-get install -y wrk; }
 command -v psql >/dev/null
-cargo build --release -p server --bin server --example photo_bench
+cargo build --release -p server --bin server --example photo_bench --example grid_bench
 mkdir -p "$work/photos"
 BENCH_WRITE_PHOTOS="$work/photos" ./target/release/examples/photo_bench
 cp fuzz/seeds/photo/small.jpg "$work/photos/tiny.jpg"
@@ -75,6 +76,13 @@ cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
     echo "phone sends it, with an EXIF segment):"
     echo
     ./target/release/examples/photo_bench
+    echo
+    echo "### 单元网格 at a district's size"
+    echo
+    echo "\`cargo run --release -p server --example grid_bench\` (a lattice of wavy grids; the"
+    echo "baseline tests every grid's box and rings):"
+    echo
+    ./target/release/examples/grid_bench
     echo
 } >"$out"
 

@@ -2,7 +2,7 @@
 //! the few whose box holds it. Where shapes overlap (a careless survey), the smallest wins,
 //! then the first given.
 
-use super::Shape;
+use super::{Bbox, Shape};
 use rstar::{AABB, RTree, RTreeObject};
 
 struct Entry {
@@ -20,23 +20,24 @@ impl RTreeObject for Entry {
 /// Shapes with a key each (a grid's id), searchable by point.
 pub struct ShapeIndex<K> {
     tree: RTree<Entry>,
-    shapes: Vec<(K, Shape, f64)>,
+    /// Each shape with its key, area and box.
+    shapes: Vec<(K, Shape, f64, Bbox)>,
 }
 
 impl<K: Copy> ShapeIndex<K> {
     pub fn new(shapes: impl IntoIterator<Item = (K, Shape)>) -> Self {
-        let shapes: Vec<(K, Shape, f64)> = shapes
+        let shapes: Vec<(K, Shape, f64, Bbox)> = shapes
             .into_iter()
             .map(|(k, s)| {
-                let area = s.area();
-                (k, s, area)
+                let (area, bbox) = (s.area(), s.bbox());
+                (k, s, area, bbox)
             })
             .collect();
         let entries = shapes
             .iter()
             .enumerate()
-            .map(|(slot, (_, s, _))| {
-                let [x0, y0, x1, y1] = s.bbox().0;
+            .map(|(slot, (_, _, _, bbox))| {
+                let [x0, y0, x1, y1] = bbox.0;
                 Entry {
                     slot,
                     bbox: AABB::from_corners([x0, y0], [x1, y1]),
@@ -65,18 +66,18 @@ impl<K: Copy> ShapeIndex<K> {
         self.tree
             .locate_in_envelope_intersecting(AABB::from_point([lon, lat]))
             .map(|e| &self.shapes[e.slot])
-            .filter(|(_, s, _)| s.contains(lon, lat))
+            .filter(|(_, s, _, _)| s.contains(lon, lat))
             .min_by(|a, b| a.2.total_cmp(&b.2))
-            .map(|(k, _, _)| *k)
+            .map(|(k, _, _, _)| *k)
     }
 
     /// The same answer by testing every shape: the baseline of the benchmark and of tests.
     pub fn locate_by_scan(&self, lon: f64, lat: f64) -> Option<K> {
         self.shapes
             .iter()
-            .filter(|(_, s, _)| s.contains(lon, lat))
+            .filter(|(_, s, _, b)| b.contains(lon, lat) && s.contains(lon, lat))
             .min_by(|a, b| a.2.total_cmp(&b.2))
-            .map(|(k, _, _)| *k)
+            .map(|(k, _, _, _)| *k)
     }
 }
 

@@ -145,8 +145,9 @@ impl Polygon {
 }
 
 impl Shape {
+    /// The exact test, ring by ring (an index tests the boxes first).
     pub fn contains(&self, lon: f64, lat: f64) -> bool {
-        self.bbox().contains(lon, lat) && self.polygons.iter().any(|p| p.contains(lon, lat))
+        self.polygons.iter().any(|p| p.contains(lon, lat))
     }
 
     pub fn bbox(&self) -> Bbox {
