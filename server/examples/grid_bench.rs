@@ -25,8 +25,8 @@ const ORIGIN: [f64; 2] = [114.45, 33.45];
 fn wobble(i: usize, j: usize) -> [f64; 2] {
     let x = ORIGIN[0] + i as f64 * CELL / PER_EDGE as f64;
     let y = ORIGIN[1] + j as f64 * CELL / PER_EDGE as f64;
-    let on_vertical = i % PER_EDGE == 0;
-    let on_horizontal = j % PER_EDGE == 0;
+    let on_vertical = i.is_multiple_of(PER_EDGE);
+    let on_horizontal = j.is_multiple_of(PER_EDGE);
     let d = CELL / PER_EDGE as f64 * 0.3;
     let s = ((i * 7 + j * 13) % 11) as f64 / 10.0 - 0.5;
     match (on_vertical, on_horizontal) {
