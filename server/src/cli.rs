@@ -28,7 +28,8 @@ The password is read from standard input (one line).
   server synthetic [--reports <N>] [--findings <M>] [--seed <S>]
 Fills the configured database (DATABASE_URL; the photos go to the configured store) with N synthetic reports
 and/or M synthetic 督导 findings (in rounds of twenty, with their steps and escalations) over the last
-year; adds the demo areas and accounts first when there are none.
+year; adds the demo areas, accounts and grids first when there are none. Where there are grids, every
+report gets a point inside one and its grid.
   server migrate-to <postgres://user@host/db>
 Copies the configured SQLite database (DATABASE_URL) into that PostgreSQL database and the photos
 under DATA_DIR/photos into the configured store (PHOTO_STORE=s3 and S3_*), then verifies both; stop
@@ -77,6 +78,12 @@ pub async fn synthetic(config: &Config, args: &[String]) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?
     {
         println!("added the demo accounts (README: demo only)");
+    }
+    if app::areas::seed::seed_demo_grids(&db, app::domain::Millis::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
+        println!("added the demo grids (the reports get points inside them)");
     }
     let now = app::domain::Millis::now();
     if let Some(n) = reports {

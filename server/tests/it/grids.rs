@@ -526,3 +526,42 @@ async fn reports_from_before_the_grids_are_placed_by_a_resumable_backfill() {
     // Done: the next step reads nothing.
     assert_eq!(step(&app.db, &slot, 100).await.unwrap().read, 0);
 }
+
+#[tokio::test]
+async fn synthetic_reports_lie_inside_the_grids_of_their_places() {
+    let app = crate::common::spawn_app_with(&[("SEED_DEMO_GRIDS", "true")]).await;
+    let store = app::storage::PhotoStore::new(app.data_dir.path());
+    let filled =
+        app::reports::db::synthetic::fill(&app.db, &store, 600, app::domain::Millis::now(), 11)
+            .await
+            .unwrap();
+    assert_eq!(filled.reports, 600);
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM reports r JOIN grids g ON g.id = r.grid_id \
+             WHERE r.lat BETWEEN g.min_lat AND g.max_lat AND r.lon BETWEEN g.min_lon AND g.max_lon"
+        )
+        .await,
+        600,
+        "every report has a point inside its grid"
+    );
+    // A street's report lies in its community's grid.
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM reports r JOIN grids g ON g.id = r.grid_id \
+             WHERE r.street_id IS NOT NULL AND g.community_id <> r.community_id"
+        )
+        .await,
+        0
+    );
+    // The index agrees with where the generator put them.
+    let slot = app::areas::grids::GridIndexSlot::default();
+    let index = app::areas::grids::index(&app.db, &slot).await.unwrap();
+    let rows: Vec<(i64, f64, f64)> = sqlx::query_as("SELECT grid_id, lat, lon FROM reports")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    for (grid, lat, lon) in rows {
+        assert_eq!(index.locate(lon, lat).map(|p| p.grid.0), Some(grid));
+    }
+}

@@ -84,8 +84,19 @@ struct Place {
     office: i64,
 }
 
+/// A 单元网格 to put points in: its id, box and shape.
+struct GridSpot {
+    id: i64,
+    bbox: [f64; 4],
+    shape: crate::geo::Shape,
+}
+
 struct Refs {
     places: Vec<Place>,
+    /// The active grids, and which of them each community and each office has.
+    grids: Vec<GridSpot>,
+    grids_of_community: std::collections::HashMap<i64, Vec<usize>>,
+    grids_of_office: std::collections::HashMap<i64, Vec<usize>>,
     /// (id, deadline hours), with a weight each (the first ones are commoner).
     categories: Vec<(i64, i64)>,
     offices: Vec<i64>,
@@ -139,12 +150,58 @@ async fn refs(db: &Db) -> DbResult<Refs> {
         let first = staff_of.entry(*office).or_insert(account.id.0);
         *first = (*first).min(account.id.0);
     }
+    // The grids through their owner (areas::db::grids), in code order.
+    let mut grids = Vec::new();
+    let mut grids_of_office: std::collections::HashMap<i64, Vec<usize>> = Default::default();
+    let mut grids_of_community: std::collections::HashMap<i64, Vec<usize>> = Default::default();
+    for g in crate::areas::db::grids::grids(db, None, false).await? {
+        let Ok(coords) = serde_json::from_str::<crate::geo::MultiCoords>(&g.geometry) else {
+            continue;
+        };
+        let shape = crate::geo::Shape::from_coords(coords);
+        let at = grids.len();
+        grids_of_office.entry(g.office_id.0).or_default().push(at);
+        if let Some(c) = g.community_id {
+            grids_of_community.entry(c.0).or_default().push(at);
+        }
+        grids.push(GridSpot {
+            id: g.id.0,
+            bbox: shape.bbox().0,
+            shape,
+        });
+    }
     Ok(Refs {
         places,
+        grids_of_community,
+        grids_of_office,
+        grids,
         categories,
         offices,
         staff_of,
     })
+}
+
+impl Refs {
+    /// A point for a report and the grid it lies in: inside a grid of the street's community
+    /// (a GPS-only report: of its office), drawn by its own generator so that the rest of the
+    /// year is the same with grids or without. None where there are no such grids.
+    fn spot(&self, place: &Place, gps_only: bool, rng: &mut Rng) -> Option<(i64, f64, f64)> {
+        let candidates = (!gps_only)
+            .then(|| self.grids_of_community.get(&place.community))
+            .flatten()
+            .or_else(|| self.grids_of_office.get(&place.office))?;
+        let grid = &self.grids[*candidates.get(rng.below(candidates.len() as u64) as usize)?];
+        let [x0, y0, x1, y1] = grid.bbox;
+        for _ in 0..32 {
+            let lon = x0 + (x1 - x0) * rng.below(1_000_000) as f64 / 1e6;
+            let lat = y0 + (y1 - y0) * rng.below(1_000_000) as f64 / 1e6;
+            if grid.shape.contains(lon, lat) {
+                return Some((grid.id, lat, lon));
+            }
+        }
+        let [lon, lat] = grid.shape.inner_point()?;
+        Some((grid.id, lat, lon))
+    }
 }
 
 /// Makes the photos the reports point at: `PHOTO_VARIANTS` real pictures through the same
@@ -347,7 +404,7 @@ fn generate(
          community_id, street_id, lat, lon, accuracy_m, description, contact_phone, status, \
          created_on_device, received_at, updated_at, dispatched_to, deadline_at, duplicate_of, \
          version, rectified_at, closed_at, reopen_count, transferred_from, escalation_level, \
-         escalated_at){overriding}"
+         escalated_at, grid_id){overriding}"
     ));
     let mut events = Batch::new(
         "report_events (report_id, actor_user, action, from_status, to_status, note, \
@@ -535,7 +592,12 @@ fn generate(
                 delta.answered(OfficeId(office), Millis(p.3), answer);
             }
         }
-        let (lat, lon, street, community) = if gps_only {
+        let spot = refs.spot(
+            place,
+            gps_only,
+            &mut Rng(seed ^ k.wrapping_mul(0x2545_F491)),
+        );
+        let (mut lat, mut lon, street, community) = if gps_only {
             (
                 format!("{:.6}", 33.62 + rng.below(10_000) as f64 / 1e6),
                 format!("{:.6}", 114.65 + rng.below(10_000) as f64 / 1e6),
@@ -550,14 +612,22 @@ fn generate(
                 place.community.to_string(),
             )
         };
+        if let Some((_, la, lo)) = spot {
+            (lat, lon) = (format!("{la:.6}"), format!("{lo:.6}"));
+        }
+        let grid = sql_opt(spot.map(|(g, _, _)| g));
         reports.push(format!(
             "({id}, '00000000-0000-4000-8000-{id:012x}', '{code}', 'synthetic', \
                      {category}, {office}, {community}, {street}, {lat}, {lon}, {acc}, \
                      '{description}', {phone}, '{status}', {received}, {received}, {updated}, \
                      {unit}, {deadline}, {dup}, {version}, {rectified}, {closed}, \
-                     {reopen_count}, {from}, {level}, {escalated})",
+                     {reopen_count}, {from}, {level}, {escalated}, {grid})",
             code = tracking_code_of(k),
-            acc = if gps_only { "15" } else { "NULL" },
+            acc = if gps_only || spot.is_some() {
+                "15"
+            } else {
+                "NULL"
+            },
             phone = phone.as_deref().unwrap_or("NULL"),
             unit = dispatched_to.map_or("NULL".to_string(), |u| format!("'{u}'")),
             deadline = sql_opt(deadline),
