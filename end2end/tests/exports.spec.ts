@@ -7,7 +7,7 @@ import { fillReport, openForm, readCode } from './helpers';
 // sent, its formula-like description neutralised, and as many rows as the page counts.
 
 const HEADERS = [
-  '查询码', '办事处', '类别', '居委会', '街巷', '状态', '收到时间', '处置期限', '整改时间',
+  '查询码', '办事处', '类别', '居委会', '街巷', '网格编码', '网格名称', '状态', '收到时间', '处置期限', '整改时间',
   '结案时间', '是否超期', '超期时长', '派遣至', '问题描述', '公开说明', '内部备注', '照片链接',
   '居民反馈未解决次数',
 ];
@@ -65,10 +65,11 @@ test('staff export every report of their office as CSV, read by Python', async (
   expect(parsed.rows.length).toBe(total);
   const mine = parsed.rows.filter((r: string[]) => r[0] === code);
   expect(mine).toHaveLength(1);
-  expect(mine[0][1]).toBe('太昊路办事处');
-  expect(mine[0][5]).toBe('待受理');
-  expect(mine[0][13]).toBe(`'${description}`);
-  expect(mine[0][16]).toMatch(/^http:\/\/[^/]+\/photos\/[0-9a-f]{64}\.jpg$/);
+  const col = (name: string) => HEADERS.indexOf(name);
+  expect(mine[0][col('办事处')]).toBe('太昊路办事处');
+  expect(mine[0][col('状态')]).toBe('待受理');
+  expect(mine[0][col('问题描述')]).toBe(`'${description}`);
+  expect(mine[0][col('照片链接')]).toMatch(/^http:\/\/[^/]+\/photos\/[0-9a-f]{64}\.jpg$/);
   for (const r of parsed.rows) expect(r[1]).toBe('太昊路办事处');
   await ctx.close();
 });
