@@ -312,23 +312,7 @@ async fn reports_are_placed_in_the_grid_of_their_point() {
 
     // A resident names a street of 太昊路 while standing in 康楼's grid: the street decides
     // the office; the grid is kept (staff see the difference).
-    let street = app
-        .scalar("SELECT id FROM streets WHERE name = '韩营一巷'")
-        .await;
-    let category = app
-        .scalar("SELECT id FROM categories WHERE code = 'dirty_road'")
-        .await;
-    let draft = serde_json::json!({
-        "report_id": uuid::Uuid::new_v4(),
-        "category_id": category,
-        "office_id": null,
-        "street_id": street,
-        "location": {"lat": lat, "lon": lon, "accuracy_m": 12.0},
-        "description": "",
-        "contact_phone": "",
-        "created_on_device": 1_795_786_380_000_i64,
-    });
-    ok(app.submit_draft(&draft, 3).await).await;
+    report_at(&app, Named::Street("韩营一巷"), lat, lon, 3).await;
     assert_eq!(
         app.scalar_for(
             "SELECT COUNT(*) FROM reports r JOIN grids g ON g.id = r.grid_id \
@@ -450,11 +434,30 @@ async fn the_grids_geojson_answers_each_account_its_scope() {
     assert_eq!(offices, vec!["太昊路办事处"; 4]);
 }
 
-/// A resident's report with a point and only an office (no street), as the phone sends one.
-async fn report_at(app: &TestApp, office: &str, lat: f64, lon: f64, seed: u8) {
-    let office = app
-        .scalar_for("SELECT id FROM offices WHERE name = $1", office)
-        .await;
+/// Where a resident says the problem is: the 办事处 alone (with GPS), or a street.
+enum Named<'a> {
+    Office(&'a str),
+    Street(&'a str),
+}
+
+/// A resident's report with a point, as the phone sends one.
+async fn report_at(app: &TestApp, named: Named<'_>, lat: f64, lon: f64, seed: u8) {
+    let (office, street) = match named {
+        Named::Office(name) => (
+            Some(
+                app.scalar_for("SELECT id FROM offices WHERE name = $1", name)
+                    .await,
+            ),
+            None,
+        ),
+        Named::Street(name) => (
+            None,
+            Some(
+                app.scalar_for("SELECT id FROM streets WHERE name = $1", name)
+                    .await,
+            ),
+        ),
+    };
     let category = app
         .scalar("SELECT id FROM categories WHERE code = 'dirty_road'")
         .await;
@@ -462,7 +465,7 @@ async fn report_at(app: &TestApp, office: &str, lat: f64, lon: f64, seed: u8) {
         "report_id": uuid::Uuid::new_v4(),
         "category_id": category,
         "office_id": office,
-        "street_id": null,
+        "street_id": street,
         "location": {"lat": lat, "lon": lon, "accuracy_m": 9.0},
         "description": "",
         "contact_phone": "",
@@ -479,9 +482,9 @@ async fn reports_from_before_the_grids_are_placed_by_a_resumable_backfill() {
     let inside = |i: usize| shapes[i].4.inner_point().unwrap();
     let [lon0, lat0] = inside(0);
     let [lon1, lat1] = inside(1);
-    report_at(&app, "太昊路办事处", lat0, lon0, 1).await;
-    report_at(&app, "太昊路办事处", 34.79, 114.30, 2).await; // in no grid
-    report_at(&app, "太昊路办事处", lat1, lon1, 3).await;
+    report_at(&app, Named::Office("太昊路办事处"), lat0, lon0, 1).await;
+    report_at(&app, Named::Office("太昊路办事处"), 34.79, 114.30, 2).await; // in no grid
+    report_at(&app, Named::Office("太昊路办事处"), lat1, lon1, 3).await;
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM reports WHERE grid_id IS NOT NULL")
             .await,
